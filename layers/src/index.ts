@@ -1,0 +1,5 @@
+export * from './feature.ts';
+export * from './sensor.ts';
+export * from './delta.ts';
+export * from './protocol.ts';
+export * from './style.ts';

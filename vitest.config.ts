@@ -1,0 +1,37 @@
+import { defineConfig } from 'vitest/config';
+
+// One run covers every package. Integration tests (*.int.spec.ts) start real services on free ports;
+// browser tests (ioc-web/tests/*.e2e.ts) drive Debian Chromium through playwright-core against a built web app.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['{layers,streams,ioc-server}/src/**/*.spec.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['{layers,streams,ioc-server}/test/**/*.int.spec.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'browser',
+          include: ['ioc-web/tests/**/*.e2e.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
