@@ -1,0 +1,162 @@
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root, found from this file so relative defaults do not depend on the working directory. */
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+export type Profile = 'start' | 'default';
+
+export interface Config {
+  port: number;
+  host: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Unset: embedded TimescaleDB (PGlite) under dataDir. */
+  databaseUrl: string | null;
+  /** Unset: in-process event log and bus. */
+  redisUrl: string | null;
+  /** Unset: an embedded MQTT broker on mqttPort. */
+  mqttUrl: string | null;
+  mqttPort: number;
+  /** True when MQTT_PORT was given: then a taken port is an error, not a fallback. */
+  mqttPortExplicit: boolean;
+  dataDir: string;
+  geoDir: string;
+  simulator: boolean;
+  simulatorSpeed: number;
+  demo: boolean;
+  demoPassword: string;
+  displayToken: string | null;
+  ingestSecrets: { hueS: string | null; hotline: string | null; kpi: string | null; open311: string | null };
+  sessionSecret: string | null;
+  adminUsername: string | null;
+  adminPassword: string | null;
+  /** Live delta batching tick (ARCHITECTURE.md: ≤ 250 ms). */
+  liveTickMs: number;
+  /** Where the built web app is; null to serve no web app (API-only tests). */
+  webDir: string | null;
+  /** Node name for logs and MQTT client ids. */
+  nodeId: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * Reads and validates the environment once (STYLE.md: nothing else reads process.env). Every wrong
+ * variable is reported together, by name, so an operator fixes them in one go.
+ */
+export function loadConfig(env: Env, profile: Profile = 'default', overrides: Partial<Config> = {}): Config {
+  const problems: string[] = [];
+  const str = (name: string): string | null => {
+    const v = env[name];
+    return v === undefined || v.trim() === '' ? null : v.trim();
+  };
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = str(name);
+    if (raw === null) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      problems.push(`${name}="${raw}" must be an integer from ${min} to ${max}`);
+      return fallback;
+    }
+    return n;
+  };
+  const num = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = str(name);
+    if (raw === null) return fallback;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n < min || n > max) {
+      problems.push(`${name}="${raw}" must be a number from ${min} to ${max}`);
+      return fallback;
+    }
+    return n;
+  };
+  const onOff = (name: string, fallback: boolean): boolean => {
+    const raw = str(name);
+    if (raw === null) return fallback;
+    const v = raw.toLowerCase();
+    if (['on', 'true', '1', 'yes'].includes(v)) return true;
+    if (['off', 'false', '0', 'no'].includes(v)) return false;
+    problems.push(`${name}="${raw}" must be "on" or "off"`);
+    return fallback;
+  };
+  const url = (name: string, protocols: string[]): string | null => {
+    const raw = str(name);
+    if (raw === null) return null;
+    try {
+      const u = new URL(raw);
+      if (!protocols.includes(u.protocol)) {
+        problems.push(`${name} must use ${protocols.map((p) => p.replace(':', '://')).join(' or ')} (got "${u.protocol}")`);
+        return null;
+      }
+      return raw;
+    } catch {
+      problems.push(`${name} is not a valid URL`);
+      return null;
+    }
+  };
+  const secret = (name: string, demoDefault: string | null, demo: boolean): string | null => {
+    const raw = str(name);
+    if (raw !== null && raw.length < 12) problems.push(`${name} must be at least 12 characters`);
+    return raw ?? (demo ? demoDefault : null);
+  };
+
+  const isStart = profile === 'start';
+  const demo = onOff('DEMO', isStart);
+  const logLevel = (str('LOG_LEVEL') ?? 'info') as Config['logLevel'];
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
+    problems.push(`LOG_LEVEL="${logLevel}" must be one of fatal, error, warn, info, debug, trace, silent`);
+  }
+  const geoDefault = resolve(REPO_ROOT, '../shared/data');
+  const geoDir = resolve(str('GEO_DIR') ?? geoDefault);
+  if (!existsSync(resolve(geoDir, 'hue_wards_2025.geojson'))) {
+    problems.push(
+      `GEO_DIR: no hue_wards_2025.geojson in ${geoDir}` +
+        (str('GEO_DIR') === null ? ' (the default is ../shared/data beside the checkout; set GEO_DIR)' : ''),
+    );
+  }
+  const webBuild = resolve(REPO_ROOT, 'ioc-web/build');
+
+  const config: Config = {
+    port: int('PORT', 8080, 0, 65535),
+    host: str('HOST') ?? '0.0.0.0',
+    logLevel,
+    databaseUrl: url('DATABASE_URL', ['postgres:', 'postgresql:']),
+    redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
+    mqttUrl: url('MQTT_URL', ['mqtt:', 'mqtts:', 'ws:', 'wss:', 'tcp:']),
+    mqttPort: int('MQTT_PORT', 1883, 0, 65535),
+    mqttPortExplicit: str('MQTT_PORT') !== null,
+    dataDir: resolve(str('DATA_DIR') ?? resolve(REPO_ROOT, '.data')),
+    geoDir,
+    simulator: onOff('SIMULATOR', isStart),
+    simulatorSpeed: num('SIMULATOR_SPEED', 30, 0.1, 10_000),
+    demo,
+    demoPassword: str('DEMO_PASSWORD') ?? 'hue-demo',
+    displayToken: str('DEMO_DISPLAY_TOKEN') ?? (demo ? 'hue-demo-display' : null),
+    ingestSecrets: {
+      hueS: secret('INGEST_SECRET_HUES', 'hue-demo-secret', demo),
+      hotline: secret('INGEST_SECRET_HOTLINE', 'hue-demo-secret', demo),
+      kpi: secret('INGEST_SECRET_KPI', 'hue-demo-secret', demo),
+      open311: secret('INGEST_SECRET_OPEN311', 'hue-demo-secret', demo),
+    },
+    sessionSecret: secret('SESSION_SECRET', null, false),
+    adminUsername: str('ADMIN_USERNAME'),
+    adminPassword: str('ADMIN_PASSWORD'),
+    liveTickMs: int('LIVE_TICK_MS', 250, 10, 250),
+    webDir: existsSync(resolve(webBuild, 'index.html')) ? webBuild : null,
+    nodeId: str('NODE_ID') ?? `ioc-${process.pid}`,
+    ...overrides,
+  };
+  if ((config.adminUsername === null) !== (config.adminPassword === null)) {
+    problems.push('ADMIN_USERNAME and ADMIN_PASSWORD must be set together');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

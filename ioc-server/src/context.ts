@@ -1,0 +1,196 @@
+import type { Server as HttpServer } from 'node:http';
+import type { Server as IoServer } from 'socket.io';
+import {
+  MqttSource,
+  PortInUseError,
+  REFERENCE_DEVICES,
+  referenceDeviceSeeds,
+  SENSOR_TOPIC_FILTER,
+  Simulator,
+  startEmbeddedBroker,
+  WardIndex,
+  type EmbeddedBroker,
+  type Logger,
+} from '@hue-ioc/streams';
+import type { LayerDelta, SensorKind } from '@hue-ioc/layers';
+import type { Config } from './config.ts';
+import { openDb } from './storage/open-db.ts';
+import type { Db } from './storage/db.ts';
+import { migrate } from './storage/migrate.ts';
+import { EmbeddedJobRunner } from './storage/maintenance.ts';
+import { DeviceRepository } from './storage/device.repository.ts';
+import { ObservationRepository } from './storage/observation.repository.ts';
+import { DeadLetterRepository } from './storage/dead-letter.repository.ts';
+import { LayerHub } from './live/layer-hub.ts';
+import { SensorsLayer } from './live/sensors-layer.ts';
+import { createLiveGateway } from './live/live.gateway.ts';
+import { SensorIngestService } from './ingest/sensor-ingest.service.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
+
+/** Everything the routes need, built in dependency order and closed in reverse. */
+export interface IocContext {
+  config: Config;
+  db: Db;
+  wards: WardIndex;
+  repos: { devices: DeviceRepository; observations: ObservationRepository; deadLetters: DeadLetterRepository };
+  hub: LayerHub;
+  sensors: SensorsLayer;
+  metrics: Metrics;
+  /** Set once `attachLive` ran on the HTTP server. */
+  io: IoServer | null;
+  mqtt: { url: string; embedded: boolean; source: MqttSource | null };
+  simulator: Simulator | null;
+  /** What /readyz reports. */
+  readiness(): { db: boolean; mqtt: boolean; live: boolean };
+  attachLive(httpServer: HttpServer, logger: Parameters<typeof createLiveGateway>[0]['logger']): void;
+  /** Starts ingest and the simulator (after the HTTP server listens). */
+  startIngest(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function createContext(config: Config, logger: Logger): Promise<IocContext> {
+  const closers: (() => Promise<void> | void)[] = [];
+  const close = async () => {
+    for (const c of closers.reverse()) {
+      try {
+        await c();
+      } catch (e) {
+        logger.warn({ err: (e as Error).message }, 'error while shutting down');
+      }
+    }
+    closers.length = 0;
+  };
+  try {
+    const metrics = createMetrics();
+    const wards = await WardIndex.load(config.geoDir);
+
+    const t0 = performance.now();
+    const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    closers.push(() => db.close());
+    const migrated = await migrate(db);
+    logger.info(
+      { db: db.kind, applied: migrated.applied, ms: Math.round(performance.now() - t0) },
+      db.kind === 'pglite' ? `embedded TimescaleDB ready in ${config.dataDir}` : 'TimescaleDB ready',
+    );
+    let jobs: EmbeddedJobRunner | null = null;
+    if (db.kind === 'pglite') {
+      jobs = new EmbeddedJobRunner(db, logger);
+      jobs.start();
+      const runner = jobs;
+      closers.push(() => runner.stop());
+    }
+
+    const repos = {
+      devices: new DeviceRepository(db),
+      observations: new ObservationRepository(db),
+      deadLetters: new DeadLetterRepository(db),
+    };
+    await repos.devices.seed(referenceDeviceSeeds(wards));
+
+    let io: IoServer | null = null;
+    // Replaced by the socket.io gateway once the HTTP server exists; until then nobody is subscribed.
+    let emitDelta: (d: LayerDelta) => void = () => {};
+    const hub: LayerHub = new LayerHub({
+      tickMs: config.liveTickMs,
+      emit: (delta) => emitDelta(delta),
+    });
+    const sensors = new SensorsLayer(hub);
+    sensors.load(await repos.devices.list(), await repos.observations.latest());
+    hub.start();
+    sensors.startOfflineSweep();
+    closers.push(() => {
+      sensors.stop();
+      hub.stop();
+    });
+
+    const ingest = new SensorIngestService({ db, ...repos, layer: sensors, metrics, logger });
+    const mqtt: IocContext['mqtt'] = { url: config.mqttUrl ?? '', embedded: config.mqttUrl === null, source: null };
+    let simulator: Simulator | null = null;
+
+    const ctx: IocContext = {
+      config,
+      db,
+      wards,
+      repos,
+      hub,
+      sensors,
+      metrics,
+      get io() {
+        return io;
+      },
+      mqtt,
+      get simulator() {
+        return simulator;
+      },
+      readiness: () => ({
+        db: true,
+        mqtt: mqtt.source?.connected ?? false,
+        live: io !== null,
+      }),
+      attachLive(httpServer, httpLogger) {
+        const gateway = createLiveGateway({
+          httpServer,
+          hub,
+          logger: httpLogger,
+          metrics,
+          authenticate: (token) =>
+            config.displayToken !== null && token === config.displayToken ? { id: 'display', role: 'display' } : null,
+        });
+        io = gateway.io;
+        emitDelta = gateway.emitDelta;
+        closers.push(
+          () =>
+            new Promise<void>((resolve) => {
+              gateway.io.close(() => resolve());
+            }),
+        );
+      },
+      async startIngest() {
+        if (mqtt.embedded) {
+          let broker: EmbeddedBroker;
+          try {
+            broker = await startEmbeddedBroker({ port: config.mqttPort });
+          } catch (e) {
+            if (!(e instanceof PortInUseError) || config.mqttPortExplicit) throw e;
+            // Only the default port was asked for: say so plainly and keep going on a free port.
+            logger.warn({ port: config.mqttPort }, `${e.message} The embedded broker uses a free port instead.`);
+            broker = await startEmbeddedBroker({ port: 0 });
+          }
+          closers.push(() => broker.close());
+          mqtt.url = broker.url;
+          logger.info({ url: broker.url }, 'embedded MQTT broker listening');
+        }
+        const source = new MqttSource({
+          url: mqtt.url,
+          clientId: `hue-ioc-ingest-${config.nodeId}`,
+          topics: [SENSOR_TOPIC_FILTER],
+          sink: ingest.handleBatch,
+          logger,
+        });
+        await source.start();
+        mqtt.source = source;
+        closers.push(() => source.stop());
+        logger.info({ url: mqtt.url, topics: [SENSOR_TOPIC_FILTER] }, 'subscribed to MQTT');
+        if (config.simulator) {
+          const devices = await repos.devices.list();
+          const sim = new Simulator({
+            mqttUrl: mqtt.url,
+            devices: devices
+              .filter((d) => REFERENCE_DEVICES.some((r) => r.id === d.id))
+              .map((d) => ({ id: d.id, kind: d.kind as SensorKind, expectedIntervalS: d.expected_interval_s })),
+            speed: config.simulatorSpeed,
+            logger,
+          });
+          await sim.start();
+          simulator = sim;
+          closers.push(() => sim.stop());
+        }
+      },
+      close,
+    };
+    return ctx;
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}

@@ -1,0 +1,43 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Prometheus metrics of one app instance (a registry per instance, so tests can run several). */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'ioc_' });
+  return {
+    registry,
+    ingestMessages: new Counter({
+      name: 'ioc_ingest_messages_total',
+      help: 'Inbound messages by source and outcome (stored, duplicate, rejected)',
+      labelNames: ['source', 'outcome'] as const,
+      registers: [registry],
+    }),
+    deadLetters: new Counter({
+      name: 'ioc_dead_letters_total',
+      help: 'Inputs refused and kept in dead_letters, by source and reason code',
+      labelNames: ['source', 'reason'] as const,
+      registers: [registry],
+    }),
+    ingestBatchSeconds: new Histogram({
+      name: 'ioc_ingest_batch_seconds',
+      help: 'Time to validate and store one ingest batch',
+      labelNames: ['source'] as const,
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    liveConnections: new Gauge({ name: 'ioc_live_connections', help: 'Open /live sockets', registers: [registry] }),
+    liveDeltas: new Counter({
+      name: 'ioc_live_deltas_total',
+      help: 'Deltas emitted per layer',
+      labelNames: ['layer'] as const,
+      registers: [registry],
+    }),
+    liveRejects: new Counter({
+      name: 'ioc_live_rejects_total',
+      help: 'Refused /live handshakes and commands by reason',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
+  };
+}
+export type Metrics = ReturnType<typeof createMetrics>;

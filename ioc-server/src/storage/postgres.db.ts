@@ -1,0 +1,64 @@
+import pg from 'pg';
+import type { Db, Tx } from './db.ts';
+
+const INT8_OID = 20;
+const NUMERIC_OID = 1700;
+
+/**
+ * A real PostgreSQL/TimescaleDB through a `pg` pool. int8 and numeric come back as numbers, as they
+ * do from PGlite, so code above does not care which database it talks to (our counts stay < 2^53).
+ */
+export async function openPostgresDb(connectionString: string, max = 10): Promise<Db> {
+  const pool = new pg.Pool({
+    connectionString,
+    max,
+    application_name: 'hue-ioc',
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+        if (oid === INT8_OID || oid === NUMERIC_OID) return (v: string) => Number(v);
+        return pg.types.getTypeParser(oid, format);
+      }) as typeof pg.types.getTypeParser,
+    },
+  });
+  pool.on('error', () => {
+    // An idle client lost its connection; the pool replaces it. Queries in flight still reject.
+  });
+  // Fail fast with a clear message when the server is unreachable.
+  const probe = await pool.connect().catch((e: Error) => {
+    void pool.end();
+    throw new Error(`cannot connect to DATABASE_URL: ${e.message}`);
+  });
+  probe.release();
+  const asTx = (c: pg.Pool | pg.PoolClient): Tx => ({
+    async query<T>(sql: string, params?: readonly unknown[]) {
+      const r = await c.query(sql, params ? [...params] : undefined);
+      return r.rows as T[];
+    },
+    async exec(sql: string) {
+      await c.query(sql);
+    },
+  });
+  const base = asTx(pool);
+  return {
+    kind: 'postgres',
+    query: base.query,
+    exec: base.exec,
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn(asTx(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      } finally {
+        client.release();
+      }
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}

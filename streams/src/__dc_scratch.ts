@@ -1,0 +1,1 @@
+import { io } from 'socket.io-client';

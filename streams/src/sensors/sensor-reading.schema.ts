@@ -1,0 +1,27 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+/** RFC 3339 / ISO-8601 date-time with an explicit offset or Z. */
+export const ISO_DATE_TIME = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:?\\d{2})$';
+
+const MetricName = Type.String({ pattern: '^[a-z][a-z0-9_]{0,39}$' });
+const Unit = Type.String({ minLength: 1, maxLength: 16 });
+const Reading = Type.Number({ minimum: -1e9, maximum: 1e9 });
+
+/**
+ * Payload on `hue/sensors/{kind}/{deviceId}` (ARCHITECTURE.md, "MQTT topics"):
+ * `{ ts, value, unit? }` for the kind's main metric, or `{ ts, values: { metric: number }, unit? }`.
+ */
+export const SingleReadingSchema = Type.Object(
+  { ts: Type.String({ pattern: ISO_DATE_TIME }), value: Reading, unit: Type.Optional(Unit) },
+  { additionalProperties: false },
+);
+export const MultiReadingSchema = Type.Object(
+  {
+    ts: Type.String({ pattern: ISO_DATE_TIME }),
+    values: Type.Record(MetricName, Reading, { minProperties: 1, maxProperties: 32 }),
+    unit: Type.Optional(Unit),
+  },
+  { additionalProperties: false },
+);
+export const SensorReadingPayloadSchema = Type.Union([SingleReadingSchema, MultiReadingSchema]);
+export type SensorReadingPayload = Static<typeof SensorReadingPayloadSchema>;
