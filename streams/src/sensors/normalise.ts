@@ -69,7 +69,7 @@ export function normaliseSensorMessage(topic: string, payload: Uint8Array, recei
   }
   const p = Value.Clone(body) as SensorReadingPayload;
   const ts = new Date(p.ts);
-  if (Number.isNaN(ts.getTime())) return fail('IOC_INGEST_TIME', `ts "${p.ts}" is not a valid time`);
+  if (Number.isNaN(ts.getTime()) || !calendarDateExists(p.ts)) return fail('IOC_INGEST_TIME', `ts "${p.ts}" is not a valid time`);
   if (ts.getTime() - receivedAt.getTime() > MAX_FUTURE_SKEW_MS) {
     return fail('IOC_INGEST_TIME', `ts ${p.ts} is more than 5 minutes in the future`);
   }
@@ -83,4 +83,13 @@ export function normaliseSensorMessage(topic: string, payload: Uint8Array, recei
     readings.push({ deviceId, kind, metric, value, unit: metric === defaults.metric ? (p.unit ?? defaults.unit) : (p.unit ?? ''), ts });
   }
   return ok(readings);
+}
+
+/** `Date` rolls 2026-02-30 over to March; a device that sends it has a broken clock, so refuse it. */
+function calendarDateExists(iso: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(iso);
+  if (!m) return false;
+  const [y, mo, d, h, mi] = m.slice(1).map(Number) as [number, number, number, number, number];
+  const probe = new Date(Date.UTC(y, mo - 1, d));
+  return probe.getUTCMonth() === mo - 1 && probe.getUTCDate() === d && h < 24 && mi < 60;
 }

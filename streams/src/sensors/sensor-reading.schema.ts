@@ -18,7 +18,7 @@ export const SingleReadingSchema = Type.Object(
 export const MultiReadingSchema = Type.Object(
   {
     ts: Type.String({ pattern: ISO_DATE_TIME }),
-    values: Type.Record(MetricName, Reading, { minProperties: 1, maxProperties: 32 }),
+    values: Type.Record(MetricName, Reading, { minProperties: 1, maxProperties: 32, additionalProperties: false }),
     unit: Type.Optional(Unit),
   },
   { additionalProperties: false },

@@ -1,0 +1,94 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer } from 'node:net';
+import mqtt from 'mqtt';
+import { LIVE_PROTOCOL_VERSION, type LayerSnapshot, type SensorProps } from '@hue-ioc/layers';
+import { PortInUseError, startEmbeddedBroker } from '@hue-ioc/streams';
+import { connectLive, startIoc, waitFor } from './support/start-ioc.ts';
+
+describe('restart', () => {
+  const dirs: string[] = [];
+  afterAll(async () => {
+    for (const d of dirs) await rm(d, { recursive: true, force: true });
+  });
+
+  it('keeps observations and the live state across a restart on the same data folder', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'hue-ioc-restart-'));
+    dirs.push(dataDir);
+    const first = await startIoc({ dataDir });
+    await first.app.ready();
+    const pub = await mqtt.connectAsync(first.mqttUrl, { protocolVersion: 4 });
+    const ts = new Date(Date.now() - 2000).toISOString();
+    await pub.publishAsync('hue/sensors/water_level/phu-oc', JSON.stringify({ ts, value: 3.2 }), { qos: 1 });
+    await waitFor('reading stored', async () => (await first.app.ioc.db.query(`SELECT 1 FROM observations WHERE device_id = 'phu-oc' AND ts = $1`, [ts])).length === 1);
+    await pub.endAsync();
+    await first.close({ keepData: true });
+
+    const second = await startIoc({ dataDir });
+    try {
+      const rows = await second.app.ioc.db.query<{ value: number }>(`SELECT value FROM observations WHERE device_id = 'phu-oc' AND ts = $1`, [ts]);
+      expect(rows).toEqual([{ value: 3.2 }]);
+      const client = connectLive(second.baseUrl);
+      const snapshot = await new Promise<LayerSnapshot>((resolve) => {
+        client.on('layer:snapshot', resolve);
+        client.emit('subscribe', { layer: 'sensors' }, () => undefined);
+      });
+      client.close();
+      const phuOc = snapshot.features.find((f) => f.id === 'phu-oc')!.props as SensorProps;
+      // Phú Ốc on the Bồ river: BĐ II is 3.0 m.
+      expect(phuOc).toMatchObject({ value: 3.2, alarmLevel: 2, state: 'alarm2', observedAt: ts });
+    } finally {
+      await second.close();
+    }
+  });
+});
+
+describe('embedded broker', () => {
+  it('says plainly that its port is taken', async () => {
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const err = await startEmbeddedBroker({ port, host: '127.0.0.1' }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(PortInUseError);
+      expect((err as Error).message).toMatch(new RegExp(`${port} is already in use.*MQTT_URL`));
+    } finally {
+      blocker.close();
+    }
+  });
+});
+
+describe('/live handshake and commands', () => {
+  it('refuses an unknown protocol version and a bad token with coded errors, and answers bad commands', async () => {
+    const ioc = await startIoc();
+    try {
+      const refused = async (auth: Record<string, unknown>) =>
+        new Promise<{ code: string }>((resolve) => {
+          const c = connectLive(ioc.baseUrl, auth);
+          c.on('connect_error', (e) => {
+            c.close();
+            resolve((e as Error & { data: { code: string } }).data);
+          });
+        });
+      expect(await refused({ token: 'whatever', protocol: 99 })).toMatchObject({ code: 'IOC_LIVE_PROTOCOL' });
+      expect(await refused({ token: 'wrong', protocol: LIVE_PROTOCOL_VERSION })).toMatchObject({ code: 'IOC_AUTH_REQUIRED' });
+
+      const c = connectLive(ioc.baseUrl);
+      const bad = await c.timeout(5000).emitWithAck('subscribe', { layer: 'rivers' } as never);
+      expect(bad).toMatchObject({ ok: false, error: { code: 'IOC_LIVE_BAD_REQUEST' } });
+      const bad2 = await c.timeout(5000).emitWithAck('subscribe', { layer: 'sensors', since: -4 });
+      expect(bad2).toMatchObject({ ok: false });
+      const good = await c.timeout(5000).emitWithAck('subscribe', { layer: 'sensors' });
+      expect(good).toMatchObject({ ok: true, mode: 'snapshot' });
+      // Resume at the current seq: nothing missed, a delta mode ack.
+      const again = await c.timeout(5000).emitWithAck('subscribe', { layer: 'sensors', since: good.ok ? good.seq : 0 });
+      expect(again).toMatchObject({ ok: true, mode: 'delta' });
+      expect(await c.timeout(5000).emitWithAck('unsubscribe', { layer: 'sensors' })).toEqual({ ok: true });
+      c.close();
+    } finally {
+      await ioc.close();
+    }
+  });
+});

@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { openPgliteDb } from '../src/storage/pglite.db.ts';
+import { openPostgresDb } from '../src/storage/postgres.db.ts';
+import { insertUnnest, type Db } from '../src/storage/db.ts';
+import { migrate, splitStatements } from '../src/storage/migrate.ts';
+import { DeadLetterRepository } from '../src/storage/dead-letter.repository.ts';
+
+/**
+ * One contract suite for both Db implementations. PGlite (embedded TimescaleDB) always; a real
+ * PostgreSQL when IOC_TEST_DATABASE_URL is set. The TimescaleDB-specific part (migrations) needs the
+ * extension, which this machine's PostgreSQL 15 lacks, so it runs where the server has it.
+ */
+const targets: { name: string; open: () => Promise<{ db: Db; cleanup: () => Promise<void> }> }[] = [
+  {
+    name: 'embedded TimescaleDB (PGlite)',
+    open: async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'hue-ioc-db-'));
+      const db = await openPgliteDb(dir);
+      return { db, cleanup: () => rm(dir, { recursive: true, force: true }) };
+    },
+  },
+];
+const realUrl = process.env.IOC_TEST_DATABASE_URL;
+if (realUrl) {
+  targets.push({
+    name: `PostgreSQL at ${realUrl.replace(/:[^:@/]*@/, ':***@')}`,
+    open: async () => {
+      // A throwaway database per run so the suite can create and drop freely.
+      const name = `hue_ioc_test_${process.pid}_${Date.now()}`;
+      const admin = new pg.Client({ connectionString: realUrl });
+      await admin.connect();
+      await admin.query(`CREATE DATABASE ${name}`);
+      await admin.end();
+      const url = new URL(realUrl);
+      url.pathname = `/${name}`;
+      const db = await openPostgresDb(url.toString(), 4);
+      return {
+        db,
+        cleanup: async () => {
+          const a = new pg.Client({ connectionString: realUrl });
+          await a.connect();
+          await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+          await a.end();
+        },
+      };
+    },
+  });
+}
+
+describe.each(targets)('Db contract on $name', ({ open }) => {
+  let db: Db;
+  let cleanup: () => Promise<void>;
+  let hasTimescale = false;
+  beforeAll(async () => {
+    ({ db, cleanup } = await open());
+    const ext = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_available_extensions WHERE name = 'timescaledb'`);
+    hasTimescale = ext[0]!.n > 0;
+  });
+  afterAll(async () => {
+    await db?.close();
+    await cleanup?.();
+  });
+
+  it('queries with parameters and returns plain numbers, dates and json', async () => {
+    const [row] = await db.query<{ n: number; big: number; t: Date; j: unknown; arr: number[] }>(
+      `SELECT $1::int AS n, 9007199254740991::int8 AS big, '2026-11-27T07:00:00Z'::timestamptz AS t, $2::jsonb AS j, ARRAY[1.0, 2.0, 3.5]::float8[] AS arr`,
+      [46, JSON.stringify({ ward: 'Thuận Hóa' })],
+    );
+    expect(row).toEqual({ n: 46, big: 9007199254740991, t: new Date('2026-11-27T07:00:00Z'), j: { ward: 'Thuận Hóa' }, arr: [1, 2, 3.5] });
+  });
+
+  it('commits a transaction and rolls one back on error', async () => {
+    await db.exec('CREATE TABLE tx_probe (id int PRIMARY KEY); CREATE TABLE tx_probe2 (id int)');
+    await db.transaction(async (tx) => {
+      await tx.query('INSERT INTO tx_probe VALUES (1)');
+    });
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.query('INSERT INTO tx_probe VALUES (2)');
+        await tx.query('INSERT INTO tx_probe VALUES (1)'); // duplicate key
+      }),
+    ).rejects.toThrow();
+    expect(await db.query('SELECT id FROM tx_probe ORDER BY id')).toEqual([{ id: 1 }]);
+  });
+
+  it('inserts a batch in one statement with unnest, skipping conflicts', async () => {
+    await db.exec('CREATE TABLE batch_probe (ts timestamptz, device_id text, value float8, UNIQUE (device_id, ts))');
+    const t = new Date('2026-11-27T07:00:00Z');
+    const rows = Array.from({ length: 5000 }, (_, i) => [new Date(t.getTime() + i * 1000), `dev-${i % 7}`, i / 10]);
+    const cols = [
+      { name: 'ts', type: 'timestamptz' },
+      { name: 'device_id', type: 'text' },
+      { name: 'value', type: 'float8' },
+    ];
+    expect(await insertUnnest(db, 'batch_probe', cols, rows, 'ON CONFLICT DO NOTHING')).toBe(5000);
+    expect(await insertUnnest(db, 'batch_probe', cols, rows.slice(0, 10), 'ON CONFLICT DO NOTHING')).toBe(0);
+  });
+
+  it('migrates (TimescaleDB) and a second run is a no-op', async (ctx) => {
+    if (!hasTimescale) ctx.skip();
+    const first = await migrate(db);
+    expect(first.applied).toEqual(['0001_core.sql', '0002_hypertables.sql', '0003_observation_rollups.sql']);
+    const second = await migrate(db);
+    expect(second).toEqual({ applied: [], skipped: first.applied });
+    const hypertables = await db.query<{ hypertable_name: string }>(
+      `SELECT hypertable_name FROM timescaledb_information.hypertables ORDER BY 1`,
+    );
+    expect(hypertables.map((h) => h.hypertable_name)).toEqual(expect.arrayContaining(['camera_events', 'incident_events', 'kpi_samples', 'observations']));
+    const caggs = await db.query<{ view_name: string }>(`SELECT view_name FROM timescaledb_information.continuous_aggregates ORDER BY 1`);
+    expect(caggs.map((c) => c.view_name)).toEqual(['observations_1h', 'observations_1m']);
+    const jobs = await db.query<{ proc_name: string; hypertable_name: string }>(
+      `SELECT proc_name, hypertable_name FROM timescaledb_information.jobs WHERE job_id >= 1000`,
+    );
+    expect(jobs).toEqual(
+      expect.arrayContaining([
+        { proc_name: 'policy_retention', hypertable_name: 'observations' },
+        { proc_name: 'policy_compression', hypertable_name: 'observations' },
+      ]),
+    );
+    // Dead letters keep any bytes.
+    const dl = new DeadLetterRepository(db);
+    await dl.insertBatch(db, [
+      { source: 'mqtt', reasonCode: 'IOC_INGEST_JSON', reason: 'bad', topic: 't', payload: new Uint8Array([0, 255, 10]), details: { a: 1 }, receivedAt: new Date() },
+    ]);
+    const [letter] = await dl.recent(1);
+    expect(Buffer.from(letter!.payload_base64!, 'base64')).toEqual(Buffer.from([0, 255, 10]));
+    expect(letter!.details).toEqual({ a: 1 });
+  });
+});
+
+describe('splitStatements', () => {
+  it('splits on line-ending semicolons and drops comments', () => {
+    expect(splitStatements('-- ioc:no-transaction\nSELECT 1;\n-- c\nSELECT\n  2;\n')).toEqual(['SELECT 1', 'SELECT\n  2']);
+  });
+});

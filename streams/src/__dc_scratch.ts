@@ -1,1 +1,0 @@
-import { io } from 'socket.io-client';

@@ -1,0 +1,31 @@
+import { describe, expect, it, beforeAll } from 'vitest';
+import { resolve } from 'node:path';
+import { WardIndex } from './wards.ts';
+
+const GEO_DIR = resolve(import.meta.dirname, '../../../../shared/data');
+
+describe('WardIndex', () => {
+  let wards: WardIndex;
+  beforeAll(async () => {
+    wards = await WardIndex.load(GEO_DIR);
+  });
+
+  it('holds the 40 communes of 2025 (21 phường, 19 xã)', () => {
+    expect(wards.wards).toHaveLength(40);
+    expect(wards.wards.filter((w) => w.type === 'Phường')).toHaveLength(21);
+    expect(wards.wards.filter((w) => w.type === 'Xã')).toHaveLength(19);
+  });
+
+  it('finds the Kim Long gauge and the 83 Hùng Vương station in their wards', () => {
+    expect(wards.wardAt(107.5968, 16.4622)?.shortName).toBe('Thuận Hóa');
+    expect(wards.wardAt(107.553, 16.462)?.code).toMatch(/^\d{5}$/);
+  });
+
+  it('says nothing for a point outside Huế (Đà Nẵng)', () => {
+    expect(wards.wardAt(108.2022, 16.0544)).toBeUndefined();
+  });
+
+  it('gives a clear error when the folder is wrong', async () => {
+    await expect(WardIndex.load('/nonexistent')).rejects.toThrow(/GEO_DIR/);
+  });
+});
