@@ -15,6 +15,8 @@ export interface Config {
   databaseUrl: string | null;
   /** Unset: in-process event log and bus. */
   redisUrl: string | null;
+  /** Prefix of every Redis key of this deployment. */
+  redisPrefix: string;
   /** Unset: an embedded MQTT broker on mqttPort. */
   mqttUrl: string | null;
   mqttPort: number;
@@ -130,6 +132,7 @@ export function loadConfig(env: Env, profile: Profile = 'default', overrides: Pa
     logLevel,
     databaseUrl: url('DATABASE_URL', ['postgres:', 'postgresql:']),
     redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
+    redisPrefix: str('REDIS_PREFIX') ?? 'hue-ioc',
     mqttUrl: url('MQTT_URL', ['mqtt:', 'mqtts:', 'ws:', 'wss:', 'tcp:']),
     mqttPort: int('MQTT_PORT', 1883, 0, 65535),
     mqttPortExplicit: str('MQTT_PORT') !== null,

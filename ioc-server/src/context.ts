@@ -22,6 +22,9 @@ import { DeviceRepository } from './storage/device.repository.ts';
 import { ObservationRepository } from './storage/observation.repository.ts';
 import { DeadLetterRepository } from './storage/dead-letter.repository.ts';
 import { LayerHub } from './live/layer-hub.ts';
+import type { EventLog } from './live/event-log/event-log.ts';
+import { MemoryEventLog } from './live/event-log/memory.event-log.ts';
+import { RedisEventLog } from './live/event-log/redis.event-log.ts';
 import { SensorsLayer } from './live/sensors-layer.ts';
 import { createLiveGateway } from './live/live.gateway.ts';
 import { SensorIngestService } from './ingest/sensor-ingest.service.ts';
@@ -42,6 +45,7 @@ export interface IocContext {
   simulator: Simulator | null;
   /** What /readyz reports. */
   readiness(): { db: boolean; mqtt: boolean; live: boolean };
+  log: EventLog;
   attachLive(httpServer: HttpServer, logger: Parameters<typeof createLiveGateway>[0]['logger']): void;
   /** Starts ingest and the simulator (after the HTTP server listens). */
   startIngest(): Promise<void>;
@@ -88,15 +92,20 @@ export async function createContext(config: Config, logger: Logger): Promise<Ioc
     await repos.devices.seed(referenceDeviceSeeds(wards));
 
     let io: IoServer | null = null;
+    const log: EventLog = config.redisUrl
+      ? await RedisEventLog.connect({ url: config.redisUrl, prefix: config.redisPrefix, logger })
+      : new MemoryEventLog();
+    closers.push(() => log.close());
     // Replaced by the socket.io gateway once the HTTP server exists; until then nobody is subscribed.
-    let emitDelta: (d: LayerDelta) => void = () => {};
+    let emitDelta: (d: LayerDelta, entryTimes: number[]) => void = () => {};
     const hub: LayerHub = new LayerHub({
+      log,
       tickMs: config.liveTickMs,
-      emit: (delta) => emitDelta(delta),
+      emit: (delta, times) => emitDelta(delta, times),
     });
+    await hub.start();
     const sensors = new SensorsLayer(hub);
-    sensors.load(await repos.devices.list(), await repos.observations.latest());
-    hub.start();
+    await sensors.load(await repos.devices.list(), await repos.observations.latest());
     sensors.startOfflineSweep();
     closers.push(() => {
       sensors.stop();
@@ -113,6 +122,7 @@ export async function createContext(config: Config, logger: Logger): Promise<Ioc
       wards,
       repos,
       hub,
+      log,
       sensors,
       metrics,
       get io() {

@@ -32,6 +32,42 @@ export function createMetrics() {
       labelNames: ['layer'] as const,
       registers: [registry],
     }),
+    liveSubscribers: new Gauge({
+      name: 'ioc_live_subscribers',
+      help: 'Sockets subscribed per layer on this node',
+      labelNames: ['layer'] as const,
+      registers: [registry],
+    }),
+    liveFeaturesSent: new Counter({
+      name: 'ioc_live_features_sent_total',
+      help: 'Feature changes sent to clients (per client), per layer',
+      labelNames: ['layer'] as const,
+      registers: [registry],
+    }),
+    liveSlowSkips: new Counter({
+      name: 'ioc_live_slow_skips_total',
+      help: 'Deltas withheld from a slow socket (it gets one coalesced catch-up when it drains)',
+      labelNames: ['layer'] as const,
+      registers: [registry],
+    }),
+    liveResyncs: new Counter({
+      name: 'ioc_live_resyncs_total',
+      help: 'Snapshots sent instead of deltas, by reason',
+      labelNames: ['layer', 'reason'] as const,
+      registers: [registry],
+    }),
+    liveTickSeconds: new Histogram({
+      name: 'ioc_live_tick_seconds',
+      help: 'Time to fan one layer delta out to this node\'s subscribers',
+      buckets: [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1],
+      registers: [registry],
+    }),
+    ingestToEmitSeconds: new Histogram({
+      name: 'ioc_ingest_to_emit_seconds',
+      help: 'From a change entering the event log to its delta leaving this node',
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
     liveRejects: new Counter({
       name: 'ioc_live_rejects_total',
       help: 'Refused /live handshakes and commands by reason',

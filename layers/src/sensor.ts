@@ -28,6 +28,8 @@ export const SensorPropsSchema = Type.Object({
   alarmLevel: Type.Integer({ minimum: 0, maximum: 3 }),
   state: Type.Union(SENSOR_STATES.map((s) => Type.Literal(s))),
   thresholds: ThresholdsSchema,
+  /** Seconds between readings the device promises; silent for 3× this, it shows as offline. */
+  expectedIntervalS: Type.Integer({ minimum: 1 }),
 });
 export type SensorProps = Static<typeof SensorPropsSchema>;
 

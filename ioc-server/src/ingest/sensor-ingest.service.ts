@@ -77,9 +77,9 @@ export class SensorIngestService {
     }
     if (registered.length > 0) {
       this.deps.logger.info({ devices: registered.map((d) => d.id) }, 'auto-registered devices from their topics');
-      this.deps.layer.upsertDevices(registered);
+      await this.deps.layer.upsertDevices(registered);
     }
-    this.deps.layer.applyReadings(readings);
+    await this.deps.layer.applyReadings(readings);
     m.ingestBatchSeconds.observe({ source: 'mqtt' }, (performance.now() - started) / 1000);
   };
 }

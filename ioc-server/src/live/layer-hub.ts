@@ -1,71 +1,69 @@
-import type { Feature, LayerDelta, LayerId, LayerSnapshot } from '@hue-ioc/layers';
-import { coalesce } from '@hue-ioc/layers';
-
-interface Change {
-  seq: number;
-  id: string;
-  feature: Feature | null;
-}
+import { coalesce, LAYER_IDS, type Feature, type LayerDelta, type LayerId, type LayerSnapshot } from '@hue-ioc/layers';
+import type { EventLog, LayerChange, LogEntry } from './event-log/event-log.ts';
 
 interface LayerBook {
-  /** Sequence of the newest change, emitted or not. */
+  /** Sequence of the newest entry applied, emitted or not. */
   seq: number;
   /** Sequence up to which deltas have been emitted to subscribers. */
   emitted: number;
-  /** Oldest `since` that can still be answered with deltas; older gets a snapshot. */
+  /** Oldest `since` this node can answer from memory; older asks the log, then falls back to a snapshot. */
   floor: number;
   features: Map<string, Feature>;
-  pending: Change[];
-  history: Change[];
+  pending: LogEntry[];
+  history: LogEntry[];
   /** Wall time of the newest change, for freshness. */
   changedAt: number;
 }
 
 export interface LayerHubOptions {
-  /** Emits one delta to everyone subscribed to its layer. */
-  emit: (delta: LayerDelta) => void;
+  log: EventLog;
+  /** Emits one delta to this node's subscribers of its layer; `entryTimes` are the entries' append times. */
+  emit: (delta: LayerDelta, entryTimes: number[]) => void;
   tickMs: number;
-  /** Changes kept per layer for resume; older `since` gets a snapshot. */
+  /** Entries kept per layer in memory for resume. */
   historyLimit?: number;
   now?: () => number;
-  /**
-   * First sequence number of this process's life. Sequences are process-time based (µs), so a client
-   * holding a `since` from before a restart is always below `floor` and gets a snapshot, never deltas
-   * that belong to another history.
-   */
-  seqBase?: number;
+  layers?: readonly LayerId[];
 }
 
 /**
- * In-process live layer state: every change gets a sequence number; changes are batched per tick into
- * coalesced deltas; recent changes are kept so a reconnecting client with `since` gets only what it
- * missed. The protocol promise (ARCHITECTURE.md): deltas in order, `from` equal to the previous `seq`.
+ * A node's live layer state, driven only by the event log: changes are appended to the log, and every
+ * node (this one included) applies what the log delivers, so all nodes hold the same features at the
+ * same sequence numbers. Per tick, pending entries become one coalesced delta whose `from` is the
+ * previous delta's `seq` (ARCHITECTURE.md: in order, never with a gap).
  */
 export class LayerHub {
   private readonly books = new Map<LayerId, LayerBook>();
   private timer: NodeJS.Timeout | undefined;
   private readonly historyLimit: number;
   private readonly now: () => number;
-  private nextSeq: number;
 
   constructor(private readonly opts: LayerHubOptions) {
-    this.historyLimit = opts.historyLimit ?? 20_000;
+    this.historyLimit = opts.historyLimit ?? 5_000;
     this.now = opts.now ?? Date.now;
-    this.nextSeq = opts.seqBase ?? Date.now() * 1000;
   }
 
-  private book(layer: LayerId): LayerBook {
-    let b = this.books.get(layer);
-    if (!b) {
-      const start = this.nextSeq;
-      b = { seq: start, emitted: start, floor: start, features: new Map(), pending: [], history: [], changedAt: 0 };
-      this.books.set(layer, b);
+  get log(): EventLog {
+    return this.opts.log;
+  }
+
+  /** Loads each layer's snapshot from the log, then follows the log from there. */
+  async start(): Promise<void> {
+    const from = new Map<LayerId, number>();
+    for (const layer of this.opts.layers ?? LAYER_IDS) {
+      const snap = await this.opts.log.snapshot(layer);
+      this.books.set(layer, {
+        seq: snap.seq,
+        emitted: snap.seq,
+        floor: snap.seq,
+        features: new Map(snap.features.map((f) => [f.id, f])),
+        pending: [],
+        history: [],
+        changedAt: 0,
+      });
+      from.set(layer, snap.seq);
     }
-    return b;
-  }
-
-  start(): void {
-    if (this.timer) return;
+    await this.opts.log.tail(from, (entry) => this.onEntry(entry));
     this.timer = setInterval(() => this.flushAll(), this.opts.tickMs);
     this.timer.unref();
   }
@@ -76,23 +74,31 @@ export class LayerHub {
     this.flushAll();
   }
 
-  /** Records changes; they reach subscribers on the next tick. Returns the new sequence number. */
-  apply(layer: LayerId, upserts: readonly Feature[], removes: readonly string[] = []): number {
-    const b = this.book(layer);
-    for (const id of removes) {
-      if (!b.features.has(id)) continue;
-      b.features.delete(id);
-      b.pending.push({ seq: ++this.nextSeq, id, feature: null });
+  private book(layer: LayerId): LayerBook {
+    const b = this.books.get(layer);
+    if (!b) throw new Error(`layer ${layer} is not served (hub not started?)`);
+    return b;
+  }
+
+  /** Appends changes to the log; resolves with their sequence number. Subscribers get them next tick. */
+  async apply(layer: LayerId, upserts: readonly Feature[], removes: readonly string[] = []): Promise<number> {
+    const changes: LayerChange[] = [
+      ...removes.map((id) => ({ id, feature: null })),
+      ...upserts.map((f) => ({ id: f.id, feature: f })),
+    ];
+    return this.opts.log.append(layer, changes);
+  }
+
+  private onEntry(entry: LogEntry): void {
+    const b = this.books.get(entry.layer);
+    if (!b || entry.seq <= b.seq) return; // already in the snapshot, or a re-delivery
+    for (const c of entry.changes) {
+      if (c.feature) b.features.set(c.id, c.feature);
+      else b.features.delete(c.id);
     }
-    for (const f of upserts) {
-      b.features.set(f.id, f);
-      b.pending.push({ seq: ++this.nextSeq, id: f.id, feature: f });
-    }
-    if (b.pending.length > 0) {
-      b.seq = b.pending[b.pending.length - 1]!.seq;
-      b.changedAt = this.now();
-    }
-    return b.seq;
+    b.seq = entry.seq;
+    b.pending.push(entry);
+    b.changedAt = this.now();
   }
 
   get(layer: LayerId, id: string): Feature | undefined {
@@ -103,28 +109,38 @@ export class LayerHub {
     return [...this.book(layer).features.values()];
   }
 
+  seq(layer: LayerId): number {
+    return this.book(layer).emitted;
+  }
+
+  floor(layer: LayerId): number {
+    return this.book(layer).floor;
+  }
+
   flushAll(): void {
     for (const layer of this.books.keys()) this.flush(layer);
   }
 
-  /** Emits the pending changes of a layer as one coalesced delta. */
+  /** Emits the pending entries of a layer as one coalesced delta. */
   flush(layer: LayerId): void {
     const b = this.book(layer);
     if (b.pending.length === 0) return;
     const pending = b.pending;
     b.pending = [];
-    const { upserts, removes } = coalesce(pending.map((c) => [c.id, c.feature] as const));
-    const delta: LayerDelta = { layer, from: b.emitted, seq: b.seq, serverTime: this.now(), upserts, removes };
+    const delta: LayerDelta = { layer, from: b.emitted, seq: b.seq, serverTime: this.now(), ...coalesceEntries(pending) };
     b.emitted = b.seq;
-    for (const c of pending) b.history.push(c);
+    b.history.push(...pending);
     if (b.history.length > this.historyLimit) {
       const dropped = b.history.splice(0, b.history.length - this.historyLimit);
       b.floor = dropped[dropped.length - 1]!.seq;
     }
-    this.opts.emit(delta);
+    this.opts.emit(
+      delta,
+      pending.map((e) => e.ts),
+    );
   }
 
-  /** State at the last emitted sequence (pending changes are flushed first so the two agree). */
+  /** State at the last emitted sequence (pending entries are flushed first so the two agree). */
   snapshot(layer: LayerId): LayerSnapshot {
     this.flush(layer);
     const b = this.book(layer);
@@ -132,20 +148,33 @@ export class LayerHub {
   }
 
   /**
-   * What a client at `since` missed, as one delta to `seq`, or null when `since` is outside what we
-   * can answer (older than the history we keep, from another process life, or from the future).
+   * What a client at `since` missed, from this node's memory, as one delta to the current seq; null when
+   * `since` is outside the memory (older than `floor`, or not a seq of this log).
    */
   since(layer: LayerId, since: number): LayerDelta | null {
     this.flush(layer);
     const b = this.book(layer);
     if (since < b.floor || since > b.emitted) return null;
-    const missed = b.history.filter((c) => c.seq > since);
-    const { upserts, removes } = coalesce(missed.map((c) => [c.id, c.feature] as const));
-    return { layer, from: since, seq: b.emitted, serverTime: this.now(), upserts, removes };
+    return { layer, from: since, seq: b.emitted, serverTime: this.now(), ...coalesceEntries(b.history.filter((e) => e.seq > since)) };
   }
 
-  /** Wall time of the newest change of a layer (0 when none). */
+  /**
+   * For a `since` older than this node's memory (e.g. a client coming back after this node restarted):
+   * the log's entries from `since` up to `floor`, or null when the log no longer holds them.
+   */
+  async olderEntries(layer: LayerId, since: number): Promise<{ upTo: number; entries: LogEntry[] } | null> {
+    const upTo = this.book(layer).floor;
+    if (since >= upTo) return { upTo, entries: [] };
+    const entries = await this.opts.log.range(layer, since, upTo);
+    return entries ? { upTo, entries } : null;
+  }
+
+  /** Wall time of the newest change of a layer (0 when none since start). */
   changedAt(layer: LayerId): number {
     return this.book(layer).changedAt;
   }
+}
+
+export function coalesceEntries(entries: readonly LogEntry[]): { upserts: Feature[]; removes: string[] } {
+  return coalesce(entries.flatMap((e) => e.changes.map((c) => [c.id, c.feature] as const)));
 }

@@ -8,12 +8,13 @@ import {
   SubscribeRequestSchema,
   UnsubscribeRequestSchema,
   type LayerDelta,
+  type LayerId,
   type LiveClientToServer,
   type LiveServerToClient,
   type SubscribeAck,
 } from '@hue-ioc/layers';
-import type { FastifyBaseLogger } from 'fastify';
-import type { LayerHub } from './layer-hub.ts';
+import type { Logger } from '@hue-ioc/streams';
+import { coalesceEntries, type LayerHub } from './layer-hub.ts';
 import type { Metrics } from '../metrics.ts';
 
 const checkSubscribe = TypeCompiler.Compile(SubscribeRequestSchema);
@@ -22,16 +23,31 @@ const checkUnsubscribe = TypeCompiler.Compile(UnsubscribeRequestSchema);
 type LiveSocket = Socket<LiveClientToServer, LiveServerToClient>;
 export type LiveNamespace = Namespace<LiveClientToServer, LiveServerToClient>;
 
+export interface Principal {
+  id: string;
+  role: string;
+}
+
 export interface LiveGatewayOptions {
   httpServer: HttpServer;
   hub: LayerHub;
-  logger: FastifyBaseLogger;
+  logger: Logger;
   metrics: Metrics;
   /** Returns the principal for a token, or null. Replaced by the access-control policy in its issue. */
-  authenticate: (token: string | undefined) => { id: string; role: string } | null;
+  authenticate: (token: string | undefined) => Principal | null;
+  /**
+   * Packets queued on one socket beyond which it counts as slow: it stops getting deltas and, once it
+   * drains, gets one coalesced catch-up (or a snapshot). Bounds server memory per stalled client.
+   */
+  maxQueuedPackets?: number;
 }
 
-const room = (layer: string) => `layer:${layer}`;
+interface Subscription {
+  /** The last seq this socket was sent for the layer. */
+  seq: number;
+  /** Deltas were withheld because the socket was slow; a catch-up is owed when it drains. */
+  behind: boolean;
+}
 
 /** Error objects passed to `next()` reach the client as `connect_error` with `data`. */
 function handshakeError(code: string, message: string): Error & { data: { code: string; message: string } } {
@@ -40,16 +56,40 @@ function handshakeError(code: string, message: string): Error & { data: { code: 
 
 /**
  * socket.io `/live` (ARCHITECTURE.md): versioned handshake, `subscribe {layer, since?}` answered through
- * its ack, then a snapshot or the missed deltas, then the layer's deltas in order.
+ * its ack, then a snapshot or only the missed deltas, then the layer's deltas in order. Deltas are sent
+ * per socket (not broadcast to a room) so that a slow socket can be skipped and caught up later with
+ * coalesced state instead of an unbounded queue.
  */
-export function createLiveGateway(opts: LiveGatewayOptions): { io: Server; nsp: LiveNamespace; emitDelta: (d: LayerDelta) => void } {
+export function createLiveGateway(opts: LiveGatewayOptions) {
   const io = new Server(opts.httpServer, { serveClient: false, maxHttpBufferSize: 64 * 1024 });
   const nsp: LiveNamespace = io.of(LIVE_NAMESPACE);
+  const maxQueued = opts.maxQueuedPackets ?? 64;
+  const subscribers = new Map<LayerId, Map<LiveSocket, Subscription>>(LAYER_IDS.map((l) => [l, new Map()]));
+  const { metrics } = opts;
+
+  // engine.io keeps unsent packets in `writeBuffer` while the transport is busy; it is not in its types.
+  const queued = (socket: LiveSocket) => (socket.conn as unknown as { writeBuffer: unknown[] }).writeBuffer.length;
+  const updateGauge = (layer: LayerId) => metrics.liveSubscribers.set({ layer }, subscribers.get(layer)!.size);
+
+  /** Sends a slow socket what it missed, as one delta, or a snapshot when memory no longer has it. */
+  const catchUp = (socket: LiveSocket, layer: LayerId, sub: Subscription) => {
+    const missed = opts.hub.since(layer, sub.seq);
+    if (missed) {
+      if (missed.seq !== sub.seq) socket.emit('layer:delta', missed);
+      sub.seq = missed.seq;
+    } else {
+      const snapshot = opts.hub.snapshot(layer);
+      socket.emit('layer:snapshot', snapshot);
+      sub.seq = snapshot.seq;
+      metrics.liveResyncs.inc({ layer, reason: 'slow' });
+    }
+    sub.behind = false;
+  };
 
   nsp.use((socket, next) => {
     const auth = (socket.handshake.auth ?? {}) as { token?: unknown; protocol?: unknown };
     if (auth.protocol !== LIVE_PROTOCOL_VERSION) {
-      opts.metrics.liveRejects.inc({ reason: 'protocol' });
+      metrics.liveRejects.inc({ reason: 'protocol' });
       return next(
         handshakeError(
           'IOC_LIVE_PROTOCOL',
@@ -59,7 +99,7 @@ export function createLiveGateway(opts: LiveGatewayOptions): { io: Server; nsp: 
     }
     const principal = opts.authenticate(typeof auth.token === 'string' ? auth.token : undefined);
     if (!principal) {
-      opts.metrics.liveRejects.inc({ reason: 'auth' });
+      metrics.liveRejects.inc({ reason: 'auth' });
       return next(handshakeError('IOC_AUTH_REQUIRED', 'a valid token is required on /live'));
     }
     socket.data.principal = principal;
@@ -67,34 +107,50 @@ export function createLiveGateway(opts: LiveGatewayOptions): { io: Server; nsp: 
   });
 
   nsp.on('connection', (socket: LiveSocket) => {
-    opts.metrics.liveConnections.inc();
+    metrics.liveConnections.inc();
+    socket.conn.on('drain', () => {
+      for (const layer of LAYER_IDS) {
+        const sub = subscribers.get(layer)!.get(socket);
+        if (sub?.behind) catchUp(socket, layer, sub);
+      }
+    });
     socket.on('disconnect', () => {
-      opts.metrics.liveConnections.dec();
+      metrics.liveConnections.dec();
+      for (const layer of LAYER_IDS) if (subscribers.get(layer)!.delete(socket)) updateGauge(layer);
     });
 
-    socket.on('subscribe', (request, ack) => {
+    socket.on('subscribe', async (request, ack) => {
       const reply = typeof ack === 'function' ? ack : () => undefined;
       if (!checkSubscribe.Check(request)) {
         const details = [...checkSubscribe.Errors(request)].slice(0, 3).map((e) => `${e.path || '/'} ${e.message}`);
-        opts.metrics.liveRejects.inc({ reason: 'schema' });
+        metrics.liveRejects.inc({ reason: 'schema' });
         return reply({
           ok: false,
           error: { code: 'IOC_LIVE_BAD_REQUEST', message: `subscribe expects { layer: ${LAYER_IDS.join('|')}, since?: integer }`, details },
         });
       }
       const { layer, since } = request;
+      // A `since` older than this node's memory: fetch the older part from the log first (async) ...
+      let older: Awaited<ReturnType<LayerHub['olderEntries']>> = null;
+      if (since !== undefined && since < opts.hub.floor(layer)) {
+        older = await opts.hub.olderEntries(layer, since).catch(() => null);
+      }
+      if (!socket.connected) return;
+      // ... then everything else happens in this one synchronous step, so no delta can slip between
+      // the catch-up and the moment this socket starts receiving the layer's deltas.
       let result: SubscribeAck;
-      const missed = since === undefined ? null : opts.hub.since(layer, since);
+      const missed = since === undefined ? null : missedSince(layer, since, older);
       if (missed) {
-        socket.emit('layer:delta', missed);
+        if (missed.seq !== since) socket.emit('layer:delta', missed);
         result = { ok: true, layer, seq: missed.seq, mode: 'delta' };
       } else {
         const snapshot = opts.hub.snapshot(layer);
         socket.emit('layer:snapshot', snapshot);
+        if (since !== undefined) metrics.liveResyncs.inc({ layer, reason: 'since_unknown' });
         result = { ok: true, layer, seq: snapshot.seq, mode: 'snapshot' };
       }
-      // Joined after the catch-up is queued and in the same tick, so no delta can fall between.
-      void socket.join(room(layer));
+      subscribers.get(layer)!.set(socket, { seq: result.seq, behind: false });
+      updateGauge(layer);
       reply(result);
     });
 
@@ -103,14 +159,52 @@ export function createLiveGateway(opts: LiveGatewayOptions): { io: Server; nsp: 
       if (!checkUnsubscribe.Check(request)) {
         return reply({ ok: false, error: { code: 'IOC_LIVE_BAD_REQUEST', message: 'unsubscribe expects { layer }' } });
       }
-      void socket.leave(room(request.layer));
+      if (subscribers.get(request.layer)!.delete(socket)) updateGauge(request.layer);
       reply({ ok: true });
     });
   });
 
-  const emitDelta = (delta: LayerDelta) => {
-    opts.metrics.liveDeltas.inc({ layer: delta.layer });
-    nsp.to(room(delta.layer)).emit('layer:delta', delta);
+  /**
+   * One delta from `since` to now: the log's older part (when `since` predates this node's memory)
+   * followed by the memory part. Null when either part is no longer available: then a snapshot.
+   */
+  const missedSince = (
+    layer: LayerId,
+    since: number,
+    older: Awaited<ReturnType<LayerHub['olderEntries']>>,
+  ): LayerDelta | null => {
+    if (since >= opts.hub.floor(layer)) return opts.hub.since(layer, since);
+    if (!older) return null;
+    const recent = opts.hub.since(layer, older.upTo);
+    if (!recent) return null; // memory moved past the log part while we read it
+    const merged = coalesceEntries([
+      ...older.entries,
+      { layer, seq: recent.seq, ts: 0, changes: [...recent.removes.map((id) => ({ id, feature: null })), ...recent.upserts.map((f) => ({ id: f.id, feature: f }))] },
+    ]);
+    return { layer, from: since, seq: recent.seq, serverTime: recent.serverTime, ...merged };
+  };
+
+  /** Called by the hub once per layer per tick. */
+  const emitDelta = (delta: LayerDelta, entryTimes: number[]) => {
+    const started = performance.now();
+    const subs = subscribers.get(delta.layer)!;
+    let sent = 0;
+    for (const [socket, sub] of subs) {
+      if (sub.behind) continue;
+      if (sub.seq !== delta.from || queued(socket) > maxQueued) {
+        sub.behind = true;
+        metrics.liveSlowSkips.inc({ layer: delta.layer });
+        continue;
+      }
+      socket.emit('layer:delta', delta);
+      sub.seq = delta.seq;
+      sent++;
+    }
+    const now = Date.now();
+    metrics.liveDeltas.inc({ layer: delta.layer });
+    metrics.liveFeaturesSent.inc({ layer: delta.layer }, sent * (delta.upserts.length + delta.removes.length));
+    for (const t of entryTimes) metrics.ingestToEmitSeconds.observe((now - t) / 1000);
+    metrics.liveTickSeconds.observe((performance.now() - started) / 1000);
   };
   return { io, nsp, emitDelta };
 }

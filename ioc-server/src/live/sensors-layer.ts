@@ -7,25 +7,28 @@ import {
 } from '@hue-ioc/layers';
 import { SENSOR_KIND_DEFAULTS } from '@hue-ioc/streams';
 import type { DeviceRow } from '../storage/device.repository.ts';
+import type { LatestObservation } from '../storage/observation.repository.ts';
 import type { LayerHub } from './layer-hub.ts';
 
-interface Shown {
+/** How long past its expected interval a device may stay silent before it shows as offline. */
+export const OFFLINE_AFTER_INTERVALS = 3;
+
+interface Reading {
+  deviceId: string;
   metric: string;
   value: number;
   unit: string | null;
   ts: Date;
 }
 
-/** How long past its expected interval a device may stay silent before it shows as offline. */
-const OFFLINE_AFTER_INTERVALS = 3;
-
 /**
  * Keeps the `sensors` layer: one feature per device with its latest main reading and alarm level.
- * Older readings never replace newer ones (devices re-send and arrive out of order).
+ * The current feature is read from the hub (the event log's state, shared by all nodes), so a node that
+ * did not ingest a reading still judges freshness and ordering the same way. Older readings never replace
+ * newer ones (devices re-send and arrive out of order).
  */
 export class SensorsLayer {
   private readonly devices = new Map<string, DeviceRow>();
-  private readonly shown = new Map<string, Shown>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -37,53 +40,68 @@ export class SensorsLayer {
     return this.devices.has(id);
   }
 
-  /** Loads devices and their latest readings (after a restart) and publishes every feature. */
-  load(devices: readonly DeviceRow[], latest: readonly (Shown & { device_id: string })[]): void {
+  private current(id: string): Feature<SensorProps> | undefined {
+    return this.hub.get('sensors', id) as Feature<SensorProps> | undefined;
+  }
+
+  /**
+   * Loads devices and their latest stored readings. A feature is published only where it adds something
+   * to what the log already holds (another node, or this one before a restart, may know newer values).
+   */
+  async load(devices: readonly DeviceRow[], latest: readonly LatestObservation[]): Promise<void> {
     for (const d of devices) this.devices.set(d.id, d);
+    const newest = new Map<string, Reading>();
     for (const row of latest) {
       const d = this.devices.get(row.device_id);
-      if (d && row.metric === this.mainMetric(d)) this.shown.set(d.id, { ...row });
+      if (d && row.metric === mainMetric(d)) newest.set(d.id, { deviceId: d.id, metric: row.metric, value: row.value, unit: row.unit, ts: row.ts });
     }
-    this.hub.apply('sensors', [...this.devices.values()].map((d) => this.feature(d)));
-  }
-
-  upsertDevices(devices: readonly DeviceRow[]): void {
-    for (const d of devices) this.devices.set(d.id, d);
-    this.hub.apply('sensors', devices.map((d) => this.feature(d)));
-  }
-
-  /** Applies stored readings; returns the devices whose feature changed. */
-  applyReadings(readings: readonly { deviceId: string; metric: string; value: number; unit: string; ts: Date }[]): string[] {
-    const changed = new Set<string>();
-    for (const r of readings) {
-      const d = this.devices.get(r.deviceId);
-      if (!d) continue;
-      d.last_seen_at = !d.last_seen_at || r.ts > d.last_seen_at ? r.ts : d.last_seen_at;
-      if (r.metric !== this.mainMetric(d)) continue;
-      const current = this.shown.get(d.id);
-      if (current && current.ts > r.ts) continue;
-      this.shown.set(d.id, { metric: r.metric, value: r.value, unit: r.unit, ts: r.ts });
-      changed.add(d.id);
-    }
-    const features: Feature<SensorProps>[] = [];
-    for (const id of changed) features.push(this.feature(this.devices.get(id)!));
-    if (features.length > 0) this.hub.apply('sensors', features);
-    return [...changed];
-  }
-
-  /** Re-evaluates offline state; devices that went silent (or came back) are re-published. */
-  sweepOffline(): void {
     const features: Feature<SensorProps>[] = [];
     for (const d of this.devices.values()) {
-      const next = this.feature(d);
-      const prev = this.hub.get('sensors', d.id) as Feature<SensorProps> | undefined;
-      if (!prev || prev.props.state !== next.props.state) features.push(next);
+      const cur = this.current(d.id);
+      const reading = newest.get(d.id);
+      const curTs = cur?.props.observedAt ? Date.parse(cur.props.observedAt) : -Infinity;
+      const useReading = reading && reading.ts.getTime() > curTs ? reading : null;
+      const next = this.feature(d, useReading ?? readingOf(cur));
+      if (!cur || JSON.stringify(cur) !== JSON.stringify(next)) features.push(next);
     }
-    if (features.length > 0) this.hub.apply('sensors', features);
+    if (features.length > 0) await this.hub.apply('sensors', features);
+  }
+
+  async upsertDevices(devices: readonly DeviceRow[]): Promise<void> {
+    for (const d of devices) this.devices.set(d.id, d);
+    await this.hub.apply('sensors', devices.map((d) => this.feature(d, readingOf(this.current(d.id)))));
+  }
+
+  /** Applies stored readings; resolves once the changes are in the event log. */
+  async applyReadings(readings: readonly Reading[]): Promise<void> {
+    const newest = new Map<string, Reading>();
+    for (const r of readings) {
+      const d = this.devices.get(r.deviceId);
+      if (!d || r.metric !== mainMetric(d)) continue;
+      const prev = newest.get(d.id);
+      if (!prev || r.ts > prev.ts) newest.set(d.id, r);
+    }
+    const features: Feature<SensorProps>[] = [];
+    for (const [id, r] of newest) {
+      const cur = this.current(id)?.props.observedAt;
+      if (cur && Date.parse(cur) > r.ts.getTime()) continue;
+      features.push(this.feature(this.devices.get(id)!, r));
+    }
+    if (features.length > 0) await this.hub.apply('sensors', features);
+  }
+
+  /** Re-evaluates offline state from the shared layer state; changed features are re-published. */
+  async sweepOffline(): Promise<void> {
+    const features: Feature<SensorProps>[] = [];
+    for (const f of this.hub.features('sensors') as Feature<SensorProps>[]) {
+      const state = stateOf(f.props, this.now());
+      if (state !== f.props.state) features.push({ ...f, props: { ...f.props, state } });
+    }
+    if (features.length > 0) await this.hub.apply('sensors', features);
   }
 
   startOfflineSweep(everyMs = 15_000): void {
-    this.timer = setInterval(() => this.sweepOffline(), everyMs);
+    this.timer = setInterval(() => void this.sweepOffline().catch(() => undefined), everyMs);
     this.timer.unref();
   }
 
@@ -91,31 +109,37 @@ export class SensorsLayer {
     if (this.timer) clearInterval(this.timer);
   }
 
-  private mainMetric(d: DeviceRow): string {
-    return SENSOR_KIND_DEFAULTS[d.kind as SensorKind]?.metric ?? d.kind;
-  }
-
-  feature(d: DeviceRow): Feature<SensorProps> {
-    const shown = this.shown.get(d.id);
-    const lastSeen = d.last_seen_at?.getTime() ?? shown?.ts.getTime();
-    const online = lastSeen !== undefined && this.now() - lastSeen <= d.expected_interval_s * 1000 * OFFLINE_AFTER_INTERVALS;
-    const alarmLevel = shown ? alarmLevelFor(shown.value, d.thresholds) : 0;
-    return {
-      id: d.id,
-      position: d.lon !== null && d.lat !== null ? [d.lon, d.lat] : null,
-      props: {
-        kind: d.kind,
-        name: d.name,
-        wardCode: d.ward_code,
-        metric: shown?.metric ?? null,
-        value: shown?.value ?? null,
-        unit: shown?.unit ?? d.unit,
-        observedAt: shown?.ts.toISOString() ?? null,
-        alarmLevel,
-        // A device never heard from is "unknown", not "offline".
-        state: lastSeen === undefined ? 'unknown' : sensorStateFor(alarmLevel, online, shown !== undefined),
-        thresholds: d.thresholds,
-      },
+  feature(d: DeviceRow, reading: Reading | null): Feature<SensorProps> {
+    const props: SensorProps = {
+      kind: d.kind,
+      name: d.name,
+      wardCode: d.ward_code,
+      metric: reading?.metric ?? null,
+      value: reading?.value ?? null,
+      unit: reading?.unit ?? d.unit,
+      observedAt: reading?.ts.toISOString() ?? null,
+      alarmLevel: reading ? alarmLevelFor(reading.value, d.thresholds) : 0,
+      state: 'unknown',
+      thresholds: d.thresholds,
+      expectedIntervalS: d.expected_interval_s,
     };
+    props.state = stateOf(props, this.now());
+    return { id: d.id, position: d.lon !== null && d.lat !== null ? [d.lon, d.lat] : null, props };
   }
+}
+
+function mainMetric(d: DeviceRow): string {
+  return SENSOR_KIND_DEFAULTS[d.kind as SensorKind]?.metric ?? d.kind;
+}
+
+function readingOf(f: Feature<SensorProps> | undefined): Reading | null {
+  if (!f || f.props.value === null || f.props.observedAt === null || f.props.metric === null) return null;
+  return { deviceId: f.id, metric: f.props.metric, value: f.props.value, unit: f.props.unit, ts: new Date(f.props.observedAt) };
+}
+
+/** A device never heard from is "unknown"; one silent past 3 intervals is "offline". */
+function stateOf(p: SensorProps, now: number): SensorProps['state'] {
+  if (p.observedAt === null) return 'unknown';
+  const online = now - Date.parse(p.observedAt) <= p.expectedIntervalS * 1000 * OFFLINE_AFTER_INTERVALS;
+  return sensorStateFor(p.alarmLevel, online, p.value !== null);
 }
