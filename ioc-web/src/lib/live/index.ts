@@ -1,0 +1,3 @@
+export * from './layer-sync';
+export * from './live-client';
+export * from './token';

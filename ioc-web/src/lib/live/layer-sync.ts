@@ -1,0 +1,92 @@
+import {
+  applyDelta,
+  DeltaGapError,
+  stateFromSnapshot,
+  type LayerDelta,
+  type LayerId,
+  type LayerSnapshot,
+  type LayerState,
+} from '@hue-ioc/layers';
+
+/** What became of one incoming delta. */
+export type DeltaOutcome =
+  /** Applied: state moved to `delta.seq`. */
+  | 'applied'
+  /** Already applied (a repeat after a re-subscribe): dropped. */
+  | 'stale'
+  /** Starts after our seq: changes are missing, re-subscribe with `since`. */
+  | 'gap'
+  /** No snapshot yet, or not a delta of this layer: dropped. */
+  | 'ignored';
+
+export interface LayerView<P> {
+  readonly state: LayerState<P>;
+  /** `serverTime` (ms) of the snapshot or delta applied last. */
+  readonly serverTime: number;
+}
+
+function isSnapshotShape(value: unknown): value is LayerSnapshot {
+  if (typeof value !== 'object' || value === null) return false;
+  const s = value as Partial<LayerSnapshot>;
+  return (
+    typeof s.layer === 'string' &&
+    Number.isInteger(s.seq) &&
+    typeof s.serverTime === 'number' &&
+    Array.isArray(s.features)
+  );
+}
+
+function isDeltaShape(value: unknown): value is LayerDelta {
+  if (typeof value !== 'object' || value === null) return false;
+  const d = value as Partial<LayerDelta>;
+  return (
+    typeof d.layer === 'string' &&
+    Number.isInteger(d.from) &&
+    Number.isInteger(d.seq) &&
+    typeof d.serverTime === 'number' &&
+    Array.isArray(d.upserts) &&
+    Array.isArray(d.removes)
+  );
+}
+
+/**
+ * The client's copy of one live layer: applies snapshots and deltas in sequence order (the `/live`
+ * rules of ARCHITECTURE.md) and says when the client must re-subscribe. No I/O: the socket wiring
+ * lives in live-client.ts. Feature props are not validated here; each view checks what it reads.
+ */
+export class LayerSync<P = unknown> {
+  #view: LayerView<P> | null = null;
+
+  constructor(readonly layer: LayerId) {}
+
+  get view(): LayerView<P> | null {
+    return this.#view;
+  }
+
+  /** The `since` to subscribe with: the last seq applied, or undefined before the first snapshot. */
+  get since(): number | undefined {
+    return this.#view?.state.seq;
+  }
+
+  /** Replaces the state. Returns false for a message that is not a snapshot of this layer. */
+  applySnapshot(message: unknown): boolean {
+    if (!isSnapshotShape(message) || message.layer !== this.layer) return false;
+    const snapshot = message as LayerSnapshot<P>;
+    this.#view = { state: stateFromSnapshot(snapshot), serverTime: snapshot.serverTime };
+    return true;
+  }
+
+  applyDelta(message: unknown): DeltaOutcome {
+    if (!isDeltaShape(message) || message.layer !== this.layer || !this.#view) return 'ignored';
+    const delta = message as LayerDelta<P>;
+    const { state } = this.#view;
+    if (delta.seq <= state.seq) return 'stale';
+    try {
+      this.#view = { state: applyDelta(state, delta).state, serverTime: delta.serverTime };
+      return 'applied';
+    } catch (error) {
+      if (error instanceof DeltaGapError) return 'gap';
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,242 @@
+import { io, type Socket } from 'socket.io-client';
+import {
+  LIVE_NAMESPACE,
+  LIVE_PROTOCOL_VERSION,
+  type LayerId,
+  type LiveClientToServer,
+  type LiveError,
+  type LiveHandshakeAuth,
+  type LiveServerToClient,
+  type SubscribeAck,
+  type SubscribeRequest,
+} from '@hue-ioc/layers';
+import { LayerSync } from './layer-sync';
+
+export type LiveSocket = Socket<LiveServerToClient, LiveClientToServer>;
+
+/**
+ * What the UI shows about the link (the explicit connection state of STYLE.md, "realtime protocols"):
+ * - `connecting`: no data yet, trying to connect and subscribe;
+ * - `live`: connected and every layer subscribed;
+ * - `reconnecting`: the link dropped after data arrived; the data shown is from `dataTime`;
+ * - `error`: the server refused the handshake or a subscription (`failure` says why); retried slowly.
+ */
+export type ConnectionStatus = 'connecting' | 'live' | 'reconnecting' | 'error';
+
+export interface ConnectionState {
+  readonly status: ConnectionStatus;
+  /** `serverTime` (ms) of the newest snapshot or delta applied; null before the first. */
+  readonly dataTime: number | null;
+  readonly failure: LiveError | null;
+}
+
+/** Codes the client itself gives failures that carry no server code. */
+export const CLIENT_FAILURE = {
+  refused: 'IOC_LIVE_REFUSED',
+  badAck: 'IOC_LIVE_BAD_ACK',
+} as const;
+
+export interface LiveClientOptions {
+  /** Display token for `auth.token`; null connects without one (the server decides). */
+  token: string | null;
+  layers: readonly LayerId[];
+  /** Server origin; default the page's own origin (Fastify serves the app and /live together). */
+  origin?: string;
+  /** Called after a snapshot or delta changed `sync`'s layer. */
+  onLayer: (sync: LayerSync) => void;
+  onState: (state: ConnectionState) => void;
+  ackTimeoutMs?: number;
+  /** Wait before trying again after the server refused the handshake or a subscription. */
+  refusedRetryMs?: number;
+}
+
+function failureFromConnectError(error: Error): LiveError {
+  const data = (error as Error & { data?: unknown }).data;
+  const code =
+    typeof data === 'object' && data !== null && typeof (data as LiveError).code === 'string'
+      ? (data as LiveError).code
+      : CLIENT_FAILURE.refused;
+  return { code, message: error.message };
+}
+
+function isSubscribeAck(value: unknown): value is SubscribeAck {
+  if (typeof value !== 'object' || value === null) return false;
+  const ack = value as { ok?: unknown; seq?: unknown; error?: { code?: unknown } };
+  if (ack.ok === true) return typeof ack.seq === 'number';
+  return ack.ok === false && typeof ack.error?.code === 'string';
+}
+
+/**
+ * One socket.io connection to `/live` that keeps a LayerSync per subscribed layer current:
+ * subscribes after every (re)connect with the last seq applied, re-subscribes on a gap, and retries
+ * forever — a wall screen has nobody to press reload.
+ */
+export class LiveClient {
+  readonly #options: Required<Omit<LiveClientOptions, 'origin'>>;
+  readonly #socket: LiveSocket;
+  readonly #syncs = new Map<LayerId, LayerSync>();
+  /** Layers with a subscribe in flight; `true` when a gap arrived meanwhile and another is due. */
+  readonly #inFlight = new Map<LayerId, boolean>();
+  /** Counts connections, so that an ack from before a reconnect is not taken for a current one. */
+  #epoch = 0;
+  readonly #subscribed = new Set<LayerId>();
+  readonly #timers = new Set<ReturnType<typeof setTimeout>>();
+  #state: ConnectionState = { status: 'connecting', dataTime: null, failure: null };
+  #closed = false;
+
+  constructor(options: LiveClientOptions) {
+    this.#options = { ackTimeoutMs: 5_000, refusedRetryMs: 30_000, ...options };
+    for (const layer of options.layers) this.#syncs.set(layer, new LayerSync(layer));
+    const auth = (): LiveHandshakeAuth => ({
+      ...(this.#options.token ? { token: this.#options.token } : {}),
+      protocol: LIVE_PROTOCOL_VERSION,
+    });
+    this.#socket = io(`${options.origin ?? ''}${LIVE_NAMESPACE}`, {
+      autoConnect: false,
+      // A function so every reconnect sends the current auth.
+      auth: (cb) => cb(auth()),
+      reconnection: true,
+      reconnectionAttempts: Infinity,
+      reconnectionDelay: 1_000,
+      reconnectionDelayMax: 10_000,
+    });
+    this.#wire();
+  }
+
+  get state(): ConnectionState {
+    return this.#state;
+  }
+
+  sync(layer: LayerId): LayerSync | undefined {
+    return this.#syncs.get(layer);
+  }
+
+  start(): void {
+    this.#socket.connect();
+  }
+
+  close(): void {
+    this.#closed = true;
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
+    this.#socket.removeAllListeners();
+    this.#socket.io.removeAllListeners();
+    this.#socket.disconnect();
+  }
+
+  #wire(): void {
+    const socket = this.#socket;
+    socket.on('connect', () => {
+      this.#epoch++;
+      this.#inFlight.clear();
+      this.#subscribed.clear();
+      this.#setState({ status: this.#waitingStatus(), failure: null });
+      for (const layer of this.#syncs.keys()) void this.#subscribe(layer);
+    });
+    socket.on('connect_error', (error) => {
+      // socket.active: a transport failure that socket.io retries by itself. Otherwise the server
+      // refused the handshake (token, protocol version): show why, and try again later.
+      if (socket.active) {
+        this.#setState({ status: this.#waitingStatus() });
+        return;
+      }
+      this.#setState({ status: 'error', failure: failureFromConnectError(error) });
+      this.#later(this.#options.refusedRetryMs, () => socket.connect());
+    });
+    socket.on('disconnect', (reason) => {
+      this.#subscribed.clear();
+      if (this.#state.status !== 'error') this.#setState({ status: this.#waitingStatus() });
+      // After a server-side disconnect socket.io does not reconnect on its own.
+      if (reason === 'io server disconnect') this.#later(2_000, () => socket.connect());
+    });
+    socket.on('layer:snapshot', (snapshot) => {
+      const sync = this.#syncs.get(snapshot?.layer);
+      if (sync?.applySnapshot(snapshot)) this.#changed(sync);
+    });
+    socket.on('layer:delta', (delta) => {
+      const sync = this.#syncs.get(delta?.layer);
+      if (!sync) return;
+      const outcome = sync.applyDelta(delta);
+      if (outcome === 'applied') this.#changed(sync);
+      else if (outcome === 'gap') void this.#subscribe(sync.layer);
+    });
+  }
+
+  async #subscribe(layer: LayerId): Promise<void> {
+    if (this.#closed || !this.#socket.connected) return;
+    if (this.#inFlight.has(layer)) {
+      this.#inFlight.set(layer, true);
+      return;
+    }
+    this.#inFlight.set(layer, false);
+    const epoch = this.#epoch;
+    const since = this.#syncs.get(layer)?.since;
+    const request: SubscribeRequest = since === undefined ? { layer } : { layer, since };
+    let ack: unknown;
+    try {
+      ack = await this.#socket.timeout(this.#options.ackTimeoutMs).emitWithAck('subscribe', request);
+    } catch {
+      if (epoch !== this.#epoch) return;
+      // No answer in time: ask again (#subscribe does nothing while disconnected; 'connect' will).
+      this.#inFlight.delete(layer);
+      this.#later(2_000, () => void this.#subscribe(layer));
+      return;
+    }
+    if (epoch !== this.#epoch) return;
+    const again = this.#inFlight.get(layer) === true;
+    this.#inFlight.delete(layer);
+    if (!isSubscribeAck(ack)) {
+      this.#refused({ code: CLIENT_FAILURE.badAck, message: 'subscribe: unexpected answer' }, layer);
+      return;
+    }
+    if (!ack.ok) {
+      this.#refused(ack.error, layer);
+      return;
+    }
+    this.#subscribed.add(layer);
+    if (this.#subscribed.size === this.#syncs.size) {
+      this.#setState({ status: 'live', failure: null });
+    }
+    if (again) void this.#subscribe(layer);
+  }
+
+  #refused(failure: LiveError, layer: LayerId): void {
+    this.#setState({ status: 'error', failure });
+    this.#later(this.#options.refusedRetryMs, () => void this.#subscribe(layer));
+  }
+
+  #changed(sync: LayerSync): void {
+    const time = sync.view?.serverTime ?? null;
+    if (time !== null && (this.#state.dataTime === null || time > this.#state.dataTime)) {
+      this.#setState({ dataTime: time });
+    }
+    this.#options.onLayer(sync);
+  }
+
+  /** Connecting before any data; reconnecting once some is on screen. */
+  #waitingStatus(): ConnectionStatus {
+    return this.#state.dataTime === null ? 'connecting' : 'reconnecting';
+  }
+
+  #setState(change: Partial<ConnectionState>): void {
+    const next = { ...this.#state, ...change };
+    if (
+      next.status === this.#state.status &&
+      next.dataTime === this.#state.dataTime &&
+      next.failure === this.#state.failure
+    ) {
+      return;
+    }
+    this.#state = next;
+    this.#options.onState(next);
+  }
+
+  #later(ms: number, fn: () => void): void {
+    if (this.#closed) return;
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      if (!this.#closed) fn();
+    }, ms);
+    this.#timers.add(timer);
+  }
+}

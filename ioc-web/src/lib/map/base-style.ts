@@ -1,0 +1,86 @@
+import type { ExpressionSpecification, StyleSpecification } from 'maplibre-gl';
+import { SENSOR_STATE_COLORS, rgbaToCss } from '@hue-ioc/layers';
+
+/**
+ * The wall's map style, inline: no style URL, tiles, glyphs or sprite, so the map works on the
+ * control-room network with no internet. Labels are drawn by deck.gl (see ward-labels.ts) because
+ * MapLibre symbol labels would need a glyph server.
+ */
+export const WALL_COLORS = {
+  sea: '#050d17',
+  land: '#0f1a28',
+  phuong: '#17283d', // phường: urban wards, a shade lighter
+  xa: '#132235', // xã: rural communes
+  wardLine: '#4f7296',
+  coast: '#22364f',
+} as const;
+
+export const EMPTY_COLLECTION: GeoJSON.FeatureCollection = { type: 'FeatureCollection', features: [] };
+
+/** feature-state `alarm` (0–3) of a ward: the highest BĐ level among its sensors. */
+const ALARM: ExpressionSpecification = ['coalesce', ['feature-state', 'alarm'], 0];
+
+export function wallMapStyle(): StyleSpecification {
+  return {
+    version: 8,
+    name: 'hue-ioc-wall',
+    sources: {
+      land: { type: 'geojson', data: EMPTY_COLLECTION },
+      // promoteId: feature-state is keyed by the ward's GSO code, the same code sensors carry.
+      wards: { type: 'geojson', data: EMPTY_COLLECTION, promoteId: 'gso_code' },
+    },
+    layers: [
+      { id: 'sea', type: 'background', paint: { 'background-color': WALL_COLORS.sea } },
+      {
+        id: 'land',
+        type: 'fill',
+        source: 'land',
+        paint: { 'fill-color': WALL_COLORS.land, 'fill-outline-color': WALL_COLORS.coast },
+      },
+      {
+        id: 'wards-fill',
+        type: 'fill',
+        source: 'wards',
+        paint: {
+          'fill-color': [
+            'match',
+            ALARM,
+            1,
+            rgbaToCss(SENSOR_STATE_COLORS.alarm1),
+            2,
+            rgbaToCss(SENSOR_STATE_COLORS.alarm2),
+            3,
+            rgbaToCss(SENSOR_STATE_COLORS.alarm3),
+            ['match', ['get', 'type'], 'Phường', WALL_COLORS.phuong, WALL_COLORS.xa],
+          ],
+          'fill-opacity': ['case', ['>', ALARM, 0], 0.42, 0.92],
+        },
+      },
+      {
+        id: 'wards-line',
+        type: 'line',
+        source: 'wards',
+        paint: { 'line-color': WALL_COLORS.wardLine, 'line-width': 1.2, 'line-opacity': 0.9 },
+      },
+      {
+        // A ward in alarm is also outlined in its level's colour, above its neighbours' lines.
+        id: 'wards-alarm-line',
+        type: 'line',
+        source: 'wards',
+        paint: {
+          'line-color': [
+            'match',
+            ALARM,
+            1,
+            rgbaToCss(SENSOR_STATE_COLORS.alarm1),
+            2,
+            rgbaToCss(SENSOR_STATE_COLORS.alarm2),
+            rgbaToCss(SENSOR_STATE_COLORS.alarm3),
+          ],
+          'line-width': 2.5,
+          'line-opacity': ['case', ['>', ALARM, 0], 1, 0],
+        },
+      },
+    ],
+  };
+}

@@ -1,0 +1,4 @@
+// deck.gl layer factories for the live layers. A separate entry point (`@hue-ioc/layers/deck`) so
+// that the server never loads deck.gl.
+export * from './data-diff.ts';
+export * from './sensors-layer.ts';
