@@ -20,6 +20,11 @@ export interface Config {
   /** Unset: an embedded MQTT broker on mqttPort. */
   mqttUrl: string | null;
   mqttPort: number;
+  /**
+   * Subscribe as `$share/<group>/...` so several nodes split one broker's stream, each message handled
+   * once. Default: on (`hue-ioc`) when both MQTT_URL and REDIS_URL are set, i.e. a multi-node deployment.
+   */
+  mqttSharedGroup: string | null;
   /** True when MQTT_PORT was given: then a taken port is an error, not a fallback. */
   mqttPortExplicit: boolean;
   dataDir: string;
@@ -126,14 +131,21 @@ export function loadConfig(env: Env, profile: Profile = 'default', overrides: Pa
   }
   const webBuild = resolve(REPO_ROOT, 'ioc-web/build');
 
+  const mqttUrl = url('MQTT_URL', ['mqtt:', 'mqtts:', 'ws:', 'wss:', 'tcp:']);
+  const redisUrl = url('REDIS_URL', ['redis:', 'rediss:']);
+  const shared = str('MQTT_SHARED_GROUP');
+  if (shared !== null && shared !== 'off' && !/^[A-Za-z0-9_-]{1,64}$/.test(shared)) {
+    problems.push(`MQTT_SHARED_GROUP="${shared}" must be letters, digits, _ or -, or "off"`);
+  }
   const config: Config = {
     port: int('PORT', 8080, 0, 65535),
     host: str('HOST') ?? '0.0.0.0',
     logLevel,
     databaseUrl: url('DATABASE_URL', ['postgres:', 'postgresql:']),
-    redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
+    redisUrl,
     redisPrefix: str('REDIS_PREFIX') ?? 'hue-ioc',
-    mqttUrl: url('MQTT_URL', ['mqtt:', 'mqtts:', 'ws:', 'wss:', 'tcp:']),
+    mqttUrl,
+    mqttSharedGroup: shared === 'off' ? null : (shared ?? (mqttUrl && redisUrl ? 'hue-ioc' : null)),
     mqttPort: int('MQTT_PORT', 1883, 0, 65535),
     mqttPortExplicit: str('MQTT_PORT') !== null,
     dataDir: resolve(str('DATA_DIR') ?? resolve(REPO_ROOT, '.data')),

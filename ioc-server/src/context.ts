@@ -176,6 +176,7 @@ export async function createContext(config: Config, logger: Logger): Promise<Ioc
           topics: [SENSOR_TOPIC_FILTER],
           sink: ingest.handleBatch,
           logger,
+          ...(config.mqttSharedGroup && !mqtt.embedded ? { sharedGroup: config.mqttSharedGroup } : {}),
         });
         await source.start();
         mqtt.source = source;

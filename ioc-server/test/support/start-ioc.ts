@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import {
+  applyDelta,
   LIVE_PROTOCOL_VERSION,
+  stateFromSnapshot,
   type LiveClientToServer,
   type LiveServerToClient,
 } from '@hue-ioc/layers';
@@ -75,5 +77,62 @@ export async function waitFor<T>(what: string, fn: () => T | Promise<T>, timeout
     if (v) return v as NonNullable<T>;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/**
+ * A /live client that behaves as the protocol asks of real clients: applies snapshots and deltas,
+ * re-subscribes with `since` on a gap, and counts what it saw, so tests can assert "no gap, no duplicate".
+ */
+export class LiveMirror {
+  state: import('@hue-ioc/layers').LayerState | null = null;
+  snapshots = 0;
+  deltas = 0;
+  gaps = 0;
+  readonly socket: LiveClient;
+
+  constructor(
+    baseUrl: string,
+    readonly layer: import('@hue-ioc/layers').LayerId,
+    opts: { reconnection?: boolean } = {},
+  ) {
+    this.socket = ioClient(`${baseUrl}/live`, {
+      auth: { token: DISPLAY_TOKEN, protocol: LIVE_PROTOCOL_VERSION },
+      transports: ['websocket'],
+      reconnection: opts.reconnection ?? false,
+      reconnectionDelay: 100,
+      forceNew: true,
+    });
+    this.socket.on('layer:snapshot', (s) => {
+      if (s.layer !== layer) return;
+      this.snapshots++;
+      this.state = stateFromSnapshot(s);
+    });
+    this.socket.on('layer:delta', (d) => {
+      if (d.layer !== layer || !this.state) return;
+      if (d.from !== this.state.seq) {
+        this.gaps++;
+        void this.subscribe();
+        return;
+      }
+      this.deltas++;
+      this.state = applyDelta(this.state, d).state;
+    });
+    this.socket.on('connect', () => {
+      void this.subscribe();
+    });
+  }
+
+  async subscribe(): Promise<import('@hue-ioc/layers').SubscribeAck> {
+    const since = this.state?.seq;
+    return this.socket.timeout(10_000).emitWithAck('subscribe', since === undefined ? { layer: this.layer } : { layer: this.layer, since });
+  }
+
+  features(): Map<string, unknown> {
+    return new Map([...(this.state?.features ?? new Map())].map(([id, f]) => [id, f]));
+  }
+
+  close(): void {
+    this.socket.close();
   }
 }
