@@ -1,4 +1,4 @@
-import { io, type Socket } from 'socket.io-client';
+import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import {
   LIVE_NAMESPACE,
   LIVE_PROTOCOL_VERSION,
@@ -48,6 +48,8 @@ export interface LiveClientOptions {
   ackTimeoutMs?: number;
   /** Wait before trying again after the server refused the handshake or a subscription. */
   refusedRetryMs?: number;
+  /** socket.io's `io`; tests pass a fake. */
+  connect?: (url: string, options: Partial<ManagerOptions & SocketOptions>) => LiveSocket;
 }
 
 function failureFromConnectError(error: Error): LiveError {
@@ -85,13 +87,13 @@ export class LiveClient {
   #closed = false;
 
   constructor(options: LiveClientOptions) {
-    this.#options = { ackTimeoutMs: 5_000, refusedRetryMs: 30_000, ...options };
+    this.#options = { ackTimeoutMs: 5_000, refusedRetryMs: 30_000, connect: io, ...options };
     for (const layer of options.layers) this.#syncs.set(layer, new LayerSync(layer));
     const auth = (): LiveHandshakeAuth => ({
       ...(this.#options.token ? { token: this.#options.token } : {}),
       protocol: LIVE_PROTOCOL_VERSION,
     });
-    this.#socket = io(`${options.origin ?? ''}${LIVE_NAMESPACE}`, {
+    this.#socket = this.#options.connect(`${options.origin ?? ''}${LIVE_NAMESPACE}`, {
       autoConnect: false,
       // A function so every reconnect sends the current auth.
       auth: (cb) => cb(auth()),

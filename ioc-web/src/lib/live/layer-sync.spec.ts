@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import type { Feature, LayerDelta, LayerSnapshot, SensorProps } from '@hue-ioc/layers';
+import { LayerSync } from './layer-sync';
+
+function gauge(id: string, value: number): Feature<Partial<SensorProps>> {
+  return { id, position: [107.553, 16.462], props: { kind: 'water_level', value, unit: 'm' } };
+}
+
+const snapshot: LayerSnapshot = {
+  layer: 'sensors',
+  seq: 10,
+  serverTime: Date.UTC(2025, 9, 27, 3, 0, 0),
+  features: [gauge('kim-long', 3.62), gauge('phu-oc', 3.3)],
+};
+
+function delta(from: number, seq: number, value: number): LayerDelta {
+  return {
+    layer: 'sensors',
+    from,
+    seq,
+    serverTime: snapshot.serverTime + seq * 1000,
+    upserts: [gauge('kim-long', value)],
+    removes: [],
+  };
+}
+
+describe('LayerSync', () => {
+  it('ignores deltas until the first snapshot', () => {
+    const sync = new LayerSync('sensors');
+    expect(sync.applyDelta(delta(10, 11, 3.7))).toBe('ignored');
+    expect(sync.since).toBeUndefined();
+  });
+
+  it('applies a snapshot, then deltas in order, and keeps the server time', () => {
+    const sync = new LayerSync('sensors');
+    expect(sync.applySnapshot(snapshot)).toBe(true);
+    expect(sync.applyDelta(delta(10, 12, 3.7))).toBe('applied');
+    expect(sync.since).toBe(12);
+    expect(sync.view?.serverTime).toBe(snapshot.serverTime + 12_000);
+    expect((sync.view?.state.features.get('kim-long')?.props as SensorProps).value).toBe(3.7);
+  });
+
+  it('says gap for a delta that skips changes, stale for one already applied', () => {
+    const sync = new LayerSync('sensors');
+    sync.applySnapshot(snapshot);
+    expect(sync.applyDelta(delta(11, 12, 3.7))).toBe('gap');
+    expect(sync.applyDelta(delta(9, 10, 3.5))).toBe('stale');
+    expect(sync.since).toBe(10);
+  });
+
+  it('drops other layers and malformed messages', () => {
+    const sync = new LayerSync('sensors');
+    expect(sync.applySnapshot({ ...snapshot, layer: 'incidents' })).toBe(false);
+    expect(sync.applySnapshot({ layer: 'sensors', seq: 'x', features: [] })).toBe(false);
+    expect(sync.applySnapshot(null)).toBe(false);
+    sync.applySnapshot(snapshot);
+    expect(sync.applyDelta({ layer: 'sensors', from: 10, seq: 11 })).toBe('ignored');
+  });
+
+  it('never shows a state the server did not have, whatever is lost, repeated or reordered (property)', () => {
+    // The server's history: snapshot at 10, then deltas with increasing (not necessarily +1) seqs.
+    const history = fc.array(
+      fc.record({ step: fc.integer({ min: 1, max: 3 }), value: fc.double({ min: 0, max: 6, noNaN: true }) }),
+      {
+        minLength: 1,
+        maxLength: 20,
+      },
+    );
+    fc.assert(
+      fc.property(history, fc.array(fc.nat(), { maxLength: 40 }), (steps, deliveries) => {
+        const deltas: LayerDelta[] = [];
+        const valueAt = new Map<number, number>([[10, 3.62]]);
+        let seq = 10;
+        for (const { step, value } of steps) {
+          deltas.push(delta(seq, seq + step, value));
+          seq += step;
+          valueAt.set(seq, value);
+        }
+        const sync = new LayerSync('sensors');
+        sync.applySnapshot(snapshot);
+        for (const i of deliveries) {
+          const d = deltas[i % deltas.length];
+          if (!d) continue;
+          const before = sync.since;
+          const outcome = sync.applyDelta(d);
+          if (outcome !== 'applied') expect(sync.since).toBe(before);
+          const kimLong = sync.view?.state.features.get('kim-long')?.props as SensorProps;
+          expect(kimLong.value).toBe(valueAt.get(sync.since ?? -1));
+        }
+      }),
+    );
+  });
+});

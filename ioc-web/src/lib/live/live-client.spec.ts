@@ -1,0 +1,236 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  LIVE_PROTOCOL_VERSION,
+  type LayerDelta,
+  type LayerSnapshot,
+  type SubscribeRequest,
+} from '@hue-ioc/layers';
+import { LiveClient, type ConnectionState, type LiveClientOptions, type LiveSocket } from './live-client';
+
+type Handler = (...args: unknown[]) => void;
+
+/**
+ * Stands in for socket.io-client's Socket: records what the client emits and lets a test play the
+ * server's side. It mirrors the parts of socket.io's behaviour the client relies on: `active` is
+ * false after a handshake refusal, `connect` fires after every (re)connection.
+ */
+class FakeSocket {
+  readonly handlers = new Map<string, Handler[]>();
+  readonly io = { removeAllListeners: () => this.io };
+  readonly subscribes: SubscribeRequest[] = [];
+  active = false;
+  connected = false;
+  connects = 0;
+  answer: (req: SubscribeRequest) => Promise<unknown> = async (req) => ({
+    ok: true,
+    layer: req.layer,
+    seq: 0,
+    mode: 'snapshot',
+  });
+
+  constructor(readonly options: { auth?: unknown }) {}
+
+  handshakeAuth(): unknown {
+    let sent: unknown;
+    (this.options.auth as (cb: (data: object) => void) => void)((data) => (sent = data));
+    return sent;
+  }
+  on(event: string, fn: Handler) {
+    this.handlers.set(event, [...(this.handlers.get(event) ?? []), fn]);
+    return this;
+  }
+  connect() {
+    this.active = true;
+    this.connects++;
+    return this;
+  }
+  disconnect() {
+    this.active = false;
+    this.connected = false;
+    return this;
+  }
+  removeAllListeners() {
+    this.handlers.clear();
+    return this;
+  }
+  timeout(_ms: number) {
+    return {
+      emitWithAck: (_event: string, req: SubscribeRequest) => {
+        this.subscribes.push(req);
+        return this.answer(req);
+      },
+    };
+  }
+  // The server's side.
+  fire(event: string, ...args: unknown[]) {
+    for (const h of this.handlers.get(event) ?? []) h(...args);
+  }
+  open() {
+    this.connected = true;
+    this.fire('connect');
+  }
+  drop(reason = 'transport close') {
+    this.connected = false;
+    this.fire('disconnect', reason);
+  }
+  refuse(code: string, message: string) {
+    this.active = false;
+    this.fire('connect_error', Object.assign(new Error(message), { data: { code } }));
+  }
+}
+
+const T0 = Date.UTC(2025, 9, 27, 3, 0, 0);
+
+function snapshot(seq: number): LayerSnapshot {
+  return {
+    layer: 'sensors',
+    seq,
+    serverTime: T0 + seq,
+    features: [{ id: 'kim-long', position: [107.553, 16.462], props: { kind: 'water_level', value: 3.62 } }],
+  };
+}
+
+function delta(from: number, seq: number): LayerDelta {
+  return {
+    layer: 'sensors',
+    from,
+    seq,
+    serverTime: T0 + seq,
+    upserts: [{ id: 'phu-oc', position: [107.47, 16.53], props: { kind: 'water_level', value: 3.3 } }],
+    removes: [],
+  };
+}
+
+function setup(overrides: Partial<LiveClientOptions> = {}) {
+  let socket: FakeSocket | undefined;
+  const states: ConnectionState[] = [];
+  const onLayer = vi.fn();
+  const client = new LiveClient({
+    token: 'hue-demo-display',
+    layers: ['sensors'],
+    onLayer,
+    onState: (s) => states.push(s),
+    connect: (_url, options) => {
+      socket = new FakeSocket(options);
+      return socket as unknown as LiveSocket;
+    },
+    ...overrides,
+  });
+  client.start();
+  if (!socket) throw new Error('no socket');
+  return { client, socket, states, onLayer, last: () => states[states.length - 1] };
+}
+
+/** Lets pending acks (promises) settle. */
+const settle = () => vi.advanceTimersByTimeAsync(0);
+
+describe('LiveClient', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('sends the token and protocol version, subscribes without since, goes live', async () => {
+    const { client, socket, last, onLayer } = setup();
+    expect(socket.handshakeAuth()).toEqual({ token: 'hue-demo-display', protocol: LIVE_PROTOCOL_VERSION });
+    expect(client.state.status).toBe('connecting');
+    socket.open();
+    await settle();
+    expect(socket.subscribes).toEqual([{ layer: 'sensors' }]);
+    expect(last()?.status).toBe('live');
+    socket.fire('layer:snapshot', snapshot(40));
+    expect(last()?.dataTime).toBe(T0 + 40);
+    expect(onLayer).toHaveBeenCalledTimes(1);
+    client.close();
+  });
+
+  it('after a drop shows reconnecting with the data time, then re-subscribes with since', async () => {
+    const { client, socket, last } = setup();
+    socket.open();
+    await settle();
+    socket.fire('layer:snapshot', snapshot(40));
+    socket.fire('layer:delta', delta(40, 41));
+    socket.drop();
+    expect(last()).toMatchObject({ status: 'reconnecting', dataTime: T0 + 41 });
+    socket.open();
+    await settle();
+    expect(socket.subscribes.at(-1)).toEqual({ layer: 'sensors', since: 41 });
+    expect(last()?.status).toBe('live');
+    client.close();
+  });
+
+  it('re-subscribes with the current seq on a gap, one subscription at a time', async () => {
+    const { client, socket } = setup();
+    socket.open();
+    await settle();
+    socket.fire('layer:snapshot', snapshot(40));
+    let release: (ack: unknown) => void = () => {};
+    socket.answer = () => new Promise((resolve) => (release = resolve));
+    socket.fire('layer:delta', delta(42, 43));
+    socket.fire('layer:delta', delta(43, 44));
+    expect(socket.subscribes.slice(1)).toEqual([{ layer: 'sensors', since: 40 }]);
+    socket.answer = async () => ({ ok: true, layer: 'sensors', seq: 44, mode: 'delta' });
+    release({ ok: true, layer: 'sensors', seq: 44, mode: 'delta' });
+    await settle();
+    // The second gap arrived while the first re-subscription was pending: one more, not two.
+    expect(socket.subscribes.slice(1)).toEqual([
+      { layer: 'sensors', since: 40 },
+      { layer: 'sensors', since: 40 },
+    ]);
+    client.close();
+  });
+
+  it('shows the server code when the handshake is refused and tries again later', async () => {
+    const { client, socket, last } = setup({ refusedRetryMs: 30_000 });
+    socket.refuse('IOC_AUTH_TOKEN_INVALID', 'invalid display token');
+    expect(last()).toMatchObject({
+      status: 'error',
+      failure: { code: 'IOC_AUTH_TOKEN_INVALID', message: 'invalid display token' },
+    });
+    expect(socket.connects).toBe(1);
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(socket.connects).toBe(2);
+    client.close();
+  });
+
+  it('keeps waiting, not failing, while the server is merely unreachable', () => {
+    const { client, socket, last } = setup();
+    socket.fire('connect_error', new Error('xhr poll error'));
+    expect(socket.active).toBe(true);
+    expect(last()?.status ?? client.state.status).toBe('connecting');
+    client.close();
+  });
+
+  it('reports a refused subscription and retries it', async () => {
+    const { client, socket, last } = setup({ refusedRetryMs: 30_000 });
+    socket.answer = async () => ({ ok: false, error: { code: 'IOC_LIVE_FORBIDDEN', message: 'no' } });
+    socket.open();
+    await settle();
+    expect(last()).toMatchObject({ status: 'error', failure: { code: 'IOC_LIVE_FORBIDDEN' } });
+    socket.answer = async () => ({ ok: true, layer: 'sensors', seq: 0, mode: 'snapshot' });
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(last()?.status).toBe('live');
+    client.close();
+  });
+
+  it('asks again when a subscribe gets no answer in time', async () => {
+    const { client, socket, last } = setup();
+    socket.answer = () => Promise.reject(new Error('operation has timed out'));
+    socket.open();
+    await settle();
+    expect(socket.subscribes).toHaveLength(1);
+    socket.answer = async () => ({ ok: true, layer: 'sensors', seq: 0, mode: 'snapshot' });
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(socket.subscribes).toHaveLength(2);
+    expect(last()?.status).toBe('live');
+    client.close();
+  });
+
+  it('reconnects itself after a server-side disconnect', async () => {
+    const { client, socket } = setup();
+    socket.open();
+    await settle();
+    socket.drop('io server disconnect');
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(socket.connects).toBe(2);
+    client.close();
+  });
+});
