@@ -63,7 +63,8 @@ function handshakeError(code: string, message: string): Error & { data: { code: 
 export function createLiveGateway(opts: LiveGatewayOptions) {
   const io = new Server(opts.httpServer, { serveClient: false, maxHttpBufferSize: 64 * 1024 });
   const nsp: LiveNamespace = io.of(LIVE_NAMESPACE);
-  const maxQueued = opts.maxQueuedPackets ?? 64;
+  // A healthy socket holds at most about one packet per subscribed layer per tick.
+  const maxQueued = opts.maxQueuedPackets ?? 8;
   const subscribers = new Map<LayerId, Map<LiveSocket, Subscription>>(LAYER_IDS.map((l) => [l, new Map()]));
   const { metrics } = opts;
 
