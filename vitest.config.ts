@@ -8,7 +8,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{layers,streams,ioc-server}/src/**/*.spec.ts'],
+          include: ['{layers,streams,ioc-server,ioc-web}/src/**/*.spec.ts'],
           environment: 'node',
         },
       },
