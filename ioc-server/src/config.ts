@@ -38,6 +38,10 @@ export interface Config {
   sessionSecret: string | null;
   adminUsername: string | null;
   adminPassword: string | null;
+  /** A session unused this long ends (SESSION_IDLE_MINUTES, default 60); an open /live socket counts as use. */
+  sessionIdleS: number;
+  /** A session ends this long after login whatever its use (SESSION_MAX_HOURS, default 12: one shift). */
+  sessionMaxS: number;
   /** Live delta batching tick (ARCHITECTURE.md: ≤ 250 ms). */
   liveTickMs: number;
   /** Where the built web app is; null to serve no web app (API-only tests). */
@@ -164,6 +168,8 @@ export function loadConfig(env: Env, profile: Profile = 'default', overrides: Pa
     sessionSecret: secret('SESSION_SECRET', null, false),
     adminUsername: str('ADMIN_USERNAME'),
     adminPassword: str('ADMIN_PASSWORD'),
+    sessionIdleS: int('SESSION_IDLE_MINUTES', 60, 1, 24 * 60) * 60,
+    sessionMaxS: int('SESSION_MAX_HOURS', 12, 1, 7 * 24) * 3600,
     liveTickMs: int('LIVE_TICK_MS', 250, 10, 250),
     webDir: existsSync(resolve(webBuild, 'index.html')) ? webBuild : null,
     nodeId: str('NODE_ID') ?? `ioc-${process.pid}`,
