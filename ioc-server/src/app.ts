@@ -5,6 +5,7 @@ import { createContext, type IocContext } from './context.ts';
 import { AppError, errorBody } from './errors.ts';
 import { healthRoutes } from './routes/health/health.routes.ts';
 import { referenceRoutes } from './routes/reference/reference.routes.ts';
+import { webhookRoutes } from './routes/ingest/webhooks.routes.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -43,6 +44,7 @@ export async function buildApp(config: Config, options: { logger?: FastifyServer
 
   await app.register(healthRoutes, { ctx });
   await app.register(referenceRoutes, { ctx });
+  await app.register(webhookRoutes, { ctx });
 
   if (config.webDir) {
     await app.register(fastifyStatic, { root: config.webDir, wildcard: false, index: ['index.html'] });

@@ -6,14 +6,29 @@ import {
   REFERENCE_DEVICES,
   referenceDeviceSeeds,
   SENSOR_TOPIC_FILTER,
+  CAMERA_EVENTS_TOPIC_FILTER,
+  CAMERA_STATUS_TOPIC_FILTER,
+  referenceCameraSeeds,
+  seedAgencies,
+  WorkingCalendar,
+  type InboundMessage,
   Simulator,
   startEmbeddedBroker,
   WardIndex,
   type EmbeddedBroker,
   type Logger,
 } from '@hue-ioc/streams';
-import type { LayerDelta, SensorKind } from '@hue-ioc/layers';
+import type { KpiUpdate, LayerDelta, SensorKind } from '@hue-ioc/layers';
+
+const INGEST_TOPICS = [SENSOR_TOPIC_FILTER, CAMERA_EVENTS_TOPIC_FILTER, CAMERA_STATUS_TOPIC_FILTER];
 import type { Config } from './config.ts';
+import { AgencyRepository } from './storage/agency.repository.ts';
+import { IncidentRepository } from './storage/incident.repository.ts';
+import { IncidentService } from './incidents/incident.service.ts';
+import { AlarmService } from './incidents/alarm.service.ts';
+import { CameraIngestService } from './ingest/camera-ingest.service.ts';
+import { KpiService } from './kpi/kpi.service.ts';
+import { WardsLayer } from './live/wards-layer.ts';
 import { openDb } from './storage/open-db.ts';
 import type { Db } from './storage/db.ts';
 import { migrate } from './storage/migrate.ts';
@@ -35,7 +50,16 @@ export interface IocContext {
   config: Config;
   db: Db;
   wards: WardIndex;
-  repos: { devices: DeviceRepository; observations: ObservationRepository; deadLetters: DeadLetterRepository };
+  repos: {
+    agencies: AgencyRepository;
+    incidents: IncidentRepository;
+    devices: DeviceRepository;
+    observations: ObservationRepository;
+    deadLetters: DeadLetterRepository;
+  };
+  incidents: IncidentService;
+  kpis: KpiService;
+  wardsLayer: WardsLayer;
   hub: LayerHub;
   sensors: SensorsLayer;
   metrics: Metrics;
@@ -85,11 +109,15 @@ export async function createContext(config: Config, logger: Logger): Promise<Ioc
     }
 
     const repos = {
+      agencies: new AgencyRepository(db),
+      incidents: new IncidentRepository(db),
       devices: new DeviceRepository(db),
       observations: new ObservationRepository(db),
       deadLetters: new DeadLetterRepository(db),
     };
     await repos.devices.seed(referenceDeviceSeeds(wards));
+    await repos.devices.seedCameras(referenceCameraSeeds(wards));
+    await repos.agencies.seed(seedAgencies(wards));
 
     let io: IoServer | null = null;
     const log: EventLog = config.redisUrl
@@ -107,12 +135,39 @@ export async function createContext(config: Config, logger: Logger): Promise<Ioc
     const sensors = new SensorsLayer(hub);
     await sensors.load(await repos.devices.list(), await repos.observations.latest());
     sensors.startOfflineSweep();
-    closers.push(() => {
+
+    const wardsLayer = new WardsLayer(hub, wards, repos.incidents);
+    const incidents = new IncidentService({
+      db,
+      incidents: repos.incidents,
+      hub,
+      calendar: new WorkingCalendar(),
+      metrics,
+      logger,
+      onChanged: () => wardsLayer.changed(),
+    });
+    await incidents.load();
+    await wardsLayer.recount();
+    wardsLayer.start();
+    closers.push(async () => {
       sensors.stop();
+      await wardsLayer.stop();
       hub.stop();
     });
 
-    const ingest = new SensorIngestService({ db, ...repos, layer: sensors, metrics, logger });
+    const alarms = new AlarmService({ db, hub, incidents, logger });
+    const sensorIngest = new SensorIngestService({ db, ...repos, layer: sensors, metrics, logger, alarms });
+    const cameraIngest = new CameraIngestService({ db, devices: repos.devices, deadLetters: repos.deadLetters, incidents, hub, wards, metrics, logger });
+    await cameraIngest.load();
+    let announceKpi: (u: KpiUpdate) => void = () => {};
+    const kpis = new KpiService(db, (u) => announceKpi(u));
+    /** One MQTT batch may mix sensor and camera topics; both parts are stored before the batch is acked. */
+    const dispatch = async (batch: readonly InboundMessage[]) => {
+      const cameras = batch.filter((m) => m.topic.startsWith('hue/cameras/'));
+      const others = cameras.length === 0 ? batch : batch.filter((m) => !m.topic.startsWith('hue/cameras/'));
+      if (others.length > 0) await sensorIngest.handleBatch(others);
+      if (cameras.length > 0) await cameraIngest.handleBatch(cameras);
+    };
     const mqtt: IocContext['mqtt'] = { url: config.mqttUrl ?? '', embedded: config.mqttUrl === null, source: null };
     let simulator: Simulator | null = null;
 
@@ -124,6 +179,9 @@ export async function createContext(config: Config, logger: Logger): Promise<Ioc
       hub,
       log,
       sensors,
+      incidents,
+      kpis,
+      wardsLayer,
       metrics,
       get io() {
         return io;
@@ -148,6 +206,7 @@ export async function createContext(config: Config, logger: Logger): Promise<Ioc
         });
         io = gateway.io;
         emitDelta = gateway.emitDelta;
+        announceKpi = (u) => gateway.nsp.emit('kpi:update', u);
         closers.push(
           () =>
             new Promise<void>((resolve) => {
@@ -173,15 +232,15 @@ export async function createContext(config: Config, logger: Logger): Promise<Ioc
         const source = new MqttSource({
           url: mqtt.url,
           clientId: `hue-ioc-ingest-${config.nodeId}`,
-          topics: [SENSOR_TOPIC_FILTER],
-          sink: ingest.handleBatch,
+          topics: INGEST_TOPICS,
+          sink: dispatch,
           logger,
           ...(config.mqttSharedGroup && !mqtt.embedded ? { sharedGroup: config.mqttSharedGroup } : {}),
         });
         await source.start();
         mqtt.source = source;
         closers.push(() => source.stop());
-        logger.info({ url: mqtt.url, topics: [SENSOR_TOPIC_FILTER] }, 'subscribed to MQTT');
+        logger.info({ url: mqtt.url, topics: INGEST_TOPICS }, 'subscribed to MQTT');
         if (config.simulator) {
           const devices = await repos.devices.list();
           const sim = new Simulator({

@@ -25,6 +25,18 @@ export function createMetrics() {
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [registry],
     }),
+    incidentOutcomes: new Counter({
+      name: 'ioc_incident_inputs_total',
+      help: 'Inputs that reached the incident stream, by channel and outcome (created, merged, duplicate)',
+      labelNames: ['channel', 'outcome'] as const,
+      registers: [registry],
+    }),
+    webhookRejects: new Counter({
+      name: 'ioc_webhook_rejects_total',
+      help: 'Webhook requests refused before storage (signature, schema, size), by source and code',
+      labelNames: ['source', 'code'] as const,
+      registers: [registry],
+    }),
     liveConnections: new Gauge({ name: 'ioc_live_connections', help: 'Open /live sockets', registers: [registry] }),
     liveDeltas: new Counter({
       name: 'ioc_live_deltas_total',

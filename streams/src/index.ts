@@ -35,3 +35,5 @@ export * from './ingest/kpi.normalise.ts';
 export * from './ingest/camera.schema.ts';
 export * from './ingest/camera.normalise.ts';
 export * from './ingest/enrich.ts';
+export * from './sensors/alarm.ts';
+export * from './devices/reference-cameras.ts';

@@ -11,6 +11,7 @@ import type { ObservationRepository } from '../storage/observation.repository.ts
 import type { DeadLetter, DeadLetterRepository } from '../storage/dead-letter.repository.ts';
 import type { SensorsLayer } from '../live/sensors-layer.ts';
 import type { Metrics } from '../metrics.ts';
+import type { AlarmService } from '../incidents/alarm.service.ts';
 
 export interface SensorIngestDeps {
   db: Db;
@@ -20,6 +21,7 @@ export interface SensorIngestDeps {
   layer: SensorsLayer;
   metrics: Metrics;
   logger: Logger;
+  alarms: AlarmService | null;
 }
 
 /**
@@ -80,6 +82,10 @@ export class SensorIngestService {
       await this.deps.layer.upsertDevices(registered);
     }
     await this.deps.layer.applyReadings(readings);
+    if (this.deps.alarms) {
+      const main = readings.filter((r) => this.deps.layer.isMainMetric(r.deviceId, r.metric));
+      await this.deps.alarms.onReadings(main.map((r) => ({ device: this.deps.layer.device(r.deviceId)!, value: r.value, unit: r.unit, ts: r.ts })));
+    }
     m.ingestBatchSeconds.observe({ source: 'mqtt' }, (performance.now() - started) / 1000);
   };
 }

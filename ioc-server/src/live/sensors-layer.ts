@@ -40,6 +40,15 @@ export class SensorsLayer {
     return this.devices.has(id);
   }
 
+  device(id: string): DeviceRow | undefined {
+    return this.devices.get(id);
+  }
+
+  isMainMetric(deviceId: string, metric: string): boolean {
+    const d = this.devices.get(deviceId);
+    return d !== undefined && mainMetric(d) === metric;
+  }
+
   private current(id: string): Feature<SensorProps> | undefined {
     return this.hub.get('sensors', id) as Feature<SensorProps> | undefined;
   }

@@ -1,4 +1,4 @@
-import type { DeviceSeed } from '@hue-ioc/streams';
+import type { CameraSeed, DeviceSeed } from '@hue-ioc/streams';
 import type { Queryable } from './db.ts';
 
 export interface DeviceRow {
@@ -40,6 +40,20 @@ export class DeviceRepository {
            auto_registered = false, updated_at = now()
          WHERE devices.auto_registered`,
         [s.id, s.kind, s.name, s.position[0], s.position[1], s.wardCode, s.thresholds, s.unit, s.expectedIntervalS, JSON.stringify(s.metadata)],
+      );
+    }
+  }
+
+  /** Seeds the reference cameras (kind `camera`), with the same rule as `seed`. */
+  async seedCameras(seeds: readonly CameraSeed[]): Promise<void> {
+    for (const c of seeds) {
+      await this.db.query(
+        `INSERT INTO devices (id, kind, name, lon, lat, ward_code, expected_interval_s)
+         VALUES ($1, 'camera', $2, $3, $4, $5, 300)
+         ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, lon = EXCLUDED.lon, lat = EXCLUDED.lat,
+           ward_code = EXCLUDED.ward_code, auto_registered = false, updated_at = now()
+         WHERE devices.auto_registered`,
+        [c.id, c.name, c.position[0], c.position[1], c.wardCode],
       );
     }
   }

@@ -1,0 +1,40 @@
+import type { KpiUpdate } from '@hue-ioc/layers';
+import type { NormalisedKpiSample } from '@hue-ioc/streams';
+import type { Db } from '../storage/db.ts';
+
+export interface KpiLatest {
+  kpi: string;
+  scope_level: 'province' | 'ward' | 'agency';
+  scope_code: string;
+  value: number;
+  target: number | null;
+  ts: Date;
+}
+
+/** KPI samples from public-service systems: stored idempotently, announced live as `kpi:update`. */
+export class KpiService {
+  constructor(
+    private readonly db: Db,
+    private readonly announce: (u: KpiUpdate) => void,
+  ) {}
+
+  /** True when stored, false when the same sample (kpi, scope, ts) was already there. */
+  async store(s: NormalisedKpiSample): Promise<boolean> {
+    const rows = await this.db.query(
+      `INSERT INTO kpi_samples (ts, kpi, scope_level, scope_code, value, target) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT DO NOTHING RETURNING 1`,
+      [s.ts, s.kpi, s.scope.level, s.scope.code, s.value, s.target],
+    );
+    if (rows.length === 0) return false;
+    this.announce({ kpi: s.kpi, scope: s.scope, value: s.value, target: s.target, ts: s.ts.toISOString() });
+    return true;
+  }
+
+  /** The newest value of every KPI and scope. */
+  async latest(): Promise<KpiLatest[]> {
+    return this.db.query<KpiLatest>(
+      `SELECT DISTINCT ON (kpi, scope_level, scope_code) kpi, scope_level, scope_code, value, target, ts
+       FROM kpi_samples WHERE ts > now() - INTERVAL '90 days' ORDER BY kpi, scope_level, scope_code, ts DESC`,
+    );
+  }
+}

@@ -1,0 +1,113 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import {
+  MAX_WEBHOOK_BODY_BYTES,
+  normaliseHotlineTicket,
+  normaliseHueSReport,
+  normaliseKpiSample,
+  parseJsonBody,
+  verifySignature,
+  type NormalisedReport,
+  type Reject,
+  type Result,
+} from '@hue-ioc/streams';
+import type { IocContext } from '../../context.ts';
+import { errorBody } from '../../errors.ts';
+import { reportInput } from '../../incidents/inputs.ts';
+
+type Source = 'hue-s' | 'hotline' | 'kpi';
+
+const Outcome = Type.Object({
+  id: Type.String({ description: 'incident id (or KPI sample key)' }),
+  outcome: Type.Union([Type.Literal('created'), Type.Literal('merged'), Type.Literal('duplicate'), Type.Literal('stored')]),
+  reason: Type.Optional(Type.Object({ distanceM: Type.Number(), minutesApart: Type.Number(), rule: Type.String() })),
+});
+const ErrorSchema = Type.Object({
+  error: Type.Object({ code: Type.String(), message: Type.String(), details: Type.Optional(Type.Unknown()) }),
+});
+const responses = { 200: Outcome, 201: Outcome, 400: ErrorSchema, 401: ErrorSchema, 503: ErrorSchema };
+
+/**
+ * Signed webhooks (ARCHITECTURE.md "Access"): the signature is checked on the raw body before anything
+ * is parsed; a bad signature is refused and stored nowhere. A well-signed body that fails validation is
+ * answered 400 with the reason and kept in dead_letters. A retried delivery finds its incident and changes
+ * nothing.
+ */
+export const webhookRoutes: FastifyPluginAsync<{ ctx: IocContext }> = async (app, { ctx }) => {
+  // Keep the raw bytes: the HMAC covers them exactly.
+  app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: MAX_WEBHOOK_BODY_BYTES * 2 }, (_req, body, done) => done(null, body));
+
+  const secrets: Record<Source, string | null> = {
+    'hue-s': ctx.config.ingestSecrets.hueS,
+    hotline: ctx.config.ingestSecrets.hotline,
+    kpi: ctx.config.ingestSecrets.kpi,
+  };
+
+  /** Verifies and parses; on failure sends the answer and returns null. */
+  const accept = async (source: Source, req: FastifyRequest, reply: FastifyReply): Promise<unknown | null> => {
+    const secret = secrets[source];
+    if (!secret) {
+      reply.code(503).send(errorBody('IOC_INGEST_NOT_CONFIGURED', `no secret is configured for ${source} (INGEST_SECRET_*)`));
+      return null;
+    }
+    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const sig = verifySignature({
+      secret,
+      timestamp: req.headers['x-timestamp'],
+      signature: req.headers['x-signature'],
+      rawBody: raw,
+      now: new Date(),
+    });
+    if (!sig.ok) {
+      ctx.metrics.webhookRejects.inc({ source, code: sig.reject.code });
+      req.log.warn({ source, code: sig.reject.code }, 'webhook signature refused');
+      reply.code(401).send(errorBody(sig.reject.code, sig.reject.reason));
+      return null;
+    }
+    const parsed = parseJsonBody(raw, MAX_WEBHOOK_BODY_BYTES);
+    if (!parsed.ok) {
+      await reject(source, req, reply, raw, parsed.reject);
+      return null;
+    }
+    return parsed.value;
+  };
+
+  const reject = async (source: Source, req: FastifyRequest, reply: FastifyReply, raw: Buffer, r: Reject) => {
+    ctx.metrics.webhookRejects.inc({ source, code: r.code });
+    ctx.metrics.deadLetters.inc({ source, reason: r.code });
+    req.log.warn({ source, code: r.code, reason: r.reason }, 'webhook body rejected to dead_letters');
+    await ctx.repos.deadLetters.insertBatch(ctx.db, [
+      { source, reasonCode: r.code, reason: r.reason, topic: req.url, payload: raw, details: r.details, receivedAt: new Date() },
+    ]);
+    reply.code(400).send(errorBody(r.code, r.reason, r.details));
+  };
+
+  const reportRoute = (source: 'hue-s' | 'hotline', normalise: (body: unknown) => Result<NormalisedReport>) =>
+    async (req: FastifyRequest, reply: FastifyReply) => {
+      const body = await accept(source, req, reply);
+      if (body === null) return reply;
+      const report = normalise(body);
+      if (!report.ok) return reject(source, req, reply, req.body as Buffer, report.reject);
+      const result = await ctx.incidents.ingest(reportInput(report.value));
+      ctx.metrics.ingestMessages.inc({ source, outcome: result.outcome === 'duplicate' ? 'duplicate' : 'stored' });
+      return reply.code(result.outcome === 'duplicate' ? 200 : 201).send({
+        id: result.incidentId,
+        outcome: result.outcome,
+        ...(result.outcome === 'merged' ? { reason: result.reason } : {}),
+      });
+    };
+
+  const ctxFor = () => ({ receivedAt: new Date(), wards: ctx.wards });
+  app.post('/api/ingest/hue-s', { schema: { response: responses, tags: ['ingest'] } }, reportRoute('hue-s', (b) => normaliseHueSReport(b, ctxFor())));
+  app.post('/api/ingest/hotline', { schema: { response: responses, tags: ['ingest'] } }, reportRoute('hotline', (b) => normaliseHotlineTicket(b, ctxFor())));
+
+  app.post('/api/ingest/kpi', { schema: { response: responses, tags: ['ingest'] } }, async (req, reply) => {
+    const body = await accept('kpi', req, reply);
+    if (body === null) return reply;
+    const sample = normaliseKpiSample(body, ctxFor());
+    if (!sample.ok) return reject('kpi', req, reply, req.body as Buffer, sample.reject);
+    const stored = await ctx.kpis.store(sample.value);
+    ctx.metrics.ingestMessages.inc({ source: 'kpi', outcome: stored ? 'stored' : 'duplicate' });
+    return reply.code(stored ? 201 : 200).send({ id: sample.value.sourceId, outcome: stored ? 'stored' : 'duplicate' });
+  });
+};

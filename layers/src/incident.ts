@@ -1,0 +1,76 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+/** Incident states as the public sees them (DOMAIN.md, QĐ 30/2022/QĐ-UBND practice). */
+export const INCIDENT_STATUSES = [
+  'new',
+  'verified',
+  'rejected',
+  'assigned',
+  'in_progress',
+  'returned',
+  'extended',
+  'resolved',
+  'closed',
+  'reopened',
+] as const;
+export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+
+/** What the `incidents` layer carries per incident: no personal data ever goes on a layer. */
+export const IncidentPropsSchema = Type.Object({
+  version: Type.Integer({ minimum: 1 }),
+  status: Type.Union(INCIDENT_STATUSES.map((s) => Type.Literal(s))),
+  category: Type.String(),
+  /** 1 = highest (urgent reports, BĐ III) … 4 = lowest. */
+  priority: Type.Integer({ minimum: 1, maximum: 4 }),
+  title: Type.String(),
+  wardCode: Type.Union([Type.String(), Type.Null()]),
+  agencyId: Type.Union([Type.String(), Type.Null()]),
+  /** Hạn xử lý, ISO-8601. */
+  dueAt: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+  /** Channels that reported it ('hue_s', 'hotline', 'camera', 'sensor'), one entry per source. */
+  channels: Type.Array(Type.String()),
+});
+export type IncidentProps = Static<typeof IncidentPropsSchema>;
+
+/** `cameras` layer: status and the last analytics event. */
+export const CameraPropsSchema = Type.Object({
+  name: Type.String(),
+  wardCode: Type.Union([Type.String(), Type.Null()]),
+  online: Type.Boolean(),
+  statusAt: Type.Union([Type.String(), Type.Null()]),
+  lastEvent: Type.Union([
+    Type.Object({ type: Type.String(), confidence: Type.Number(), ts: Type.String(), incidentId: Type.Union([Type.String(), Type.Null()]) }),
+    Type.Null(),
+  ]),
+});
+export type CameraProps = Static<typeof CameraPropsSchema>;
+
+/** `alerts` layer: a sensor in alarm (BĐ I–III or the kind's bands) or silent past its interval. */
+export const AlertPropsSchema = Type.Object({
+  kind: Type.Union([Type.Literal('sensor_alarm'), Type.Literal('device_offline')]),
+  deviceId: Type.String(),
+  deviceKind: Type.String(),
+  name: Type.String(),
+  /** 1–3; 0 for offline. */
+  level: Type.Integer({ minimum: 0, maximum: 3 }),
+  value: Type.Union([Type.Number(), Type.Null()]),
+  unit: Type.Union([Type.String(), Type.Null()]),
+  since: Type.String(),
+  incidentId: Type.Union([Type.String(), Type.Null()]),
+  wardCode: Type.Union([Type.String(), Type.Null()]),
+});
+export type AlertProps = Static<typeof AlertPropsSchema>;
+
+/** `wards` layer: one feature per phường/xã (at its label point) with live counts. */
+export const WardPropsSchema = Type.Object({
+  name: Type.String(),
+  population: Type.Number(),
+  open: Type.Integer({ minimum: 0 }),
+  overdue: Type.Integer({ minimum: 0 }),
+  urgent: Type.Integer({ minimum: 0 }),
+  /** Open incidents per 10,000 residents. */
+  openPer10k: Type.Number(),
+});
+export type WardProps = Static<typeof WardPropsSchema>;
