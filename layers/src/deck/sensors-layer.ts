@@ -7,8 +7,9 @@ import { changedRowRanges, changedTail } from './data-diff.ts';
 /** A sensor that has a position: the only kind the map can draw. */
 export type PlacedSensor = Feature<SensorProps> & { readonly position: Position };
 
-/** Where a sensor's label sits relative to its dot. */
-export type LabelSide = 'right' | 'left' | 'above' | 'below';
+/** Where a sensor's label sits relative to its dot ('above-right': above, running rightwards). */
+export type LabelSide =
+  'right' | 'left' | 'above' | 'below' | 'above-right' | 'above-left' | 'below-right' | 'below-left';
 
 export interface SensorsLayerProps {
   /** Layer id prefix; sub-layers are `${id}-halo`, `${id}-dots`, `${id}-labels`. */
@@ -24,10 +25,11 @@ export interface SensorsLayerProps {
   /** Change it whenever `getLabel` would answer differently for the same feature (e.g. the locale). */
   labelKey?: string;
   /**
-   * Label side per feature id (default right), e.g. from a screen-space placement that keeps close
-   * sensors' labels apart. Pass a new map only when a side changes: it is the update trigger.
+   * Label side per feature id (default right; null: no label), e.g. from a screen-space placement
+   * that keeps close sensors' labels apart. Pass a new map only when a side changes: it is the
+   * update trigger.
    */
-  labelSides?: ReadonlyMap<string, LabelSide>;
+  labelSides?: ReadonlyMap<string, LabelSide | null>;
   /**
    * false leaves the label layer out altogether (not merely hidden): deck.gl draws the glyph atlas
    * when the layer is created, so wait until the font is loaded.
@@ -100,17 +102,28 @@ export function defaultSensorLabel(props: SensorProps): string {
   return props.unit ? `${value} ${props.unit}` : value;
 }
 
-const NO_SIDES: ReadonlyMap<string, LabelSide> = new Map();
+const NO_SIDES: ReadonlyMap<string, LabelSide | null> = new Map();
 
 /** Gap in pixels between a dot's edge and its label. */
 const LABEL_GAP_PX = 10;
 
 function labelOffset(side: LabelSide, radius: number): [number, number] {
   const d = radius + LABEL_GAP_PX;
+  if (side === 'right') return [d, 0];
   if (side === 'left') return [-d, 0];
-  if (side === 'above') return [0, -d];
-  if (side === 'below') return [0, d];
-  return [d, 0];
+  return [0, side.startsWith('above') ? -d : d];
+}
+
+function labelAnchor(side: LabelSide): 'start' | 'middle' | 'end' {
+  if (side === 'right' || side.endsWith('-right')) return 'start';
+  if (side === 'left' || side.endsWith('-left')) return 'end';
+  return 'middle';
+}
+
+function labelBaseline(side: LabelSide): 'top' | 'center' | 'bottom' {
+  if (side.startsWith('above')) return 'bottom';
+  if (side.startsWith('below')) return 'top';
+  return 'center';
 }
 
 function isPlaced(f: Feature<SensorProps>): f is PlacedSensor {
@@ -167,22 +180,16 @@ export function createSensorsLayers(
   const sideOf = (d: PlacedSensor): LabelSide => sides.get(d.id) ?? 'right';
   const labels = new TextLayer<PlacedSensor>({
     ...common,
-    // Sensors whose label is null get no text (and no empty label box).
-    data: data.filter((d) => getLabel(d.props) !== null),
+    // No text (and no empty label box) where the label is null or placed nowhere.
+    data: data.filter((d) => sides.get(d.id) !== null && getLabel(d.props) !== null),
     _dataDiff: changedTail,
     id: `${p.id}-labels`,
     pickable: false,
     getText: (d) => getLabel(d.props) ?? '',
-    getSize: (d) => (isAlarm(d.props.state) ? 22 : 18),
+    getSize: (d) => (isAlarm(d.props.state) ? 24 : 20),
     getColor: LABEL_TEXT,
-    getTextAnchor: (d) => {
-      const side = sideOf(d);
-      return side === 'right' ? 'start' : side === 'left' ? 'end' : 'middle';
-    },
-    getAlignmentBaseline: (d) => {
-      const side = sideOf(d);
-      return side === 'above' ? 'bottom' : side === 'below' ? 'top' : 'center';
-    },
+    getTextAnchor: (d) => labelAnchor(sideOf(d)),
+    getAlignmentBaseline: (d) => labelBaseline(sideOf(d)),
     getPixelOffset: (d) => labelOffset(sideOf(d), SENSOR_RADIUS_PX[d.props.state]),
     background: true,
     getBackgroundColor: LABEL_BACKGROUND,

@@ -24,6 +24,7 @@ export interface Messages {
     level: readonly [string, string, string];
   };
   otherSensors: string;
+  cityCentre: string;
   moreSensors: (n: number) => string;
   readAt: (time: string) => string;
   sensorState: Record<SensorState, string>;
@@ -53,6 +54,7 @@ const vi: Messages = {
     level: ['BĐ I', 'BĐ II', 'BĐ III'],
   },
   otherSensors: 'Cảm biến khác',
+  cityCentre: 'Trung tâm thành phố',
   moreSensors: (n) => `và ${n} cảm biến khác`,
   readAt: (t) => `đo lúc ${t}`,
   sensorState: Object.fromEntries(Object.entries(SENSOR_STATE_LABELS).map(([k, v]) => [k, v.vi])) as Record<
@@ -93,6 +95,7 @@ const en: Messages = {
     level: ['Level I', 'Level II', 'Level III'],
   },
   otherSensors: 'Other sensors',
+  cityCentre: 'City centre',
   moreSensors: (n) => `and ${n} more sensors`,
   readAt: (t) => `read at ${t}`,
   sensorState: Object.fromEntries(Object.entries(SENSOR_STATE_LABELS).map(([k, v]) => [k, v.en])) as Record<
@@ -120,14 +123,14 @@ export function langFromUrl(url: URL): Lang {
 
 /**
  * Sorts a server error code (IOC_<AREA>_<WHAT>) into what the wall can explain. Matching on parts
- * keeps the wall useful while the server's list of codes grows.
+ * keeps the wall useful while the server's list of codes grows; an auth refusal means "missing"
+ * when this screen has no token at all.
  */
-export function failureKind(code: string): FailureKind {
+export function failureKind(code: string, hasToken: boolean): FailureKind {
   if (code.includes('PROTOCOL')) return 'protocol';
-  if (code.includes('TOKEN_MISSING') || code.includes('NO_TOKEN')) return 'tokenMissing';
   if (code.includes('FORBIDDEN')) return 'forbidden';
   if (code.includes('TOKEN') || code.includes('AUTH') || code.includes('UNAUTHORIZED')) {
-    return 'tokenInvalid';
+    return hasToken ? 'tokenInvalid' : 'tokenMissing';
   }
   return 'other';
 }

@@ -13,9 +13,30 @@ export const WALL_COLORS = {
   xa: '#132235', // xã: rural communes
   wardLine: '#4f7296',
   coast: '#22364f',
+  frame: '#8fd3ff',
 } as const;
 
 export const EMPTY_COLLECTION: GeoJSON.FeatureCollection = { type: 'FeatureCollection', features: [] };
+
+/** [[west, south], [east, north]] */
+export type LonLatBounds = readonly [readonly [number, number], readonly [number, number]];
+
+/** The outline of an area shown in detail elsewhere (the city inset), or nothing. */
+export function frameFeature(frame: LonLatBounds | null): GeoJSON.FeatureCollection {
+  if (!frame) return EMPTY_COLLECTION;
+  const [[w, s], [e, n]] = frame;
+  const ring = [
+    [w, s],
+    [e, s],
+    [e, n],
+    [w, n],
+    [w, s],
+  ];
+  return {
+    type: 'FeatureCollection',
+    features: [{ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: ring } }],
+  };
+}
 
 /** feature-state `alarm` (0–3) of a ward: the highest BĐ level among its sensors. */
 const ALARM: ExpressionSpecification = ['coalesce', ['feature-state', 'alarm'], 0];
@@ -28,6 +49,7 @@ export function wallMapStyle(): StyleSpecification {
       land: { type: 'geojson', data: EMPTY_COLLECTION },
       // promoteId: feature-state is keyed by the ward's GSO code, the same code sensors carry.
       wards: { type: 'geojson', data: EMPTY_COLLECTION, promoteId: 'gso_code' },
+      frame: { type: 'geojson', data: EMPTY_COLLECTION },
     },
     layers: [
       { id: 'sea', type: 'background', paint: { 'background-color': WALL_COLORS.sea } },
@@ -53,7 +75,7 @@ export function wallMapStyle(): StyleSpecification {
             rgbaToCss(SENSOR_STATE_COLORS.alarm3),
             ['match', ['get', 'type'], 'Phường', WALL_COLORS.phuong, WALL_COLORS.xa],
           ],
-          'fill-opacity': ['case', ['>', ALARM, 0], 0.42, 0.92],
+          'fill-opacity': ['case', ['>', ALARM, 0], 0.3, 0.92],
         },
       },
       {
@@ -80,6 +102,12 @@ export function wallMapStyle(): StyleSpecification {
           'line-width': 2.5,
           'line-opacity': ['case', ['>', ALARM, 0], 1, 0],
         },
+      },
+      {
+        id: 'frame',
+        type: 'line',
+        source: 'frame',
+        paint: { 'line-color': WALL_COLORS.frame, 'line-width': 2, 'line-dasharray': [3, 2] },
       },
     ],
   };

@@ -49,7 +49,15 @@ export function clipLand(
  * Natural Earth 1:10m land from the `world-atlas` package, bundled by Vite (its own chunk, loaded
  * after the page is up), so the coastline needs no tile server.
  */
-export async function loadLand(): Promise<GeoJSON.FeatureCollection<GeoJSON.Polygon>> {
+export function loadLand(): Promise<GeoJSON.FeatureCollection<GeoJSON.Polygon>> {
+  land ??= importLand();
+  return land;
+}
+
+/** One parse for every map on the page. */
+let land: Promise<GeoJSON.FeatureCollection<GeoJSON.Polygon>> | undefined;
+
+async function importLand(): Promise<GeoJSON.FeatureCollection<GeoJSON.Polygon>> {
   const { default: topology } = (await import('world-atlas/land-10m.json')) as unknown as {
     default: Topology<{ land: GeometryCollection }>;
   };

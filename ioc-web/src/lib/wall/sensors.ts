@@ -71,14 +71,17 @@ export function otherSensorsOf(sensors: readonly SensorFeature[]): SensorFeature
     );
 }
 
-/** Metres to the centimetre for river levels; other readings to a sensible precision. */
+/** Metres to the centimetre for river levels; counts and indices whole; others to one decimal. */
 export function decimalsFor(kind: string, value: number): number {
   if (kind === WATER_LEVEL) return 2;
-  return Math.abs(value) >= 100 ? 0 : 1;
+  return Number.isInteger(value) || Math.abs(value) >= 100 ? 0 : 1;
 }
+
+/** Units as the wall writes them (VN_AQI: the Vietnamese air quality index of QĐ 1459/QĐ-TCMT). */
+const UNIT_LABELS: Readonly<Record<string, string>> = { VN_AQI: 'AQI' };
 
 export function formatReading(props: SensorProps, locale: string): string {
   if (props.value === null) return '—';
   const value = formatNumber(props.value, locale, decimalsFor(props.kind, props.value));
-  return props.unit ? `${value} ${props.unit}` : value;
+  return props.unit ? `${value} ${UNIT_LABELS[props.unit] ?? props.unit}` : value;
 }
