@@ -28,6 +28,7 @@ import { IncidentService } from './incidents/incident.service.ts';
 import { AlarmService } from './incidents/alarm.service.ts';
 import { CameraIngestService } from './ingest/camera-ingest.service.ts';
 import { KpiService } from './kpi/kpi.service.ts';
+import { HotlineImportService } from './ingest/hotline-import.service.ts';
 import { WardsLayer } from './live/wards-layer.ts';
 import { openDb } from './storage/open-db.ts';
 import type { Db } from './storage/db.ts';
@@ -58,6 +59,7 @@ export interface IocContext {
     deadLetters: DeadLetterRepository;
   };
   incidents: IncidentService;
+  hotlineImport: HotlineImportService;
   kpis: KpiService;
   wardsLayer: WardsLayer;
   hub: LayerHub;
@@ -180,6 +182,7 @@ export async function createContext(config: Config, logger: Logger): Promise<Ioc
       log,
       sensors,
       incidents,
+      hotlineImport: new HotlineImportService({ db, incidents, deadLetters: repos.deadLetters, wards, metrics, logger }),
       kpis,
       wardsLayer,
       metrics,

@@ -26,6 +26,19 @@ const ErrorSchema = Type.Object({
   error: Type.Object({ code: Type.String(), message: Type.String(), details: Type.Optional(Type.Unknown()) }),
 });
 const responses = { 200: Outcome, 201: Outcome, 400: ErrorSchema, 401: ErrorSchema, 503: ErrorSchema };
+const ImportJobSchema = Type.Object({
+  id: Type.String(),
+  status: Type.Union([Type.Literal('running'), Type.Literal('done'), Type.Literal('failed')]),
+  total: Type.Integer(),
+  processed: Type.Integer(),
+  created: Type.Integer(),
+  merged: Type.Integer(),
+  skipped: Type.Integer({ description: 'rows already imported (same ticket_id)' }),
+  failed: Type.Integer(),
+  errors: Type.Array(Type.Object({ row: Type.Integer(), code: Type.String(), message: Type.String() })),
+});
+/** A month of a busy call centre is a few MB. */
+const MAX_CSV_BYTES = 20 * 1024 * 1024;
 
 /**
  * Signed webhooks (ARCHITECTURE.md "Access"): the signature is checked on the raw body before anything
@@ -36,6 +49,7 @@ const responses = { 200: Outcome, 201: Outcome, 400: ErrorSchema, 401: ErrorSche
 export const webhookRoutes: FastifyPluginAsync<{ ctx: IocContext }> = async (app, { ctx }) => {
   // Keep the raw bytes: the HMAC covers them exactly.
   app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: MAX_WEBHOOK_BODY_BYTES * 2 }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser('text/csv', { parseAs: 'buffer', bodyLimit: MAX_CSV_BYTES }, (_req, body, done) => done(null, body));
 
   const secrets: Record<Source, string | null> = {
     'hue-s': ctx.config.ingestSecrets.hueS,
@@ -43,8 +57,8 @@ export const webhookRoutes: FastifyPluginAsync<{ ctx: IocContext }> = async (app
     kpi: ctx.config.ingestSecrets.kpi,
   };
 
-  /** Verifies and parses; on failure sends the answer and returns null. */
-  const accept = async (source: Source, req: FastifyRequest, reply: FastifyReply): Promise<unknown | null> => {
+  /** Checks the signature over the raw body; on failure answers and returns null. */
+  const verified = (source: Source, req: FastifyRequest, reply: FastifyReply): Buffer | null => {
     const secret = secrets[source];
     if (!secret) {
       reply.code(503).send(errorBody('IOC_INGEST_NOT_CONFIGURED', `no secret is configured for ${source} (INGEST_SECRET_*)`));
@@ -64,6 +78,13 @@ export const webhookRoutes: FastifyPluginAsync<{ ctx: IocContext }> = async (app
       reply.code(401).send(errorBody(sig.reject.code, sig.reject.reason));
       return null;
     }
+    return raw;
+  };
+
+  /** Verifies and parses JSON; on failure answers and returns null. */
+  const accept = async (source: Source, req: FastifyRequest, reply: FastifyReply): Promise<unknown | null> => {
+    const raw = verified(source, req, reply);
+    if (raw === null) return null;
     const parsed = parseJsonBody(raw, MAX_WEBHOOK_BODY_BYTES);
     if (!parsed.ok) {
       await reject(source, req, reply, raw, parsed.reject);
@@ -100,6 +121,57 @@ export const webhookRoutes: FastifyPluginAsync<{ ctx: IocContext }> = async (app
   const ctxFor = () => ({ receivedAt: new Date(), wards: ctx.wards });
   app.post('/api/ingest/hue-s', { schema: { response: responses, tags: ['ingest'] } }, reportRoute('hue-s', (b) => normaliseHueSReport(b, ctxFor())));
   app.post('/api/ingest/hotline', { schema: { response: responses, tags: ['ingest'] } }, reportRoute('hotline', (b) => normaliseHotlineTicket(b, ctxFor())));
+
+  /**
+   * Bulk import of a call-centre export (text/csv, signed with the hotline secret). Answers with the
+   * final report, or at once with 202 and the job when `?wait=false`; progress at /api/ingest/imports/:id.
+   */
+  app.post(
+    '/api/ingest/hotline/csv',
+    {
+      schema: {
+        querystring: Type.Object({ wait: Type.Optional(Type.Boolean({ default: true })), filename: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false }),
+        response: { 200: ImportJobSchema, 202: ImportJobSchema, 400: ErrorSchema, 401: ErrorSchema, 503: ErrorSchema },
+        tags: ['ingest'],
+      },
+    },
+    async (req, reply) => {
+      const raw = verified('hotline', req, reply);
+      if (raw === null) return reply;
+      let rows: Record<string, string>[];
+      try {
+        rows = ctx.hotlineImport.parse(raw);
+      } catch (e) {
+        const err = e as Error & { code?: string };
+        return reply.code(400).send(errorBody(err.code ?? 'IOC_INGEST_CSV', err.message));
+      }
+      const q = req.query as { wait?: boolean; filename?: string };
+      const job = await ctx.hotlineImport.start(rows, q.filename ?? null);
+      const done = ctx.hotlineImport.run(job, rows);
+      if (q.wait === false) {
+        void done;
+        return reply.code(202).header('location', `/api/ingest/imports/${job.id}`).send(job);
+      }
+      return reply.code(200).send(await done);
+    },
+  );
+
+  app.get(
+    '/api/ingest/imports/:id',
+    {
+      schema: {
+        params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+        response: { 200: ImportJobSchema, 401: ErrorSchema, 404: ErrorSchema },
+        tags: ['ingest'],
+      },
+    },
+    async (req, reply) => {
+      if (verified('hotline', req, reply) === null) return reply;
+      const job = await ctx.hotlineImport.get((req.params as { id: string }).id);
+      if (!job) return reply.code(404).send(errorBody('IOC_NOT_FOUND', 'no such import'));
+      return job;
+    },
+  );
 
   app.post('/api/ingest/kpi', { schema: { response: responses, tags: ['ingest'] } }, async (req, reply) => {
     const body = await accept('kpi', req, reply);
