@@ -178,10 +178,14 @@ export function createSensorsLayers(
 
   const sides = p.labelSides ?? NO_SIDES;
   const sideOf = (d: PlacedSensor): LabelSide => sides.get(d.id) ?? 'right';
+  // No text (and no empty label box) where the label is null or placed nowhere.
+  const labelled = data.filter((d) => sides.get(d.id) !== null && getLabel(d.props) !== null);
+  // An empty character set makes an empty glyph atlas, which WebGL rejects.
+  if (labelled.length === 0) return [halo, dots];
+
   const labels = new TextLayer<PlacedSensor>({
     ...common,
-    // No text (and no empty label box) where the label is null or placed nowhere.
-    data: data.filter((d) => sides.get(d.id) !== null && getLabel(d.props) !== null),
+    data: labelled,
     _dataDiff: changedTail,
     id: `${p.id}-labels`,
     pickable: false,
