@@ -63,6 +63,10 @@ export const SENSOR_RADIUS_PX: Readonly<Record<SensorState, number>> = {
   unknown: 7,
 };
 
+/** The alarm halo's ring: its radius past the dot's, and its width. */
+const HALO_GAP_PX = 9;
+const HALO_WIDTH_PX = 3;
+
 const WHITE: Rgba = [255, 255, 255, 255];
 const BLACK: Rgba = [10, 14, 20, 255];
 const NONE: Rgba = [0, 0, 0, 0];
@@ -71,6 +75,11 @@ const LABEL_TEXT: Rgba = [240, 244, 250, 255];
 
 function isAlarm(state: SensorState): boolean {
   return state === 'alarm1' || state === 'alarm2' || state === 'alarm3';
+}
+
+/** Radius in px a sensor's symbol covers, outline and alarm halo included: for label placement. */
+export function sensorFootprintPx(state: SensorState): number {
+  return SENSOR_RADIUS_PX[state] + (isAlarm(state) ? HALO_GAP_PX + HALO_WIDTH_PX / 2 : 1.5);
 }
 
 /** Offline sensors are drawn hollow-looking: dark fill, grey ring. */
@@ -155,8 +164,8 @@ export function createSensorsLayers(
     filled: false,
     radiusUnits: 'pixels',
     lineWidthUnits: 'pixels',
-    getRadius: (d) => SENSOR_RADIUS_PX[d.props.state] + 9,
-    getLineWidth: 3,
+    getRadius: (d) => SENSOR_RADIUS_PX[d.props.state] + HALO_GAP_PX,
+    getLineWidth: HALO_WIDTH_PX,
     getLineColor: (d) => haloColor(d.props.state),
   });
 

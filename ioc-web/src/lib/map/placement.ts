@@ -32,15 +32,16 @@ export interface SensorAnchor {
   position: readonly [number, number];
   /** Lower is placed first: the most urgent sensors get their preferred side. */
   priority: number;
+  /** Radius in px the dot (with its alarm halo) covers. */
+  radius: number;
   /** false: draw the dot only (its label is shown elsewhere, e.g. in an inset). */
   label: boolean;
 }
 
 /**
- * Room in pixels a sensor's dot and its value label take (sensors-layer.ts: dots up to 19 px, the
- * alarm halo 9 px more, the label 10 px off the dot's edge).
+ * Room in pixels a value label takes and its distance from the dot's centre (sensors-layer.ts: dots
+ * up to 19 px, the label 10 px off the dot's edge).
  */
-const DOT_RADIUS = 24;
 const LABEL_WIDTH = 165;
 const LABEL_HEIGHT = 36;
 const GAP = 26;
@@ -82,11 +83,11 @@ export function placeSensorLabels(
   keepClear: readonly Box[],
 ): { sides: Map<string, LabelSide | null>; taken: Box[] } {
   const points = sensors.map((s, i) => ({ i, s, p: project([s.position[0], s.position[1]]) }));
-  const dots = points.map(({ p }) => ({
-    x0: p.x - DOT_RADIUS,
-    x1: p.x + DOT_RADIUS,
-    y0: p.y - DOT_RADIUS,
-    y1: p.y + DOT_RADIUS,
+  const dots = points.map(({ s, p }) => ({
+    x0: p.x - s.radius,
+    x1: p.x + s.radius,
+    y0: p.y - s.radius,
+    y1: p.y + s.radius,
   }));
   const labels: Box[] = [];
   const sides = new Map<string, LabelSide | null>();
@@ -135,8 +136,8 @@ export function placeTextLabels<L extends TextLabel>(
     const { x, y } = project(label.position);
     const size = sizeOf(label);
     const half = (Array.from(label.text).length * size * 0.6) / 2 + margin;
-    // Far enough to clear a sensor dot sitting on the anchor.
-    const step = DOT_RADIUS + size / 2 + margin;
+    // Far enough to clear a sensor dot (up to 28 px with its halo) sitting on the anchor.
+    const step = 28 + size / 2 + margin;
     for (const dy of [0, step, -step]) {
       const cy = y + dy;
       const box = { x0: x - half, x1: x + half, y0: cy - size / 2 - margin, y1: cy + size / 2 + margin };

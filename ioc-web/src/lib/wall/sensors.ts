@@ -38,18 +38,26 @@ export const WATER_LEVEL = 'water_level';
 /** The two reference gauges of DOMAIN.md ("Floods") lead the panel, in this order. */
 const GAUGE_ORDER = ['kim-long', 'phu-oc'];
 
-/** Most urgent first: BĐ III … I, then no data, offline, normal. */
+/**
+ * Most urgent first: BĐ III … I, then offline (a fault to chase), normal, and last the sensors
+ * registered without any reading yet (nothing to read off them).
+ */
 const SEVERITY: Readonly<Record<SensorState, number>> = {
   alarm3: 0,
   alarm2: 1,
   alarm1: 2,
-  unknown: 3,
-  offline: 4,
-  normal: 5,
+  offline: 3,
+  normal: 4,
+  unknown: 5,
 };
 
 export function severity(state: SensorState): number {
   return SEVERITY[state];
+}
+
+/** Label priority on the map (lower first): by severity, river gauges first within a level. */
+export function labelPriority(props: SensorProps): number {
+  return SEVERITY[props.state] * 2 + (props.kind === WATER_LEVEL ? 0 : 1);
 }
 
 export function gaugesOf(sensors: readonly SensorFeature[]): SensorFeature[] {
