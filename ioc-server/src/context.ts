@@ -43,6 +43,9 @@ import { MemoryEventLog } from './live/event-log/memory.event-log.ts';
 import { RedisEventLog } from './live/event-log/redis.event-log.ts';
 import { SensorsLayer } from './live/sensors-layer.ts';
 import { createLiveGateway } from './live/live.gateway.ts';
+import { AccessService } from './auth/access.service.ts';
+import { authenticateLive, watchLiveSockets } from './auth/live-access.ts';
+import { canSubscribe, scopeDelta, scopeSnapshot } from './auth/policy.ts';
 import { SensorIngestService } from './ingest/sensor-ingest.service.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 
@@ -51,6 +54,8 @@ export interface IocContext {
   config: Config;
   db: Db;
   wards: WardIndex;
+  /** Accounts, sessions, display tokens, audit trail (auth/). */
+  access: AccessService;
   repos: {
     agencies: AgencyRepository;
     incidents: IncidentRepository;
@@ -120,6 +125,9 @@ export async function createContext(config: Config, logger: Logger): Promise<Ioc
     await repos.devices.seed(referenceDeviceSeeds(wards));
     await repos.devices.seedCameras(referenceCameraSeeds(wards));
     await repos.agencies.seed(seedAgencies(wards));
+    // After the agencies: the demo `agency` account belongs to one of them.
+    const access = new AccessService({ db, config, logger });
+    await access.seed();
 
     let io: IoServer | null = null;
     const log: EventLog = config.redisUrl
@@ -177,6 +185,7 @@ export async function createContext(config: Config, logger: Logger): Promise<Ioc
       config,
       db,
       wards,
+      access,
       repos,
       hub,
       log,
@@ -204,9 +213,13 @@ export async function createContext(config: Config, logger: Logger): Promise<Ioc
           hub,
           logger: httpLogger,
           metrics,
-          authenticate: (token) =>
-            config.displayToken !== null && token === config.displayToken ? { id: 'display', role: 'display' } : null,
+          authenticate: (handshake) => authenticateLive(access, handshake),
+          canSubscribe,
+          scopeDelta,
+          scopeSnapshot,
         });
+        const stopWatch = watchLiveSockets(access, gateway.nsp, httpLogger);
+        closers.push(stopWatch);
         io = gateway.io;
         emitDelta = gateway.emitDelta;
         announceKpi = (u) => gateway.nsp.emit('kpi:update', u);

@@ -1,4 +1,4 @@
-import type { Server as HttpServer } from 'node:http';
+import type { IncomingHttpHeaders, Server as HttpServer } from 'node:http';
 import { Server, type Namespace, type Socket } from 'socket.io';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import {
@@ -9,6 +9,7 @@ import {
   UnsubscribeRequestSchema,
   type LayerDelta,
   type LayerId,
+  type LayerSnapshot,
   type LiveClientToServer,
   type LiveServerToClient,
   type SubscribeAck,
@@ -16,6 +17,9 @@ import {
 import type { Logger } from '@hue-ioc/streams';
 import { coalesceEntries, type LayerHub } from './layer-hub.ts';
 import type { Metrics } from '../metrics.ts';
+import type { Principal } from '../auth/principal.ts';
+
+export type { Principal };
 
 const checkSubscribe = TypeCompiler.Compile(SubscribeRequestSchema);
 const checkUnsubscribe = TypeCompiler.Compile(UnsubscribeRequestSchema);
@@ -23,18 +27,21 @@ const checkUnsubscribe = TypeCompiler.Compile(UnsubscribeRequestSchema);
 type LiveSocket = Socket<LiveClientToServer, LiveServerToClient>;
 export type LiveNamespace = Namespace<LiveClientToServer, LiveServerToClient>;
 
-export interface Principal {
-  id: string;
-  role: string;
-}
-
 export interface LiveGatewayOptions {
   httpServer: HttpServer;
   hub: LayerHub;
   logger: Logger;
   metrics: Metrics;
-  /** Returns the principal for a token, or null. Replaced by the access-control policy in its issue. */
-  authenticate: (token: string | undefined) => Principal | null;
+  /** The principal of a handshake (`auth.token`, or the session cookie in its headers), or null to refuse it. */
+  authenticate: (handshake: { token: string | undefined; headers: IncomingHttpHeaders }) => Principal | null | Promise<Principal | null>;
+  /** Checked on every `subscribe` (auth/policy.ts `canSubscribe`); refused with IOC_AUTH_FORBIDDEN. Default: allowed. */
+  canSubscribe?: (principal: Principal, layer: LayerId) => boolean;
+  /**
+   * What of a layer this principal may see (auth/policy.ts `scopeDelta` / `scopeSnapshot`: an agency gets
+   * only its own incidents). Applied to every snapshot and delta a socket is sent. Default: everything.
+   */
+  scopeDelta?: (principal: Principal, delta: LayerDelta) => LayerDelta;
+  scopeSnapshot?: (principal: Principal, snapshot: LayerSnapshot) => LayerSnapshot;
   /**
    * Packets queued on one socket beyond which it counts as slow: it stops getting deltas and, once it
    * drains, gets one coalesced catch-up (or a snapshot). Bounds server memory per stalled client.
@@ -71,23 +78,28 @@ export function createLiveGateway(opts: LiveGatewayOptions) {
   // engine.io keeps unsent packets in `writeBuffer` while the transport is busy; it is not in its types.
   const queued = (socket: LiveSocket) => (socket.conn as unknown as { writeBuffer: unknown[] }).writeBuffer.length;
   const updateGauge = (layer: LayerId) => metrics.liveSubscribers.set({ layer }, subscribers.get(layer)!.size);
+  const principalOf = (socket: LiveSocket) => socket.data.principal as Principal;
+  const sendDelta = (socket: LiveSocket, delta: LayerDelta) =>
+    socket.emit('layer:delta', opts.scopeDelta ? opts.scopeDelta(principalOf(socket), delta) : delta);
+  const sendSnapshot = (socket: LiveSocket, snapshot: LayerSnapshot) =>
+    socket.emit('layer:snapshot', opts.scopeSnapshot ? opts.scopeSnapshot(principalOf(socket), snapshot) : snapshot);
 
   /** Sends a slow socket what it missed, as one delta, or a snapshot when memory no longer has it. */
   const catchUp = (socket: LiveSocket, layer: LayerId, sub: Subscription) => {
     const missed = opts.hub.since(layer, sub.seq);
     if (missed) {
-      if (missed.seq !== sub.seq) socket.emit('layer:delta', missed);
+      if (missed.seq !== sub.seq) sendDelta(socket, missed);
       sub.seq = missed.seq;
     } else {
       const snapshot = opts.hub.snapshot(layer);
-      socket.emit('layer:snapshot', snapshot);
+      sendSnapshot(socket, snapshot);
       sub.seq = snapshot.seq;
       metrics.liveResyncs.inc({ layer, reason: 'slow' });
     }
     sub.behind = false;
   };
 
-  nsp.use((socket, next) => {
+  nsp.use(async (socket, next) => {
     const auth = (socket.handshake.auth ?? {}) as { token?: unknown; protocol?: unknown };
     if (auth.protocol !== LIVE_PROTOCOL_VERSION) {
       metrics.liveRejects.inc({ reason: 'protocol' });
@@ -98,7 +110,16 @@ export function createLiveGateway(opts: LiveGatewayOptions) {
         ),
       );
     }
-    const principal = opts.authenticate(typeof auth.token === 'string' ? auth.token : undefined);
+    let principal: Principal | null;
+    try {
+      principal = await opts.authenticate({
+        token: typeof auth.token === 'string' ? auth.token : undefined,
+        headers: socket.handshake.headers,
+      });
+    } catch {
+      metrics.liveRejects.inc({ reason: 'auth' });
+      return next(handshakeError('IOC_AUTH_UNAVAILABLE', 'could not check the credentials; try again'));
+    }
     if (!principal) {
       metrics.liveRejects.inc({ reason: 'auth' });
       return next(handshakeError('IOC_AUTH_REQUIRED', 'a valid token is required on /live'));
@@ -131,6 +152,10 @@ export function createLiveGateway(opts: LiveGatewayOptions) {
         });
       }
       const { layer, since } = request;
+      if (opts.canSubscribe && !opts.canSubscribe(principalOf(socket), layer)) {
+        metrics.liveRejects.inc({ reason: 'forbidden' });
+        return reply({ ok: false, error: { code: 'IOC_AUTH_FORBIDDEN', message: `the ${principalOf(socket).role} role may not subscribe to ${layer}` } });
+      }
       // A `since` older than this node's memory: fetch the older part from the log first (async) ...
       let older: Awaited<ReturnType<LayerHub['olderEntries']>> = null;
       if (since !== undefined && since < opts.hub.floor(layer)) {
@@ -142,11 +167,11 @@ export function createLiveGateway(opts: LiveGatewayOptions) {
       let result: SubscribeAck;
       const missed = since === undefined ? null : missedSince(layer, since, older);
       if (missed) {
-        if (missed.seq !== since) socket.emit('layer:delta', missed);
+        if (missed.seq !== since) sendDelta(socket, missed);
         result = { ok: true, layer, seq: missed.seq, mode: 'delta' };
       } else {
         const snapshot = opts.hub.snapshot(layer);
-        socket.emit('layer:snapshot', snapshot);
+        sendSnapshot(socket, snapshot);
         if (since !== undefined) metrics.liveResyncs.inc({ layer, reason: 'since_unknown' });
         result = { ok: true, layer, seq: snapshot.seq, mode: 'snapshot' };
       }
@@ -197,7 +222,7 @@ export function createLiveGateway(opts: LiveGatewayOptions) {
         metrics.liveSlowSkips.inc({ layer: delta.layer });
         continue;
       }
-      socket.emit('layer:delta', delta);
+      sendDelta(socket, delta);
       sub.seq = delta.seq;
       sent++;
     }

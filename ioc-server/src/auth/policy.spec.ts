@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { LAYER_IDS, type Feature, type LayerDelta } from '@hue-ioc/layers';
+import {
+  canSubscribe,
+  decide,
+  isMutating,
+  LAYER_POLICIES,
+  policyFor,
+  policyProblem,
+  ROUTE_POLICIES,
+  scopeDelta,
+  scopeFeature,
+  scopeSnapshot,
+} from './policy.ts';
+import { ROLES, type Principal, type Role } from './principal.ts';
+
+const principal = (role: Role, agencyId?: string): Principal => ({
+  id: `user:${role}`,
+  role,
+  ...(agencyId ? { agencyId } : {}),
+  credential: { type: 'session', idHash: role },
+});
+const incident = (
+  id: string,
+  agencyId: string | null,
+): Feature<{ agencyId: string | null; status: string }> => ({
+  id,
+  position: [107.58, 16.46],
+  props: { agencyId, status: 'assigned' },
+});
+
+describe('route policy table', () => {
+  it('has a sound row for every route: roles only where needed, leader and display never on a mutation', () => {
+    for (const [key, policy] of Object.entries(ROUTE_POLICIES)) {
+      const [method, url] = key.split(' ') as [string, string];
+      expect(policyProblem(method, url, policy), key).toBeNull();
+    }
+  });
+
+  it('refuses a route without a row, and a mutation open to a read-only role', () => {
+    expect(policyProblem('GET', '/api/secret', undefined)).toMatch(/no access policy.*ROUTE_POLICIES/);
+    expect(policyProblem('POST', '/api/x', { roles: ['operator', 'leader'], scope: 'all' })).toMatch(
+      /leader are read-only/,
+    );
+    expect(policyProblem('DELETE', '/api/x', { roles: ['display'], scope: 'all' })).toMatch(
+      /display are read-only/,
+    );
+    expect(policyProblem('GET', '/api/x', { roles: [], scope: 'all' })).toMatch(/needs roles/);
+    expect(policyProblem('GET', '/api/x', { roles: ['admin'], scope: 'public' })).toMatch(/takes no roles/);
+  });
+
+  it('reads HEAD as GET', () => {
+    expect(policyFor('HEAD', '/healthz')).toBe(ROUTE_POLICIES['GET /healthz']);
+    expect(isMutating('HEAD')).toBe(false);
+    expect(isMutating('PATCH')).toBe(true);
+  });
+
+  it('answers 401 to anonymous callers and 403 to the wrong role, lets public routes through', () => {
+    const admin = policyFor('GET', '/api/admin/users')!;
+    expect(decide(admin, null)).toEqual({ ok: false, status: 401, code: 'IOC_AUTH_REQUIRED' });
+    expect(decide(admin, principal('supervisor'))).toEqual({
+      ok: false,
+      status: 403,
+      code: 'IOC_AUTH_FORBIDDEN',
+    });
+    expect(decide(admin, principal('admin'))).toEqual({ ok: true });
+    expect(decide(policyFor('GET', '/healthz')!, null)).toEqual({ ok: true });
+  });
+});
+
+describe('/live layers', () => {
+  it('lets every role subscribe to incidents, sensors, wards and alerts', () => {
+    for (const role of ROLES) {
+      for (const layer of ['incidents', 'sensors', 'wards', 'alerts'] as const)
+        expect(canSubscribe(principal(role, 'hepco'), layer)).toBe(true);
+    }
+  });
+  it('keeps camera analytics from the handling units', () => {
+    expect(canSubscribe(principal('agency', 'hepco'), 'cameras')).toBe(false);
+    expect(canSubscribe(principal('display'), 'cameras')).toBe(true);
+  });
+  it('has a policy for every layer', () => {
+    for (const layer of LAYER_IDS) expect(LAYER_POLICIES[layer]).toBeDefined();
+  });
+});
+
+describe('scopeFeature / scopeDelta / scopeSnapshot', () => {
+  const hepco = principal('agency', 'hepco');
+
+  it('gives an agency only its own incidents, everyone else all of them', () => {
+    expect(scopeFeature(hepco, 'incidents', incident('a', 'hepco'))).not.toBeNull();
+    expect(scopeFeature(hepco, 'incidents', incident('b', 'huewaco'))).toBeNull();
+    expect(scopeFeature(hepco, 'incidents', incident('c', null))).toBeNull();
+    expect(scopeFeature(principal('operator'), 'incidents', incident('b', 'huewaco'))).not.toBeNull();
+    // Other layers are not agency-scoped.
+    expect(scopeFeature(hepco, 'sensors', incident('s', 'huewaco'))).not.toBeNull();
+  });
+
+  it('turns an incident reassigned away into a remove for the agency that had it', () => {
+    const delta: LayerDelta<{ agencyId: string | null; status: string }> = {
+      layer: 'incidents',
+      from: 10,
+      seq: 12,
+      serverTime: 0,
+      upserts: [incident('a', 'hepco'), incident('b', 'huewaco')],
+      removes: ['z'],
+    };
+    expect(scopeDelta(hepco, delta)).toEqual({
+      ...delta,
+      upserts: [incident('a', 'hepco')],
+      removes: ['z', 'b'],
+    });
+    expect(scopeDelta(principal('supervisor'), delta)).toBe(delta);
+  });
+
+  it('filters snapshots', () => {
+    const snapshot = {
+      layer: 'incidents' as const,
+      seq: 5,
+      serverTime: 0,
+      features: [incident('a', 'hepco'), incident('b', 'huewaco')],
+    };
+    expect(scopeSnapshot(hepco, snapshot).features.map((f) => f.id)).toEqual(['a']);
+    expect(scopeSnapshot(principal('leader'), snapshot)).toBe(snapshot);
+  });
+});

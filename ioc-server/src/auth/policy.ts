@@ -1,0 +1,200 @@
+import type { Feature, LayerDelta, LayerId, LayerSnapshot } from '@hue-ioc/layers';
+import { ROLES, type Principal, type Role } from './principal.ts';
+
+/**
+ * Who may see and do what: the one place that says it (issue "Who may see and do what").
+ *
+ * Every HTTP route has a row here, keyed `"<METHOD> <fastify route url>"` exactly as registered
+ * (`request.routeOptions.url`, params as `:id`). The access plugin (access.plugin.ts) enforces the row
+ * before anything else runs, and refuses to start when a registered route has no row, so a new route
+ * without a decision fails every test. HEAD uses the GET row.
+ *
+ * Scopes:
+ * - `public`: no credentials (health, login, reference geography, the web app's files).
+ * - `signed`: no session or token; the handler itself verifies the source's HMAC signature (ingest).
+ * - `all`: the listed roles see and act on every record.
+ * - `own_agency`: as `all`, except that an `agency` principal only sees and acts on its own agency's
+ *   records; the handler filters with `agencyScope(request)` (access.plugin.ts).
+ *
+ * `leader` and `display` are read-only: a row that lets them use POST/PUT/PATCH/DELETE is refused at start.
+ */
+export type Scope = 'public' | 'signed' | 'all' | 'own_agency';
+
+export interface RoutePolicy {
+  /** Roles allowed; empty for `public` and `signed`. */
+  roles: readonly Role[];
+  scope: Scope;
+}
+
+const ANY_ROLE: readonly Role[] = ROLES;
+/** The people who run the centre's desk: triage, assign, merge. */
+const DESK: readonly Role[] = ['admin', 'supervisor', 'operator'];
+/** The desk plus the handling units, which act on their own agency's incidents. */
+const HANDLERS: readonly Role[] = [...DESK, 'agency'];
+const ADMIN: readonly Role[] = ['admin'];
+
+const PUBLIC: RoutePolicy = { roles: [], scope: 'public' };
+const SIGNED: RoutePolicy = { roles: [], scope: 'signed' };
+const allow = (roles: readonly Role[], scope: 'all' | 'own_agency' = 'all'): RoutePolicy => ({
+  roles,
+  scope,
+});
+
+export const ROUTE_POLICIES: Readonly<Record<string, RoutePolicy>> = {
+  // Operations
+  'GET /healthz': PUBLIC,
+  'GET /readyz': PUBLIC,
+  // Prometheus scrapes with a display token made for it (Authorization: Bearer): the metrics hold no
+  // personal data, and a scraper needs no login. Admins may look too.
+  'GET /metrics': allow(['admin', 'display']),
+
+  // Access
+  'POST /api/auth/login': PUBLIC,
+  // Public so that a stale or expired cookie can always be cleared; with a live session the handler
+  // still requires the CSRF header.
+  'POST /api/auth/logout': PUBLIC,
+  'GET /api/auth/me': allow(ANY_ROLE),
+
+  // Reference data. The ward geography is public (it is published open data, and the login page map needs it).
+  'GET /api/geo/wards': PUBLIC,
+  'GET /api/wards': PUBLIC,
+  'GET /api/devices': allow(ANY_ROLE),
+  'GET /api/agencies': allow(ANY_ROLE),
+  'GET /api/categories': allow(ANY_ROLE),
+
+  // Administration
+  'GET /api/admin/users': allow(ADMIN),
+  'POST /api/admin/users': allow(ADMIN),
+  'PATCH /api/admin/users/:id': allow(ADMIN),
+  'GET /api/admin/display-tokens': allow(ADMIN),
+  'POST /api/admin/display-tokens': allow(ADMIN),
+  'DELETE /api/admin/display-tokens/:id': allow(ADMIN),
+  'GET /api/admin/audit': allow(ADMIN),
+
+  // Ingest (ARCHITECTURE.md, "REST"): HMAC-signed by each source.
+  'POST /api/ingest/hue-s': SIGNED,
+  'POST /api/ingest/hotline': SIGNED,
+  'POST /api/ingest/kpi': SIGNED,
+  'POST /api/ingest/hotline/csv': SIGNED,
+  'GET /api/ingest/imports/:id': SIGNED,
+
+  // Incidents. Personal data in them is masked per role by personal-data.ts on every way out.
+  'GET /api/incidents': allow(ANY_ROLE, 'own_agency'),
+  'GET /api/incidents/:id': allow(ANY_ROLE, 'own_agency'),
+  'POST /api/incidents/:id/assign': allow(DESK),
+  'POST /api/incidents/:id/status': allow(HANDLERS, 'own_agency'),
+  'POST /api/incidents/:id/merge': allow(DESK),
+  'POST /api/incidents/:id/comments': allow(HANDLERS, 'own_agency'),
+
+  // KPIs and briefing
+  'GET /api/kpis': allow(ANY_ROLE),
+  'GET /api/briefing': allow(ANY_ROLE),
+};
+
+/** The web app's files (SPA shell and assets), registered per file by @fastify/static. */
+export const STATIC_FILE_POLICY: RoutePolicy = PUBLIC;
+
+const READ_ONLY_ROLES: readonly Role[] = ['leader', 'display'];
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export const isMutating = (method: string): boolean => !SAFE_METHODS.has(method.toUpperCase());
+
+export const routeKey = (method: string, url: string): string =>
+  `${method.toUpperCase() === 'HEAD' ? 'GET' : method.toUpperCase()} ${url}`;
+
+/** The row for a route, or undefined when there is none (which the access plugin refuses at start). */
+export function policyFor(method: string, url: string): RoutePolicy | undefined {
+  return ROUTE_POLICIES[routeKey(method, url)];
+}
+
+/** Why a route cannot be registered, or null when its policy is sound. */
+export function policyProblem(method: string, url: string, policy: RoutePolicy | undefined): string | null {
+  const key = routeKey(method, url);
+  if (!policy) {
+    return `route ${key} has no access policy: add a row for it to ROUTE_POLICIES in ioc-server/src/auth/policy.ts`;
+  }
+  if ((policy.scope === 'public' || policy.scope === 'signed') !== (policy.roles.length === 0)) {
+    return `route ${key}: a ${policy.scope} route ${policy.roles.length === 0 ? 'needs' : 'takes no'} roles`;
+  }
+  if (isMutating(method)) {
+    const readOnly = policy.roles.filter((r) => READ_ONLY_ROLES.includes(r));
+    if (readOnly.length > 0) return `route ${key}: ${readOnly.join(' and ')} are read-only roles`;
+  }
+  return null;
+}
+
+/** Whether a principal (null: anonymous) may call a route with this policy. */
+export function decide(
+  policy: RoutePolicy,
+  principal: Principal | null,
+): { ok: true } | { ok: false; status: 401 | 403; code: 'IOC_AUTH_REQUIRED' | 'IOC_AUTH_FORBIDDEN' } {
+  if (policy.scope === 'public' || policy.scope === 'signed') return { ok: true };
+  if (!principal) return { ok: false, status: 401, code: 'IOC_AUTH_REQUIRED' };
+  if (!policy.roles.includes(principal.role)) return { ok: false, status: 403, code: 'IOC_AUTH_FORBIDDEN' };
+  return { ok: true };
+}
+
+// ---- /live ------------------------------------------------------------------------------------------
+
+export interface LayerPolicy {
+  roles: readonly Role[];
+  /** `own_agency`: an agency principal receives only the features whose `props.agencyId` is its own. */
+  scope: 'all' | 'own_agency';
+}
+
+export const LAYER_POLICIES: Readonly<Record<LayerId, LayerPolicy>> = {
+  incidents: { roles: ANY_ROLE, scope: 'own_agency' },
+  sensors: { roles: ANY_ROLE, scope: 'all' },
+  // Camera analytics (plates, vehicles) are for the centre and the city's screens, not the handling units.
+  cameras: { roles: ['admin', 'supervisor', 'operator', 'leader', 'display'], scope: 'all' },
+  // Per-ward counts and KPI values: aggregates, no personal data.
+  wards: { roles: ANY_ROLE, scope: 'all' },
+  alerts: { roles: ANY_ROLE, scope: 'all' },
+};
+
+/** Checked on every `subscribe` (ARCHITECTURE.md, "/live"). */
+export function canSubscribe(principal: Principal, layer: LayerId): boolean {
+  return LAYER_POLICIES[layer].roles.includes(principal.role);
+}
+
+/** True when features of this layer must pass `scopeFeature` before this principal gets them. */
+export function layerIsScoped(principal: Principal, layer: LayerId): boolean {
+  return LAYER_POLICIES[layer].scope === 'own_agency' && principal.role === 'agency';
+}
+
+/** The feature as this principal may see it, or null when it may not see it at all. */
+export function scopeFeature<P>(
+  principal: Principal,
+  layer: LayerId,
+  feature: Feature<P>,
+): Feature<P> | null {
+  if (!layerIsScoped(principal, layer)) return feature;
+  const agencyId = (feature.props as { agencyId?: unknown } | null)?.agencyId;
+  return principal.agencyId !== undefined && agencyId === principal.agencyId ? feature : null;
+}
+
+/**
+ * A delta as this principal may see it. An upsert it may not see becomes a remove: an incident moved
+ * to another agency must leave this agency's map (a remove of an unknown id is a no-op for clients).
+ */
+export function scopeDelta<P>(principal: Principal, delta: LayerDelta<P>): LayerDelta<P> {
+  if (!layerIsScoped(principal, delta.layer)) return delta;
+  const upserts: Feature<P>[] = [];
+  const removes = [...delta.removes];
+  for (const f of delta.upserts) {
+    const scoped = scopeFeature(principal, delta.layer, f);
+    if (scoped) upserts.push(scoped);
+    else removes.push(f.id);
+  }
+  return { ...delta, upserts, removes };
+}
+
+export function scopeSnapshot<P>(principal: Principal, snapshot: LayerSnapshot<P>): LayerSnapshot<P> {
+  if (!layerIsScoped(principal, snapshot.layer)) return snapshot;
+  const features: Feature<P>[] = [];
+  for (const f of snapshot.features) {
+    const scoped = scopeFeature(principal, snapshot.layer, f);
+    if (scoped) features.push(scoped);
+  }
+  return { ...snapshot, features };
+}

@@ -1,0 +1,120 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { Type, type Static } from '@sinclair/typebox';
+import type { IocContext } from '../../context.ts';
+import { AppError } from '../../errors.ts';
+import { actorOf, requireCsrf, requirePrincipal } from '../../auth/access.plugin.ts';
+import { CSRF_COOKIE, SESSION_COOKIE } from '../../auth/access.service.ts';
+import { ROLES, type Principal } from '../../auth/principal.ts';
+import { rateLimited } from '../../auth/rate-limit.ts';
+import { csrfTokenFor } from '../../auth/secrets.ts';
+
+const LoginBody = Type.Object(
+  {
+    username: Type.String({ minLength: 1, maxLength: 100 }),
+    password: Type.String({ minLength: 1, maxLength: 256 }),
+  },
+  { additionalProperties: false },
+);
+
+export const MeSchema = Type.Object({
+  /** `user:<id>` or `display-token:<id>`. */
+  id: Type.String(),
+  kind: Type.Union([Type.Literal('user'), Type.Literal('display_token')]),
+  role: Type.Union(ROLES.map((r) => Type.Literal(r))),
+  userId: Type.Optional(Type.Integer()),
+  username: Type.Optional(Type.String()),
+  displayName: Type.Optional(Type.String()),
+  agencyId: Type.Optional(Type.String()),
+  /** For session users: the value to send as X-IOC-CSRF on POST/PATCH/DELETE. */
+  csrfToken: Type.Optional(Type.String()),
+  expiresAt: Type.Optional(Type.String({ format: 'date-time' })),
+});
+type Me = Static<typeof MeSchema>;
+
+const me = (p: Principal, extra: { csrfToken?: string; expiresAt?: Date } = {}): Me => ({
+  id: p.id,
+  kind: p.credential.type === 'session' ? 'user' : 'display_token',
+  role: p.role,
+  ...(p.userId !== undefined ? { userId: p.userId } : {}),
+  ...(p.username !== undefined ? { username: p.username } : {}),
+  ...(p.displayName !== undefined ? { displayName: p.displayName } : {}),
+  ...(p.agencyId !== undefined ? { agencyId: p.agencyId } : {}),
+  ...(extra.csrfToken !== undefined ? { csrfToken: extra.csrfToken } : {}),
+  ...(extra.expiresAt !== undefined ? { expiresAt: extra.expiresAt.toISOString() } : {}),
+});
+
+/** Secure when the browser reached us over TLS, directly or through a proxy that says so. */
+const isTls = (req: FastifyRequest) =>
+  req.protocol === 'https' ||
+  String(req.headers['x-forwarded-proto'] ?? '')
+    .split(',')[0]
+    ?.trim() === 'https';
+
+function setSessionCookies(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  sessionId: string,
+  csrfToken: string,
+  expires: Date,
+) {
+  const common = { path: '/', sameSite: 'lax' as const, secure: isTls(req), expires };
+  reply.setCookie(SESSION_COOKIE, sessionId, { ...common, httpOnly: true });
+  // Readable by the page on purpose: it echoes it in X-IOC-CSRF (double submit).
+  reply.setCookie(CSRF_COOKIE, csrfToken, { ...common, httpOnly: false });
+}
+
+function clearSessionCookies(req: FastifyRequest, reply: FastifyReply) {
+  const common = { path: '/', sameSite: 'lax' as const, secure: isTls(req) };
+  reply.clearCookie(SESSION_COOKIE, { ...common, httpOnly: true });
+  reply.clearCookie(CSRF_COOKIE, common);
+}
+
+/** POST /api/auth/login, POST /api/auth/logout, GET /api/auth/me (ARCHITECTURE.md, "Access"). */
+export const authRoutes: FastifyPluginAsync<{ ctx: IocContext }> = async (app, { ctx }) => {
+  const { access } = ctx;
+
+  app.post<{ Body: Static<typeof LoginBody> }>(
+    '/api/auth/login',
+    {
+      schema: { body: LoginBody, response: { 200: MeSchema } },
+      // Per address, on top of the per-account lockout: slows password spraying across usernames.
+      config: rateLimited(30, '1 minute'),
+    },
+    async (req, reply) => {
+      try {
+        const result = await access.login(req.body.username, req.body.password, {
+          ip: req.ip ?? null,
+          userAgent: req.headers['user-agent'] ?? null,
+          correlationId: String(req.id),
+        });
+        setSessionCookies(req, reply, result.sessionId, result.csrfToken, result.expiresAt);
+        return me(result.principal, { csrfToken: result.csrfToken, expiresAt: result.expiresAt });
+      } catch (e) {
+        if (e instanceof AppError && e.code === 'IOC_AUTH_LOCKED') {
+          reply.header('retry-after', String((e.details as { retryAfterS: number }).retryAfterS));
+        }
+        throw e;
+      }
+    },
+  );
+
+  /** Public so a stale cookie can always be cleared; ending a live session still needs the CSRF header. */
+  app.post('/api/auth/logout', { schema: { response: { 204: Type.Null() } } }, async (req, reply) => {
+    const sessionId = req.cookies[SESSION_COOKIE];
+    if (sessionId) {
+      const principal = await access.principalFromSession(sessionId);
+      if (principal) {
+        requireCsrf(req, sessionId);
+        await access.logout(sessionId, { ...actorOf(req), principal });
+      }
+    }
+    clearSessionCookies(req, reply);
+    return reply.code(204).send();
+  });
+
+  app.get('/api/auth/me', { schema: { response: { 200: MeSchema } } }, async (req) => {
+    const p = requirePrincipal(req);
+    const sessionId = req.cookies[SESSION_COOKIE];
+    return me(p, p.credential.type === 'session' && sessionId ? { csrfToken: csrfTokenFor(sessionId) } : {});
+  });
+};
