@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
-import { normaliseSensorMessage, startEmbeddedBroker } from '@hue-ioc/streams';
+import { normaliseSensorMessage, signBody, startEmbeddedBroker } from '@hue-ioc/streams';
 import { openPgliteDb } from '../ioc-server/src/storage/pglite.db.ts';
 import { migrate } from '../ioc-server/src/storage/migrate.ts';
 import { ObservationRepository } from '../ioc-server/src/storage/observation.repository.ts';
@@ -118,8 +118,46 @@ async function benchMqttIngest(): Promise<void> {
   });
 }
 
+async function benchWebhooks(): Promise<void> {
+  const n = 400;
+  const secret = 'bench-secret-46-hue';
+  const dir = await mkdtemp(join(tmpdir(), 'hue-bench-'));
+  const config = loadConfig({}, 'default', {
+    port: 0, host: '127.0.0.1', logLevel: 'silent', dataDir: dir, mqttPort: 0, mqttPortExplicit: true, webDir: null,
+    ingestSecrets: { hueS: secret, hotline: secret, kpi: secret, open311: secret },
+  });
+  const app = await buildApp(config);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  // Baseline: the same HTTP round trips to a route that does nothing.
+  const baseline = await timeIt(async () => {
+    for (let i = 0; i < n; i++) await (await fetch(`${base}/healthz`)).json();
+  });
+  // Spread over Huế's centre so most reports open their own incident (merge lookups still run).
+  const ours = await timeIt(async () => {
+    for (let i = 0; i < n; i++) {
+      const body = JSON.stringify({
+        id: `bench-${i}`, category: 'Môi trường, rác thải', description: `Rác thải tồn đọng điểm số ${i}`,
+        lat: 16.44 + (i % 20) * 0.003, lon: 107.56 + Math.floor(i / 20) * 0.003, media: [], reporter: {}, created_at: new Date().toISOString(),
+      });
+      const res = await fetch(`${base}/api/ingest/hue-s`, { method: 'POST', headers: { 'content-type': 'application/json', ...signBody(secret, body, Math.floor(Date.now() / 1000)) }, body });
+      if (res.status >= 300) throw new Error(`webhook answered ${res.status}`);
+      await res.json();
+    }
+  });
+  await app.close();
+  await rm(dir, { recursive: true, force: true });
+  results.push({
+    name: `${n} signed Hue-S webhooks, one at a time`,
+    value: `${fmt(n / (ours / 1000))} reports/s`,
+    baseline: `GET /healthz ${fmt(n / (baseline / 1000))} req/s`,
+    ratio: `${(ours / baseline).toFixed(1)}× a bare round trip`,
+  });
+}
+
 await benchBatchInsert();
 await benchValidation();
 await benchMqttIngest();
+await benchWebhooks();
 console.log('\nHuế IOC benchmarks (ratios are against a baseline run in this same process)\n');
 console.table(results);

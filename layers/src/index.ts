@@ -4,3 +4,4 @@ export * from './incident.ts';
 export * from './delta.ts';
 export * from './protocol.ts';
 export * from './style.ts';
+export * from './wire.ts';
