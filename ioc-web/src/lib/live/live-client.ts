@@ -109,10 +109,6 @@ export class LiveClient {
     return this.#state;
   }
 
-  sync(layer: LayerId): LayerSync | undefined {
-    return this.#syncs.get(layer);
-  }
-
   start(): void {
     this.#socket.connect();
   }
