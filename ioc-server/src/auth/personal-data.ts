@@ -43,9 +43,9 @@ export function redactReporter(reporter: Reporter | null | undefined, role: Role
 }
 
 /** A copy of an incident (anything with a `reporter`) with the reporter as `role` may see it. */
-export function maskForRole<T extends { reporter?: Reporter | null }>(incident: T, role: Role | null): T {
+export function maskForRole<T extends object>(incident: T, role: Role | null): T {
   if (!('reporter' in incident)) return incident;
-  return { ...incident, reporter: redactReporter(incident.reporter, role) };
+  return { ...incident, reporter: redactReporter(incident.reporter as Reporter | null | undefined, role) };
 }
 
 /**
