@@ -5,6 +5,10 @@ import { createContext, type IocContext } from './context.ts';
 import { AppError, errorBody } from './errors.ts';
 import { healthRoutes } from './routes/health/health.routes.ts';
 import { referenceRoutes } from './routes/reference/reference.routes.ts';
+import { accessPlugin } from './auth/access.plugin.ts';
+import { LOG_REDACT, logSerializers } from './auth/personal-data.ts';
+import { authRoutes } from './routes/auth/auth.routes.ts';
+import { adminRoutes } from './routes/admin/admin.routes.ts';
 import { webhookRoutes } from './routes/ingest/webhooks.routes.ts';
 
 declare module 'fastify' {
@@ -19,7 +23,8 @@ declare module 'fastify' {
  */
 export async function buildApp(config: Config, options: { logger?: FastifyServerOptions['logger'] } = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ?? { level: config.logLevel },
+    // No credentials or reporter data in the logs (auth/personal-data.ts).
+    logger: options.logger ?? { level: config.logLevel, redact: LOG_REDACT, serializers: logSerializers },
     bodyLimit: 1024 * 1024,
     // Correlation id on every log line and error response.
     genReqId: () => crypto.randomUUID(),
@@ -42,6 +47,10 @@ export async function buildApp(config: Config, options: { logger?: FastifyServer
     return reply.code(500).send(errorBody('IOC_INTERNAL', `internal error (reference ${req.id})`));
   });
 
+  // Before every route: it refuses to start when a route has no row in auth/policy.ts.
+  await app.register(accessPlugin, { access: ctx.access, webDir: config.webDir });
+  await app.register(authRoutes, { ctx });
+  await app.register(adminRoutes, { ctx });
   await app.register(healthRoutes, { ctx });
   await app.register(referenceRoutes, { ctx });
   await app.register(webhookRoutes, { ctx });

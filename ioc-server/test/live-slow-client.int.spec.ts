@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Feature } from '@hue-ioc/layers';
-import { LiveMirror, startIoc, waitFor, type RunningIoc } from './support/start-ioc.ts';
+import { DISPLAY_TOKEN, LiveMirror, startIoc, waitFor, type RunningIoc } from './support/start-ioc.ts';
 
 /**
  * A wall screen whose network stalls must not make the server queue without bound: it gets coalesced
@@ -40,7 +40,7 @@ describe('/live with a client that stops reading', () => {
       maxQueued = Math.max(maxQueued, queued);
     }
     const rssGrowthMb = (process.memoryUsage().rss - rssBefore) / 1e6;
-    const metrics = await (await fetch(`${ioc.baseUrl}/metrics`)).text();
+    const metrics = await (await fetch(`${ioc.baseUrl}/metrics`, { headers: { authorization: `Bearer ${DISPLAY_TOKEN}` } })).text();
     expect(metrics).toMatch(/ioc_live_slow_skips_total\{layer="incidents"\} [1-9]/);
     // Bounded: at most the threshold (8 packets) plus the delta that tipped it over.
     expect(maxQueued).toBeLessThanOrEqual(9);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mqtt, { type MqttClient } from 'mqtt';
 import { applyDelta, stateFromSnapshot, type LayerDelta, type LayerSnapshot, type LayerState, type SensorProps } from '@hue-ioc/layers';
-import { connectLive, startIoc, waitFor, type LiveClient, type RunningIoc } from './support/start-ioc.ts';
+import { connectLive, DISPLAY_TOKEN, startIoc, waitFor, type LiveClient, type RunningIoc } from './support/start-ioc.ts';
 
 /**
  * The walking skeleton end to end: a real MQTT client publishes to a real broker → streams validates →
@@ -110,7 +110,7 @@ describe.each(brokers)('sensor pipeline on $name', ({ url }) => {
     expect(letters[0]!.reason).toMatch(/ts/);
     expect(Buffer.from(letters[2]!.payload_base64!, 'base64')).toEqual(Buffer.from([0xff, 0xfe, 0x00]));
     expect(letters[3]!.topic).toBe(`hue/sensors/radiation/geiger-${run}`);
-    const metrics = await (await fetch(`${ioc.baseUrl}/metrics`)).text();
+    const metrics = await (await fetch(`${ioc.baseUrl}/metrics`, { headers: { authorization: `Bearer ${DISPLAY_TOKEN}` } })).text();
     expect(metrics).toMatch(/ioc_dead_letters_total\{source="mqtt",reason="IOC_INGEST_SCHEMA"\} 2/);
     // Still healthy and still ingesting.
     expect((await fetch(`${ioc.baseUrl}/readyz`)).status).toBe(200);
