@@ -1,4 +1,5 @@
 import {
+  SENSOR_KINDS,
   alarmLevelFor,
   sensorStateFor,
   type Feature,
@@ -57,7 +58,9 @@ export class SensorsLayer {
    * Loads devices and their latest stored readings. A feature is published only where it adds something
    * to what the log already holds (another node, or this one before a restart, may know newer values).
    */
-  async load(devices: readonly DeviceRow[], latest: readonly LatestObservation[]): Promise<void> {
+  async load(all: readonly DeviceRow[], latest: readonly LatestObservation[]): Promise<void> {
+    // Cameras are devices too, but they have a layer of their own.
+    const devices = all.filter((d) => (SENSOR_KINDS as readonly string[]).includes(d.kind));
     for (const d of devices) this.devices.set(d.id, d);
     const newest = new Map<string, Reading>();
     for (const row of latest) {
@@ -73,7 +76,8 @@ export class SensorsLayer {
       const next = this.feature(d, useReading ?? readingOf(cur));
       if (!cur || JSON.stringify(cur) !== JSON.stringify(next)) features.push(next);
     }
-    if (features.length > 0) await this.hub.apply('sensors', features);
+    const strays = this.hub.features('sensors').filter((f) => !this.devices.has(f.id) && !(SENSOR_KINDS as readonly string[]).includes((f.props as SensorProps).kind));
+    if (features.length > 0 || strays.length > 0) await this.hub.apply('sensors', features, strays.map((f) => f.id));
   }
 
   async upsertDevices(devices: readonly DeviceRow[]): Promise<void> {
