@@ -134,6 +134,27 @@ describe.each(targets)('Db contract on $name', ({ open }) => {
   });
 });
 
+describe('embedded TimescaleDB after a restart', () => {
+  it('still has the licensed features (compression policies) for migrations added later', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hue-ioc-db-'));
+    try {
+      const first = await openPgliteDb(dir);
+      await migrate(first);
+      await first.close();
+      const again = await openPgliteDb(dir);
+      await again.exec(`CREATE TABLE later_series (ts timestamptz NOT NULL, v int);
+        SELECT create_hypertable('later_series', by_range('ts'), if_not_exists => true);
+        ALTER TABLE later_series SET (timescaledb.compress);
+        SELECT add_compression_policy('later_series', INTERVAL '7 days', if_not_exists => true);`);
+      const [job] = await again.query<{ n: number }>(`SELECT count(*)::int AS n FROM timescaledb_information.jobs WHERE hypertable_name = 'later_series'`);
+      expect(job!.n).toBe(1);
+      await again.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('splitStatements', () => {
   it('splits on line-ending semicolons and drops comments', () => {
     expect(splitStatements('-- ioc:no-transaction\nSELECT 1;\n-- c\nSELECT\n  2;\n')).toEqual(['SELECT 1', 'SELECT\n  2']);

@@ -14,6 +14,10 @@ export async function openPgliteDb(dataDir: string | null): Promise<Db> {
     ...(dataDir ? { dataDir } : {}),
     extensions: { timescaledb },
   });
+  // Reopening a data folder does not load TimescaleDB's library until something calls it, and then its
+  // licensed (TSL) half — compression, policies — refuses to work in that session. Loading it up front
+  // makes a restarted embedded database behave like a fresh one (a migration adding compression works).
+  await pg.exec(`LOAD 'timescaledb'`);
   const asTx = (q: Pick<PGlite, 'query' | 'exec'>): Tx => ({
     async query<T>(sql: string, params?: readonly unknown[]) {
       const r = await q.query<T>(sql, params ? [...params] : undefined);
