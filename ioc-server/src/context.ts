@@ -18,7 +18,8 @@ import {
   type EmbeddedBroker,
   type Logger,
 } from '@hue-ioc/streams';
-import type { KpiUpdate, LayerDelta, SensorKind } from '@hue-ioc/layers';
+import type { KpiUpdate, LayerDelta, SensorKind, TickerItem } from '@hue-ioc/layers';
+import { Ticker } from './live/ticker.ts';
 
 const INGEST_TOPICS = [SENSOR_TOPIC_FILTER, CAMERA_EVENTS_TOPIC_FILTER, CAMERA_STATUS_TOPIC_FILTER];
 import type { Config } from './config.ts';
@@ -139,8 +140,14 @@ export async function createContext(config: Config, logger: Logger): Promise<Ioc
     const hub: LayerHub = new LayerHub({
       log,
       tickMs: config.liveTickMs,
-      emit: (delta, times) => emitDelta(delta, times),
+      emit: (delta, times) => {
+        emitDelta(delta, times);
+        for (const item of ticker.onDelta(delta)) emitTicker(item);
+      },
     });
+    // The wall's ticker, derived from the deltas every node applies (live/ticker.ts).
+    const ticker = new Ticker();
+    let emitTicker: (item: TickerItem) => void = () => {};
     await hub.start();
     const sensors = new SensorsLayer(hub);
     await sensors.load(await repos.devices.list(), await repos.observations.latest());
@@ -157,6 +164,7 @@ export async function createContext(config: Config, logger: Logger): Promise<Ioc
       onChanged: () => wardsLayer.changed(),
     });
     await incidents.load();
+    ticker.prime(hub.features('incidents'), hub.features('alerts'));
     await wardsLayer.recount();
     wardsLayer.start();
     closers.push(async () => {
@@ -222,6 +230,15 @@ export async function createContext(config: Config, logger: Logger): Promise<Ioc
         closers.push(stopWatch);
         io = gateway.io;
         emitDelta = gateway.emitDelta;
+        // Ticker lines name incidents of every agency: not for agency accounts, which see only their own.
+        const tickerSockets = () => [...gateway.nsp.sockets.values()].filter((s) => (s.data as { principal?: { role?: string } }).principal?.role !== 'agency');
+        emitTicker = (item) => {
+          for (const s of tickerSockets()) s.emit('ticker', item);
+        };
+        gateway.nsp.on('connection', (socket) => {
+          if ((socket.data as { principal?: { role?: string } }).principal?.role === 'agency') return;
+          for (const item of ticker.latest()) socket.emit('ticker', item);
+        });
         announceKpi = (u) => gateway.nsp.emit('kpi:update', u);
         closers.push(
           () =>

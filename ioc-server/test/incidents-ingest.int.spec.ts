@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mqtt, { type MqttClient } from 'mqtt';
 import { signBody } from '@hue-ioc/streams';
-import type { AlertProps, Feature, IncidentProps, KpiUpdate } from '@hue-ioc/layers';
+import type { AlertProps, Feature, IncidentProps, KpiUpdate, TickerItem } from '@hue-ioc/layers';
 import { LiveMirror, startIoc, waitFor, type RunningIoc } from './support/start-ioc.ts';
 
 const SECRET = 'test-ingest-secret-46';
@@ -42,6 +42,8 @@ describe('ingest every channel into one incident stream', () => {
   });
 
   it('merges a Hue-S report, a hotline ticket 80 m away 10 min later and a camera flooding event; keeps a report 2 km away separate', async () => {
+    const ticker: TickerItem[] = [];
+    incidents.socket.on('ticker', (item) => ticker.push(item));
     const t0 = new Date(Date.now() - 15 * 60_000);
     const report = await post(ioc, '/api/ingest/hue-s', {
       id: `hs-${run}-1`,
@@ -104,6 +106,10 @@ describe('ingest every channel into one incident stream', () => {
     });
     expect(f.props).toMatchObject({ category: 'drainage', wardCode: '19789', status: 'new' });
     expect(JSON.stringify(f)).not.toMatch(/0905123456|Nguyễn Văn An/);
+    // The ticker announced the new incident once (not again for each merged source), and the far one.
+    await waitFor('ticker lines', () => ticker.length >= 2);
+    expect(ticker.filter((t) => t.id === `incident:${id}`)).toHaveLength(1);
+    expect(ticker.find((t) => t.id === `incident:${id}`)!.text).toMatch(/^Hue-S: Thoát nước, ngập úng — /);
   });
 
   it('treats a re-delivered webhook as a no-op', async () => {

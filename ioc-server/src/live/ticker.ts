@@ -1,0 +1,76 @@
+import type { AlertProps, Feature, IncidentProps, LayerDelta, TickerItem } from '@hue-ioc/layers';
+import { CATEGORIES } from '@hue-ioc/streams';
+
+const ROMAN = ['', 'I', 'II', 'III'] as const;
+const CATEGORY = new Map(CATEGORIES.map((c) => [c.code, c]));
+const CHANNEL: Readonly<Record<string, { vi: string; en: string }>> = {
+  hue_s: { vi: 'Hue-S', en: 'Hue-S' },
+  hotline: { vi: 'Tổng đài 19001075', en: 'Hotline 19001075' },
+  camera: { vi: 'Camera', en: 'Camera' },
+  sensor: { vi: 'Cảm biến', en: 'Sensor' },
+};
+
+/**
+ * The wall's ticker: new incidents and rising alarms, derived from the layer deltas that every node
+ * applies from the event log, so every node tells the same story without a broadcast of its own.
+ */
+export class Ticker {
+  private readonly known = new Map<string, number>();
+  private readonly recent: TickerItem[] = [];
+
+  constructor(private readonly keep = 30) {}
+
+  /** Marks what already exists (at start) so it is not announced as new. */
+  prime(incidents: readonly Feature[], alerts: readonly Feature[]): void {
+    for (const f of incidents) this.known.set(`i:${f.id}`, 1);
+    for (const f of alerts) this.known.set(`a:${f.id}`, (f.props as AlertProps).level);
+  }
+
+  /** Items this delta announces (also kept for clients that connect later). */
+  onDelta(delta: LayerDelta): TickerItem[] {
+    const items: TickerItem[] = [];
+    const ts = new Date(delta.serverTime).toISOString();
+    if (delta.layer === 'incidents') {
+      for (const f of delta.upserts as Feature<IncidentProps>[]) {
+        if (this.known.has(`i:${f.id}`)) continue;
+        this.known.set(`i:${f.id}`, 1);
+        const cat = CATEGORY.get(f.props.category as never);
+        const channel = CHANNEL[f.props.channels[0] ?? ''] ?? { vi: '', en: '' };
+        items.push({
+          id: `incident:${f.id}`,
+          kind: 'incident',
+          text: `${channel.vi}: ${cat?.vi ?? f.props.category} — ${f.props.title}`,
+          textEn: `${channel.en}: ${cat?.en ?? f.props.category} — ${f.props.title}`,
+          level: f.props.priority === 1 ? 3 : f.props.priority === 2 ? 2 : 0,
+          ts,
+        });
+      }
+      for (const id of delta.removes) this.known.delete(`i:${id}`);
+    } else if (delta.layer === 'alerts') {
+      for (const f of delta.upserts as Feature<AlertProps>[]) {
+        const before = this.known.get(`a:${f.id}`) ?? 0;
+        this.known.set(`a:${f.id}`, f.props.level);
+        if (f.props.kind !== 'sensor_alarm' || f.props.level <= before) continue;
+        const value = f.props.value === null ? '' : `: ${f.props.value.toLocaleString('vi-VN')}${f.props.unit ? ` ${f.props.unit}` : ''}`;
+        const isGauge = f.props.deviceKind === 'water_level';
+        items.push({
+          id: `alarm:${f.props.deviceId}:${f.props.level}:${f.props.since}`,
+          kind: 'alarm',
+          text: `${f.props.name} ${isGauge ? `vượt báo động ${ROMAN[f.props.level]}` : `vượt ngưỡng cảnh báo mức ${f.props.level}`}${value}`,
+          textEn: `${f.props.name} ${isGauge ? `above alarm level ${ROMAN[f.props.level]}` : `above warning level ${f.props.level}`}${value}`,
+          level: f.props.level as 1 | 2 | 3,
+          ts,
+        });
+      }
+      for (const id of delta.removes) this.known.delete(`a:${id}`);
+    }
+    for (const item of items) this.recent.push(item);
+    if (this.recent.length > this.keep) this.recent.splice(0, this.recent.length - this.keep);
+    return items;
+  }
+
+  /** The newest items, oldest first, for a wall that just connected. */
+  latest(): TickerItem[] {
+    return [...this.recent];
+  }
+}
