@@ -10,6 +10,7 @@ import { LOG_REDACT, logSerializers } from './auth/personal-data.ts';
 import { authRoutes } from './routes/auth/auth.routes.ts';
 import { adminRoutes } from './routes/admin/admin.routes.ts';
 import { webhookRoutes } from './routes/ingest/webhooks.routes.ts';
+import { kpiRoutes } from './routes/kpis/kpis.routes.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -54,6 +55,7 @@ export async function buildApp(config: Config, options: { logger?: FastifyServer
   await app.register(healthRoutes, { ctx });
   await app.register(referenceRoutes, { ctx });
   await app.register(webhookRoutes, { ctx });
+  await app.register(kpiRoutes, { ctx });
 
   if (config.webDir) {
     await app.register(fastifyStatic, { root: config.webDir, wildcard: false, index: ['index.html'] });

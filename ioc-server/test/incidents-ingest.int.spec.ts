@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mqtt, { type MqttClient } from 'mqtt';
 import { signBody } from '@hue-ioc/streams';
 import type { AlertProps, Feature, IncidentProps, KpiUpdate, TickerItem } from '@hue-ioc/layers';
-import { LiveMirror, startIoc, waitFor, type RunningIoc } from './support/start-ioc.ts';
+import { DISPLAY_TOKEN, LiveMirror, startIoc, waitFor, type RunningIoc } from './support/start-ioc.ts';
 
 const SECRET = 'test-ingest-secret-46';
 
@@ -174,5 +174,12 @@ describe('ingest every channel into one incident stream', () => {
     expect(await post(ioc, '/api/ingest/kpi', sample)).toMatchObject({ status: 200, body: { outcome: 'duplicate' } });
     await waitFor('kpi:update', () => updates.length === 1);
     expect(updates[0]).toMatchObject({ kpi: 'hso_dung_han', value: 97.8, target: 95 });
+    // The tiles read it back with its 24 h hourly series (continuous aggregate, real-time).
+    const res = await fetch(`${ioc.baseUrl}/api/kpis?level=province`, { headers: { authorization: `Bearer ${DISPLAY_TOKEN}` } });
+    expect(res.status).toBe(200);
+    const { items } = (await res.json()) as { items: { kpi: string; value: number; series: { v: number }[] }[] };
+    const tile = items.find((i) => i.kpi === 'hso_dung_han')!;
+    expect(tile).toMatchObject({ value: 97.8, target: 95, scope: { level: 'province', code: '46' } });
+    expect(tile.series.at(-1)?.v).toBe(97.8);
   });
 });

@@ -61,6 +61,8 @@ export const ROUTE_POLICIES: Readonly<Record<string, RoutePolicy>> = {
   'GET /api/devices': allow(ANY_ROLE),
   'GET /api/agencies': allow(ANY_ROLE),
   'GET /api/categories': allow(ANY_ROLE),
+  // KPIs are aggregates with no personal data: every signed-in role and the wall may read them.
+  'GET /api/kpis': allow(ANY_ROLE),
 
   // Administration
   'GET /api/admin/users': allow(ADMIN),

@@ -30,6 +30,22 @@ export class KpiService {
     return true;
   }
 
+  /** Hourly values of the last 24 h per KPI and scope, from the continuous aggregate (real-time). */
+  async series24h(): Promise<Map<string, { t: Date; v: number }[]>> {
+    const rows = await this.db.query<{ kpi: string; scope_level: string; scope_code: string; bucket: Date; value: number }>(
+      `SELECT kpi, scope_level, scope_code, bucket, value FROM kpi_samples_1h
+       WHERE bucket > now() - INTERVAL '24 hours' ORDER BY bucket`,
+    );
+    const out = new Map<string, { t: Date; v: number }[]>();
+    for (const r of rows) {
+      const key = `${r.kpi}|${r.scope_level}|${r.scope_code}`;
+      let list = out.get(key);
+      if (!list) out.set(key, (list = []));
+      list.push({ t: r.bucket, v: r.value });
+    }
+    return out;
+  }
+
   /** The newest value of every KPI and scope. */
   async latest(): Promise<KpiLatest[]> {
     return this.db.query<KpiLatest>(
