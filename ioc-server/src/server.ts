@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   if (config.demo) {
     lines.push(
       `  DEMO mode: display token "${config.displayToken}", ingest secrets "hue-demo-secret" unless set;`,
-      `             accounts admin, supervisor, operator, leader, agency with password "${config.demoPassword}" (when access control lands)`,
+      `             accounts admin, supervisor, operator, leader, agency with password "${config.demoPassword}" (on a new database)`,
     );
   }
   process.stdout.write(`\n${lines.join('\n')}\n\n`);
