@@ -88,8 +88,7 @@ export const ROUTE_POLICIES: Readonly<Record<string, RoutePolicy>> = {
   'POST /api/incidents/:id/merge': allow(DESK),
   'POST /api/incidents/:id/comments': allow(HANDLERS, 'own_agency'),
 
-  // KPIs and briefing
-  'GET /api/kpis': allow(ANY_ROLE),
+  // Briefing
   'GET /api/briefing': allow(ANY_ROLE),
 };
 
