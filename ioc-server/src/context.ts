@@ -188,6 +188,7 @@ export async function createContext(config: Config, logger: Logger): Promise<Ioc
     };
     const mqtt: IocContext['mqtt'] = { url: config.mqttUrl ?? '', embedded: config.mqttUrl === null, source: null };
     let simulator: Simulator | null = null;
+    let listening: HttpServer | null = null;
 
     const ctx: IocContext = {
       config,
@@ -216,6 +217,7 @@ export async function createContext(config: Config, logger: Logger): Promise<Ioc
         live: io !== null,
       }),
       attachLive(httpServer, httpLogger) {
+        listening = httpServer;
         const gateway = createLiveGateway({
           httpServer,
           hub,
@@ -283,10 +285,25 @@ export async function createContext(config: Config, logger: Logger): Promise<Ioc
               .map((d) => ({ id: d.id, kind: d.kind as SensorKind, expectedIntervalS: d.expected_interval_s })),
             speed: config.simulatorSpeed,
             logger,
+            // Citizens, the hotline and KPI feeds post signed webhooks to this server like any source.
+            wards,
+            cameras: referenceCameraSeeds(wards),
+            webhooks: { secrets: config.ingestSecrets },
           });
           await sim.start();
           simulator = sim;
           closers.push(() => sim.stop());
+          // The port is known once the HTTP server listens (PORT=0 picks one): the webhooks start then.
+          const server = listening;
+          const postToSelf = () => {
+            const a = server?.address();
+            if (!a || typeof a !== 'object') return;
+            const wildcard = a.address === '0.0.0.0' || a.address === '::';
+            const host = wildcard ? '127.0.0.1' : a.family === 'IPv6' ? `[${a.address}]` : a.address;
+            sim.startWebhooks({ baseUrl: `http://${host}:${a.port}` });
+          };
+          if (server?.listening) postToSelf();
+          else server?.once('listening', postToSelf);
         }
       },
       close,
