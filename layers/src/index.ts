@@ -5,3 +5,4 @@ export * from './delta.ts';
 export * from './protocol.ts';
 export * from './style.ts';
 export * from './wire.ts';
+export * from './kpi.ts';

@@ -6,7 +6,7 @@ export type KpiScopeLevel = (typeof KPI_SCOPE_LEVELS)[number];
 
 /**
  * Body of `POST /api/ingest/kpi`: one sample of an indicator (QĐ 766/QĐ-TTg and local ones), signed with
- * `INGEST_SECRET_KPI`. `kpi` is a dotted snake_case id (`reports.on_time_rate`, `digital_gov.online_services_share`).
+ * `INGEST_SECRET_KPI`. `kpi` is a snake_case id, optionally dotted (`ty_le_xu_ly_dung_han`; labels in layers/src/kpi.ts).
  */
 export const KpiSampleSchema = Type.Object(
   {
