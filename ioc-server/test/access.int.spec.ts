@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io as ioClient } from 'socket.io-client';
 import {
   LAYER_IDS,
+  type IncidentProps,
   LIVE_PROTOCOL_VERSION,
   type Feature,
   type LayerDelta,
@@ -190,6 +191,19 @@ describe('access control', () => {
       expect(events.items).toHaveLength(1);
     });
 
+    it('gives a new session id at every login and ends the one the browser had', async () => {
+      const user = await createUser(ioc.app, 'operator');
+      const first = await login(ioc.baseUrl, user.username, user.password);
+      const res = await fetch(`${ioc.baseUrl}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie: first.cookie },
+        body: JSON.stringify({ username: user.username, password: user.password }),
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers.getSetCookie()[0]).not.toContain(first.cookie.split(';')[0]!);
+      expect((await call(ioc, 'GET', '/api/auth/me', { headers: first.headers() })).status).toBe(401);
+    });
+
     it('locks an account out after 5 failures from one address, with a clear 429', async () => {
       const user = await createUser(ioc.app, 'operator');
       for (let i = 0; i < 5; i++) {
@@ -263,6 +277,19 @@ describe('access control', () => {
         body: { username: user.username, password: user.password },
       });
       expect(sameOrigin.status).toBe(200);
+    });
+
+    it('accepts the same site through a reverse proxy that rewrites Host (X-Forwarded-Host)', async () => {
+      const target = await createUser(ioc.app, 'operator');
+      const res = await call(ioc, 'PATCH', `/api/admin/users/${target.id}`, {
+        headers: {
+          ...admin.headers(true),
+          origin: 'https://ioc.hue.gov.vn',
+          'x-forwarded-host': 'ioc.hue.gov.vn',
+        },
+        body: { displayName: 'Điều hành viên ca sáng' },
+      });
+      expect(res.status).toBe(200);
     });
 
     it('never answers with CORS headers', async () => {
@@ -468,10 +495,23 @@ describe('access control', () => {
     });
 
     it('gives an agency only its own incidents, and takes away one moved to another agency', async () => {
-      const feature = (id: string, agencyId: string): Feature => ({
+      // A pothole on Lê Lợi reported through Hue-S, as the incidents layer carries it (no personal data).
+      const feature = (id: string, agencyId: string): Feature<IncidentProps> => ({
         id,
-        position: [107.59, 16.46],
-        props: { agencyId, status: 'assigned' },
+        position: [107.5905, 16.4637],
+        props: {
+          version: 2,
+          status: 'assigned',
+          category: 'roads',
+          priority: 3,
+          title: 'Ổ gà trên đường Lê Lợi',
+          wardCode: null,
+          agencyId,
+          dueAt: '2025-11-03T10:00:00.000Z',
+          createdAt: '2025-10-28T02:15:00.000Z',
+          updatedAt: '2025-10-28T03:00:00.000Z',
+          channels: ['hue_s'],
+        },
       });
       await ioc.app.ioc.hub.apply('incidents', [
         feature('IOC-T-1', TEST_AGENCY),

@@ -17,6 +17,7 @@ import {
 import { rateLimitError } from './rate-limit.ts';
 import { csrfTokenFor, safeEqual } from './secrets.ts';
 import { cspDirectives } from './security-headers.ts';
+import { originMatchesHost } from './origin.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -119,14 +120,7 @@ type FastifyInstanceRoutes = { method: string; url: string; policy: RoutePolicy;
  */
 export function refuseCrossSite(req: FastifyRequest): void {
   const origin = req.headers.origin;
-  if (origin === undefined) return;
-  let host: string | null = null;
-  try {
-    host = origin === 'null' ? null : new URL(origin).host;
-  } catch {
-    host = null;
-  }
-  if (host === null || host !== req.headers.host) {
+  if (origin !== undefined && !originMatchesHost(origin, req.headers)) {
     throw new AppError(403, 'IOC_AUTH_CSRF', 'cross-site request refused');
   }
 }

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Logger } from '@hue-ioc/streams';
 import type { AccessService } from './access.service.ts';
+import { originMatchesHost } from './origin.ts';
 import { credentialKey, type Principal } from './principal.ts';
 
 /** How often open /live sockets are re-checked: a revoked token or ended session is cut within this. */
@@ -17,15 +18,7 @@ export async function authenticateLive(
 ): Promise<Principal | null> {
   if (handshake.token !== undefined) return access.principalFromToken(handshake.token);
   const origin = handshake.headers.origin;
-  if (origin !== undefined) {
-    let host: string | null = null;
-    try {
-      host = new URL(origin).host;
-    } catch {
-      host = null;
-    }
-    if (host !== handshake.headers.host) return null;
-  }
+  if (origin !== undefined && !originMatchesHost(origin, handshake.headers)) return null;
   return (await access.resolve({ cookie: handshake.headers.cookie })).principal;
 }
 

@@ -6,7 +6,7 @@ import { actorOf, requireCsrf, requirePrincipal } from '../../auth/access.plugin
 import { CSRF_COOKIE, SESSION_COOKIE } from '../../auth/access.service.ts';
 import { ROLES, type Principal } from '../../auth/principal.ts';
 import { rateLimited } from '../../auth/rate-limit.ts';
-import { csrfTokenFor } from '../../auth/secrets.ts';
+import { csrfTokenFor, sha256 } from '../../auth/secrets.ts';
 
 const LoginBody = Type.Object(
   {
@@ -87,6 +87,9 @@ export const authRoutes: FastifyPluginAsync<{ ctx: IocContext }> = async (app, {
           userAgent: req.headers['user-agent'] ?? null,
           correlationId: String(req.id),
         });
+        // A new id at every login (no fixation); the session this browser had before ends now.
+        const previous = req.cookies[SESSION_COOKIE];
+        if (previous) await access.sessions.delete(sha256(previous));
         setSessionCookies(req, reply, result.sessionId, result.csrfToken, result.expiresAt);
         return me(result.principal, { csrfToken: result.csrfToken, expiresAt: result.expiresAt });
       } catch (e) {
