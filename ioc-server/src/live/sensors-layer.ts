@@ -2,6 +2,7 @@ import {
   SENSOR_KINDS,
   alarmLevelFor,
   sensorStateFor,
+  type AlertProps,
   type Feature,
   type SensorKind,
   type SensorProps,
@@ -101,6 +102,7 @@ export class SensorsLayer {
       features.push(this.feature(this.devices.get(id)!, r));
     }
     if (features.length > 0) await this.hub.apply('sensors', features);
+    await this.syncOfflineAlerts(features);
   }
 
   /** Re-evaluates offline state from the shared layer state; changed features are re-published. */
@@ -111,6 +113,39 @@ export class SensorsLayer {
       if (state !== f.props.state) features.push({ ...f, props: { ...f.props, state } });
     }
     if (features.length > 0) await this.hub.apply('sensors', features);
+    await this.syncOfflineAlerts(features);
+  }
+
+  /**
+   * A device silent past 3× its interval is an alert of its own (`device_offline`) until it reports
+   * again: a gauge that stops talking during a flood is news for the wall.
+   */
+  private async syncOfflineAlerts(changed: readonly Feature<SensorProps>[]): Promise<void> {
+    const raise: Feature<AlertProps>[] = [];
+    const clear: string[] = [];
+    for (const f of changed) {
+      const id = `offline:${f.id}`;
+      const has = this.hub.get('alerts', id) !== undefined;
+      if (f.props.state === 'offline' && !has) {
+        raise.push({
+          id,
+          position: f.position,
+          props: {
+            kind: 'device_offline',
+            deviceId: f.id,
+            deviceKind: f.props.kind,
+            name: f.props.name,
+            level: 0,
+            value: f.props.value,
+            unit: f.props.unit,
+            since: f.props.observedAt ?? new Date(this.now()).toISOString(),
+            incidentId: null,
+            wardCode: f.props.wardCode,
+          },
+        });
+      } else if (f.props.state !== 'offline' && has) clear.push(id);
+    }
+    if (raise.length > 0 || clear.length > 0) await this.hub.apply('alerts', raise, clear);
   }
 
   startOfflineSweep(everyMs = 15_000): void {
