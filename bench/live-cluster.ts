@@ -10,7 +10,6 @@ import { Redis } from 'ioredis';
 import { encodeColumnar, type Feature, type IncidentProps } from '@hue-ioc/layers';
 import { LiveMirror, startIoc, type RunningIoc } from '../ioc-server/test/support/start-ioc.ts';
 
-// eslint-disable-next-line no-restricted-properties -- a bench script reads its own knobs
 const redisUrl = process.env.IOC_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const CLIENTS = 200;
 const RATE = 100; // readings per second

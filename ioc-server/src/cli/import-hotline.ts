@@ -18,7 +18,6 @@ if (!file) {
   console.error('usage: npm run import:hotline -- <file.csv> [--url http://localhost:8080] [--secret <hotline secret>]');
   process.exit(2);
 }
-// eslint-disable-next-line no-restricted-properties -- a CLI outside the server: its own environment is its configuration
 const secret = values.secret ?? process.env.INGEST_SECRET_HOTLINE ?? 'hue-demo-secret';
 const csv = await readFile(file).catch((e: Error) => {
   console.error(`cannot read ${file}: ${e.message}`);

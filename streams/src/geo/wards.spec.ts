@@ -21,6 +21,23 @@ describe('WardIndex', () => {
     expect(wards.wardAt(107.553, 16.462)?.code).toMatch(/^\d{5}$/);
   });
 
+  it('resolves the label point of each of the 40 wards to that ward', () => {
+    const wrong = wards.wards.filter((w) => wards.wardAt(w.labelPoint[0], w.labelPoint[1])?.code !== w.code);
+    expect(wrong.map((w) => w.name)).toEqual([]);
+    expect(new Set(wards.wards.map((w) => w.code)).size).toBe(40);
+  });
+
+  it("keeps the file's label point where it is inside the ward and replaces the three that are not", () => {
+    const moved = wards.collection.features
+      .filter((f) => {
+        const w = wards.byCode(f.properties.gso_code)!;
+        return w.labelPoint[0] !== f.properties.label_point[0] || w.labelPoint[1] !== f.properties.label_point[1];
+      })
+      .map((f) => f.properties.short_name)
+      .sort();
+    expect(moved).toEqual(['Hương Thủy', 'Quảng Điền', 'Thuận An']);
+  });
+
   it('says nothing for a point outside Huế (Đà Nẵng)', () => {
     expect(wards.wardAt(108.2022, 16.0544)).toBeUndefined();
   });

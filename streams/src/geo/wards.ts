@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
+import polylabel from 'polylabel';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 
 /** Properties of `hue_wards_2025.geojson` (see shared/data/SOURCES.md). */
@@ -40,7 +41,7 @@ export class WardIndex {
         type: feature.properties.type,
         population: feature.properties.population,
         areaKm2: feature.properties.area_km2,
-        labelPoint: feature.properties.label_point,
+        labelPoint: labelPointOf(feature),
       },
       feature,
       bbox: bboxOf(feature.geometry),
@@ -83,6 +84,20 @@ export class WardIndex {
     }
     return undefined;
   }
+}
+
+/**
+ * Where a ward's name and counts go: the file's `label_point` when it lies inside the ward, else the pole of
+ * inaccessibility of its largest polygon (polylabel). Three label points of the 2025 file (Quảng Điền,
+ * Thuận An, Hương Thủy) fall in a neighbour once the polygons are simplified.
+ */
+function labelPointOf(feature: WardFeature): [number, number] {
+  const given = feature.properties.label_point;
+  if (given && booleanPointInPolygon(given, feature)) return given;
+  const polygons = feature.geometry.type === 'Polygon' ? [feature.geometry.coordinates] : feature.geometry.coordinates;
+  const largest = polygons.reduce((a, b) => ((b[0]?.length ?? 0) > (a[0]?.length ?? 0) ? b : a));
+  const [x, y] = polylabel(largest as number[][][], 0.0001);
+  return [Math.round(x * 1e5) / 1e5, Math.round(y * 1e5) / 1e5];
 }
 
 function bboxOf(geometry: Polygon | MultiPolygon): [number, number, number, number] {

@@ -26,9 +26,16 @@ const DeviceSchema = Type.Object({
 });
 
 export const referenceRoutes: FastifyPluginAsync<{ ctx: IocContext }> = async (app, { ctx }) => {
-  const wardsGeoJson = JSON.stringify(ctx.wards.collection);
+  // The reference file, with each label point moved inside its ward where the file's is not (WardIndex).
+  const wardsGeoJson = JSON.stringify({
+    ...ctx.wards.collection,
+    features: ctx.wards.collection.features.map((f) => ({
+      ...f,
+      properties: { ...f.properties, label_point: ctx.wards.byCode(f.properties.gso_code)?.labelPoint ?? f.properties.label_point },
+    })),
+  });
 
-  /** The 40 ward polygons as GeoJSON, for the map (the reference file from GEO_DIR, unchanged). */
+  /** The 40 ward polygons as GeoJSON, for the map (the reference file from GEO_DIR). */
   app.get('/api/geo/wards', async (_req, reply) => {
     reply.type('application/geo+json').header('cache-control', 'public, max-age=3600');
     return wardsGeoJson;
