@@ -1,3 +1,4 @@
+/// <reference path="./polylabel.d.ts" />
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
