@@ -1,8 +1,7 @@
-/// <reference path="./polylabel.d.ts" />
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
-import polylabel from 'polylabel';
+import { polylabel } from './polylabel.ts';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 
 /** Properties of `hue_wards_2025.geojson` (see shared/data/SOURCES.md). */
