@@ -91,7 +91,35 @@ describe('/login and /admin in Chromium', () => {
       .poll(() => users.locator(`tr[data-username="${operator.username}"]`).innerText())
       .toMatch(/Điều hành viên/);
     await expect.poll(() => page.getByTestId('signed-in-as').innerText()).toMatch(/Quản trị/);
+
+    // Create a handling-unit account with the agency picker, then lock it from the edit dialog.
+    await page.getByLabel('Tên đăng nhập').fill('hepco.xuly');
+    await page.getByLabel('Họ và tên').fill('Nguyễn Thị Hoa');
+    await page.getByLabel('Mật khẩu').fill('Hepco-2026-xl');
+    await page.getByLabel('Vai trò').selectOption('agency');
+    await page.getByLabel('Đơn vị', { exact: true }).selectOption({ index: 1 });
+    const agencyName = await page.getByLabel('Đơn vị', { exact: true }).locator('option:checked').innerText();
+    await page.getByRole('button', { name: 'Tạo tài khoản' }).click();
+    await expect
+      .poll(() => page.getByTestId('users-notice').innerText())
+      .toBe('Đã tạo tài khoản hepco.xuly.');
+    const hepco = users.locator('tr[data-username="hepco.xuly"]');
+    expect(await hepco.innerText()).toContain(agencyName);
+    expect(await hepco.innerText()).toContain('Đơn vị xử lý');
+    await hepco.getByRole('button', { name: 'Sửa hepco.xuly' }).click();
+    const edit = page.getByRole('dialog');
+    await edit.getByLabel('Cho phép đăng nhập').uncheck();
+    await page.screenshot({ path: resolve(ARTIFACTS, 'admin-user-edit.png') });
+    await edit.getByRole('button', { name: 'Lưu' }).click();
+    await edit.waitFor({ state: 'hidden' });
+    await expect.poll(() => hepco.innerText()).toContain('Đã khóa');
     await page.screenshot({ path: resolve(ARTIFACTS, 'admin-users.png'), fullPage: true });
+
+    // The tabs follow the arrow keys (WAI-ARIA tabs pattern).
+    await page.getByRole('tab', { name: 'Người dùng' }).focus();
+    await page.keyboard.press('ArrowRight');
+    expect(await page.getByRole('tab', { name: 'Mã màn hình' }).getAttribute('aria-selected')).toBe('true');
+    await page.keyboard.press('ArrowLeft');
 
     // Tokens: create one; the secret and the ready wall URL are shown once.
     await page.getByRole('tab', { name: 'Mã màn hình' }).click();
@@ -143,6 +171,8 @@ describe('/login and /admin in Chromium', () => {
     await audit.waitFor();
     for (const [action, label] of [
       ['auth.login', 'Đăng nhập'],
+      ['user.create', 'Tạo tài khoản'],
+      ['user.update', 'Sửa tài khoản'],
       ['display_token.create', 'Tạo mã màn hình'],
       ['display_token.revoke', 'Thu hồi mã màn hình'],
     ] as const) {
@@ -150,6 +180,7 @@ describe('/login and /admin in Chromium', () => {
       await expect.poll(() => entry.innerText()).toContain(label);
       expect(await entry.innerText()).toContain(admin.username);
     }
+    await page.screenshot({ path: resolve(ARTIFACTS, 'admin-audit.png'), fullPage: true });
     // The failed attempt of the first test is there too; filtering by action keeps only token creations.
     expect(await audit.locator('tr[data-action="auth.login_failed"]').count()).toBeGreaterThan(0);
     await page.getByLabel('Hành động').selectOption('display_token.create');
@@ -159,7 +190,6 @@ describe('/login and /admin in Chromium', () => {
       .poll(() => audit.locator('tbody tr:not([data-action="display_token.create"])').count())
       .toBe(0);
     expect(await audit.locator('tbody tr', { hasText: TOKEN_NAME }).count()).toBe(1);
-    await page.screenshot({ path: resolve(ARTIFACTS, 'admin-audit.png'), fullPage: true });
 
     // Log out: back to /login, and the session is gone.
     await page.getByRole('button', { name: 'Đăng xuất' }).click();
@@ -179,6 +209,39 @@ describe('/login and /admin in Chromium', () => {
     await expect.poll(() => forbidden.innerText()).toMatch(/không có quyền/);
     expect(await forbidden.innerText()).toMatch(/Điều hành viên/);
     expect(await page.getByTestId('users-table').count()).toBe(0);
+    await context.close();
+  });
+
+  it('explains a lockout and a network failure in Vietnamese, and speaks English with ?lang=en', async () => {
+    const locked = await createUser(ioc.app, 'supervisor', {
+      username: 'giamsat.ca2',
+      password: 'Giam-sat-ca-2',
+    });
+    for (let i = 0; i < 5; i++) {
+      const res = await fetch(`${ioc.baseUrl}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: locked.username, password: `doan-sai-${i}` }),
+      });
+      expect(res.status).toBe(401);
+    }
+    const { context, page } = await newPage();
+    await logIn(page, locked.username, locked.password);
+    const error = page.getByTestId('login-error');
+    await expect
+      .poll(() => error.textContent())
+      .toMatch(/^Tài khoản tạm bị khóa vì đăng nhập sai quá nhiều lần\. Hãy thử lại sau khoảng 1[45] phút/);
+
+    await page.route('**/api/auth/login', (route) => route.abort('internetdisconnected'));
+    await page.getByLabel('Mật khẩu', { exact: true }).fill(locked.password);
+    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await expect
+      .poll(() => error.textContent())
+      .toBe('Không kết nối được máy chủ IOC. Kiểm tra mạng rồi thử lại.');
+
+    await page.goto(`${ioc.baseUrl}/login?lang=en`);
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Log in');
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
     await context.close();
   });
 

@@ -1,4 +1,4 @@
-import { TIME_ZONE } from '$lib/format';
+import { TIME_ZONE } from '../format';
 
 const formats = new Map<string, Intl.DateTimeFormat>();
 
@@ -57,7 +57,9 @@ export function describeChange(before: unknown, after: unknown): string[] {
   if (b && a) {
     for (const k of new Set([...Object.keys(b), ...Object.keys(a)])) {
       if (skip.has(k) || SECRET_KEYS.test(k)) continue;
-      if (JSON.stringify(b[k]) !== JSON.stringify(a[k])) lines.push(`${k}: ${short(b[k])} → ${short(a[k])}`);
+      if (JSON.stringify(b[k]) === JSON.stringify(a[k])) continue;
+      // A field only the "after" has is a note about the change (e.g. sessionsEnded), not a change.
+      lines.push(k in b ? `${k}: ${short(b[k])} → ${short(a[k])}` : `${k}: ${short(a[k])}`);
     }
     if (a.passwordReset === true) lines.push('password: ***');
     return lines;
