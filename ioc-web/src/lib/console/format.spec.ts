@@ -40,4 +40,10 @@ describe('describeChange', () => {
     ).toEqual(['name: Màn hình tường phòng giao ban', 'hint: k1KY']);
     expect(describeChange(null, null)).toEqual([]);
   });
+
+  it('shows instants in Huế time', () => {
+    expect(describeChange({ revokedAt: null }, { revokedAt: '2025-10-27T02:30:05.120Z' })).toEqual([
+      'revokedAt: ∅ → 27/10/2025 09:30:05',
+    ]);
+  });
 });

@@ -36,8 +36,11 @@ export function huLocalToIso(value: string): string | undefined {
 
 const SECRET_KEYS = /password|token|secret/i;
 
-function short(v: unknown): string {
+const ISO_INSTANT = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/;
+
+function short(v: unknown, locale: string): string {
   if (v === null || v === undefined) return '∅';
+  if (typeof v === 'string' && ISO_INSTANT.test(v)) return formatDateTime(v, locale);
   if (typeof v === 'string') return v.length > 40 ? `${v.slice(0, 39)}…` : v;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   return JSON.stringify(v).slice(0, 40);
@@ -45,9 +48,9 @@ function short(v: unknown): string {
 
 /**
  * An audit entry's before/after in a line or two: the fields that changed ("role: operator → supervisor"),
- * or the fields of a new record. Timestamps and ids that always change are left to the details view.
+ * or the fields of a new record; instants in Huế time. Timestamps and ids that always change are left to the details view.
  */
-export function describeChange(before: unknown, after: unknown): string[] {
+export function describeChange(before: unknown, after: unknown, locale = 'vi-VN'): string[] {
   const obj = (v: unknown): Record<string, unknown> | null =>
     v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
   const b = obj(before);
@@ -59,7 +62,9 @@ export function describeChange(before: unknown, after: unknown): string[] {
       if (skip.has(k) || SECRET_KEYS.test(k)) continue;
       if (JSON.stringify(b[k]) === JSON.stringify(a[k])) continue;
       // A field only the "after" has is a note about the change (e.g. sessionsEnded), not a change.
-      lines.push(k in b ? `${k}: ${short(b[k])} → ${short(a[k])}` : `${k}: ${short(a[k])}`);
+      lines.push(
+        k in b ? `${k}: ${short(b[k], locale)} → ${short(a[k], locale)}` : `${k}: ${short(a[k], locale)}`,
+      );
     }
     if (a.passwordReset === true) lines.push('password: ***');
     return lines;
@@ -68,7 +73,7 @@ export function describeChange(before: unknown, after: unknown): string[] {
   if (one) {
     for (const [k, v] of Object.entries(one)) {
       if (skip.has(k) || SECRET_KEYS.test(k) || v === null) continue;
-      lines.push(`${k}: ${short(v)}`);
+      lines.push(`${k}: ${short(v, locale)}`);
     }
   }
   return lines;
