@@ -24,6 +24,8 @@ export interface LayerHubOptions {
   historyLimit?: number;
   now?: () => number;
   layers?: readonly LayerId[];
+  /** Called when `emit` throws; the delta is still recorded, so clients resume from the log. */
+  onEmitError?: (err: Error, delta: LayerDelta) => void;
 }
 
 /**
@@ -134,10 +136,15 @@ export class LayerHub {
       const dropped = b.history.splice(0, b.history.length - this.historyLimit);
       b.floor = dropped[dropped.length - 1]!.seq;
     }
-    this.opts.emit(
-      delta,
-      pending.map((e) => e.ts),
-    );
+    try {
+      this.opts.emit(
+        delta,
+        pending.map((e) => e.ts),
+      );
+    } catch (e) {
+      // A consumer's fault must not stop the tick (it runs in a timer: a throw would end the process).
+      this.opts.onEmitError?.(e as Error, delta);
+    }
   }
 
   /** State at the last emitted sequence (pending entries are flushed first so the two agree). */

@@ -25,6 +25,12 @@ describe('Ticker', () => {
     expect(t.onDelta(delta('incidents', [incident('IOC-2611-000002', 1)]))).toEqual([]);
   });
 
+  it('never throws on a feature that is not shaped as it expects', () => {
+    const t = new Ticker();
+    expect(() => t.onDelta(delta('incidents', [{ id: 'x', position: null, props: { round: 1 } }]))).not.toThrow();
+    expect(() => t.onDelta(delta('alerts', [{ id: 'y', position: null, props: { kind: 'sensor_alarm', level: 2 } }]))).not.toThrow();
+  });
+
   it('announces alarms only when they rise', () => {
     const t = new Ticker();
     expect(t.onDelta(delta('alerts', [alert(2)]))[0]).toMatchObject({ kind: 'alarm', level: 2, text: 'Trạm Kim Long (sông Hương) vượt báo động II: 2,3 m' });

@@ -35,7 +35,7 @@ export class Ticker {
         if (this.known.has(`i:${f.id}`)) continue;
         this.known.set(`i:${f.id}`, 1);
         const cat = CATEGORY.get(f.props.category as never);
-        const channel = CHANNEL[f.props.channels[0] ?? ''] ?? { vi: '', en: '' };
+        const channel = CHANNEL[f.props.channels?.[0] ?? ''] ?? { vi: '', en: '' };
         items.push({
           id: `incident:${f.id}`,
           kind: 'incident',
@@ -51,7 +51,7 @@ export class Ticker {
         const before = this.known.get(`a:${f.id}`) ?? 0;
         this.known.set(`a:${f.id}`, f.props.level);
         if (f.props.kind !== 'sensor_alarm' || f.props.level <= before) continue;
-        const value = f.props.value === null ? '' : `: ${f.props.value.toLocaleString('vi-VN')}${f.props.unit ? ` ${f.props.unit}` : ''}`;
+        const value = typeof f.props.value !== 'number' ? '' : `: ${f.props.value.toLocaleString('vi-VN')}${f.props.unit ? ` ${f.props.unit}` : ''}`;
         const isGauge = f.props.deviceKind === 'water_level';
         items.push({
           id: `alarm:${f.props.deviceId}:${f.props.level}:${f.props.since}`,
