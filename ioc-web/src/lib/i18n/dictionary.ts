@@ -1,5 +1,6 @@
-import type { SensorState } from '@hue-ioc/layers';
-import { SENSOR_STATE_LABELS } from '@hue-ioc/layers';
+import type { IncidentStatus, SensorState } from '@hue-ioc/layers';
+import { PRIORITY_LABELS, SENSOR_STATE_LABELS } from '@hue-ioc/layers';
+import type { SceneId } from '$lib/wall/scenes';
 import type { ConnectionStatus } from '$lib/live';
 
 /** Vietnamese first (DOMAIN.md); `?lang=en` switches to English. */
@@ -32,6 +33,30 @@ export interface Messages {
   failureRetry: string;
   wardsFailed: string;
   credit: string;
+  /** KPI names by code (GET /api/kpis); an unknown code is shown as is. */
+  kpi: Record<string, string>;
+  kpiTitle: string;
+  kpiTarget: (v: string) => string;
+  kpiAt: (t: string) => string;
+  kpiNone: string;
+  trend: { up: string; down: string; flat: string };
+  ticker: string;
+  tickerNone: string;
+  incidentsTitle: string;
+  openCount: string;
+  overdueCount: string;
+  urgentCount: string;
+  byAgency: string;
+  noAgency: string;
+  incidentStatus: Record<IncidentStatus, string>;
+  priority: Record<1 | 2 | 3 | 4, string>;
+  overdueLegend: string;
+  cameraLegend: { online: string; offline: string; recent: string };
+  choropleth: string;
+  scene: Record<SceneId, string>;
+  floodMode: string;
+  paused: string;
+  sceneOf: (i: number, n: number) => string;
 }
 
 const vi: Messages = {
@@ -73,6 +98,56 @@ const vi: Messages = {
   failureRetry: 'Tự động thử lại sau 30 giây.',
   wardsFailed: 'Chưa tải được ranh giới phường, xã — đang thử lại',
   credit: 'Ranh giới hành chính: vietnam-3d-map, dvhcvn (MIT) · Đất liền: Natural Earth',
+  kpi: {
+    ty_le_phan_anh_da_xu_ly: 'Phản ánh đã xử lý',
+    ty_le_xu_ly_dung_han: 'Xử lý đúng hạn',
+    ty_le_hai_long: 'Hài lòng',
+    ho_so_dung_han: 'Hồ sơ TTHC đúng hạn',
+    dvc_truc_tuyen_toan_trinh: 'DVC trực tuyến toàn trình',
+  },
+  kpiTitle: 'Chỉ số điều hành',
+  kpiTarget: (v) => `mục tiêu ${v}`,
+  kpiAt: (t) => `lúc ${t}`,
+  kpiNone: 'Chưa có chỉ số',
+  trend: { up: 'tăng', down: 'giảm', flat: 'không đổi' },
+  ticker: 'Tin mới',
+  tickerNone: 'Chưa có tin mới',
+  incidentsTitle: 'Phản ánh đang xử lý',
+  openCount: 'Đang mở',
+  overdueCount: 'Quá hạn',
+  urgentCount: 'Khẩn cấp',
+  byAgency: 'Quá hạn theo đơn vị',
+  noAgency: 'Chưa giao đơn vị',
+  incidentStatus: {
+    new: 'Mới tiếp nhận',
+    verified: 'Đã xác minh',
+    rejected: 'Từ chối',
+    assigned: 'Đã chuyển xử lý',
+    in_progress: 'Đang xử lý',
+    returned: 'Trả lại',
+    extended: 'Gia hạn',
+    resolved: 'Đã xử lý',
+    closed: 'Đã đóng',
+    reopened: 'Mở lại',
+  },
+  priority: {
+    1: PRIORITY_LABELS[1].vi,
+    2: PRIORITY_LABELS[2].vi,
+    3: PRIORITY_LABELS[3].vi,
+    4: PRIORITY_LABELS[4].vi,
+  },
+  overdueLegend: 'Quá hạn',
+  cameraLegend: { online: 'Camera', offline: 'Camera mất kết nối', recent: 'Camera vừa phát hiện' },
+  choropleth: 'Phản ánh mở / 10.000 dân',
+  scene: {
+    province: 'Toàn thành phố',
+    city: 'Trung tâm thành phố',
+    flood: 'Trạm đo mực nước',
+    spike: 'Phường, xã nhiều phản ánh',
+  },
+  floodMode: 'Chế độ lũ',
+  paused: 'Tạm dừng xoay vòng',
+  sceneOf: (i, n) => `${i}/${n}`,
 };
 
 const en: Messages = {
@@ -113,6 +188,56 @@ const en: Messages = {
   failureRetry: 'Retrying automatically in 30 seconds.',
   wardsFailed: 'Ward boundaries not loaded yet — retrying',
   credit: 'Boundaries: vietnam-3d-map, dvhcvn (MIT) · Land: Natural Earth',
+  kpi: {
+    ty_le_phan_anh_da_xu_ly: 'Reports handled',
+    ty_le_xu_ly_dung_han: 'Handled on time',
+    ty_le_hai_long: 'Satisfaction',
+    ho_so_dung_han: 'Admin. files on time',
+    dvc_truc_tuyen_toan_trinh: 'Fully online services',
+  },
+  kpiTitle: 'Indicators',
+  kpiTarget: (v) => `target ${v}`,
+  kpiAt: (t) => `at ${t}`,
+  kpiNone: 'No indicators yet',
+  trend: { up: 'up', down: 'down', flat: 'steady' },
+  ticker: 'Latest',
+  tickerNone: 'Nothing new yet',
+  incidentsTitle: 'Open reports',
+  openCount: 'Open',
+  overdueCount: 'Overdue',
+  urgentCount: 'Urgent',
+  byAgency: 'Overdue by unit',
+  noAgency: 'Not yet assigned',
+  incidentStatus: {
+    new: 'New',
+    verified: 'Verified',
+    rejected: 'Rejected',
+    assigned: 'Assigned',
+    in_progress: 'In progress',
+    returned: 'Returned',
+    extended: 'Extended',
+    resolved: 'Resolved',
+    closed: 'Closed',
+    reopened: 'Reopened',
+  },
+  priority: {
+    1: PRIORITY_LABELS[1].en,
+    2: PRIORITY_LABELS[2].en,
+    3: PRIORITY_LABELS[3].en,
+    4: PRIORITY_LABELS[4].en,
+  },
+  overdueLegend: 'Overdue',
+  cameraLegend: { online: 'Camera', offline: 'Camera offline', recent: 'Camera event' },
+  choropleth: 'Open reports / 10,000 residents',
+  scene: {
+    province: 'Whole city',
+    city: 'City centre',
+    flood: 'River gauges',
+    spike: 'Ward with most reports',
+  },
+  floodMode: 'Flood mode',
+  paused: 'Rotation paused',
+  sceneOf: (i, n) => `${i}/${n}`,
 };
 
 export const MESSAGES: Readonly<Record<Lang, Messages>> = { vi, en };

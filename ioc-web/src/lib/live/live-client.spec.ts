@@ -233,4 +233,33 @@ describe('LiveClient', () => {
     expect(socket.connects).toBe(2);
     client.close();
   });
+  it('passes ticker lines and KPI updates on, and drops malformed ones', async () => {
+    const onTicker = vi.fn();
+    const onKpi = vi.fn();
+    const { client, socket } = setup({ onTicker, onKpi });
+    socket.open();
+    await settle();
+    const line = {
+      id: 'alarm:kim-long:3:2025-10-27T03:00:00.000Z',
+      kind: 'alarm',
+      text: 'Trạm Kim Long vượt báo động III: 3,62 m',
+      textEn: 'Trạm Kim Long above alarm level III: 3.62 m',
+      level: 3,
+      ts: '2025-10-27T03:00:00.000Z',
+    };
+    socket.fire('ticker', line);
+    socket.fire('ticker', { id: 42 });
+    const kpi = {
+      kpi: 'ty_le_hai_long',
+      scope: { level: 'province', code: '46' },
+      value: 92.4,
+      target: 90,
+      ts: line.ts,
+    };
+    socket.fire('kpi:update', kpi);
+    socket.fire('kpi:update', { kpi: 'ty_le_hai_long', value: 'n/a' });
+    expect(onTicker.mock.calls).toEqual([[line]]);
+    expect(onKpi.mock.calls).toEqual([[kpi]]);
+    client.close();
+  });
 });

@@ -4,11 +4,13 @@ import {
   LIVE_PROTOCOL_VERSION,
   type LayerId,
   type LiveClientToServer,
+  type KpiUpdate,
   type LiveError,
   type LiveHandshakeAuth,
   type LiveServerToClient,
   type SubscribeAck,
   type SubscribeRequest,
+  type TickerItem,
 } from '@hue-ioc/layers';
 import { LayerSync } from './layer-sync';
 
@@ -45,6 +47,10 @@ export interface LiveClientOptions {
   /** Called after a snapshot or delta changed `sync`'s layer. */
   onLayer: (sync: LayerSync) => void;
   onState: (state: ConnectionState) => void;
+  /** `ticker` lines (the server sends the newest ~30 again on every connect: dedupe by `id`). */
+  onTicker?: (item: TickerItem) => void;
+  /** `kpi:update` values as they arrive. */
+  onKpi?: (update: KpiUpdate) => void;
   ackTimeoutMs?: number;
   /** Wait before trying again after the server refused the handshake or a subscription. */
   refusedRetryMs?: number;
@@ -74,7 +80,8 @@ function isSubscribeAck(value: unknown): value is SubscribeAck {
  * forever — a wall screen has nobody to press reload.
  */
 export class LiveClient {
-  readonly #options: Required<Omit<LiveClientOptions, 'origin'>>;
+  readonly #options: Required<Omit<LiveClientOptions, 'origin' | 'onTicker' | 'onKpi'>> &
+    Pick<LiveClientOptions, 'onTicker' | 'onKpi'>;
   readonly #socket: LiveSocket;
   readonly #syncs = new Map<LayerId, LayerSync>();
   /** Layers with a subscribe in flight; `true` when a gap arrived meanwhile and another is due. */
@@ -150,6 +157,12 @@ export class LiveClient {
     socket.on('layer:snapshot', (snapshot) => {
       const sync = this.#syncs.get(snapshot?.layer);
       if (sync?.applySnapshot(snapshot)) this.#changed(sync);
+    });
+    socket.on('ticker', (item) => {
+      if (typeof item?.id === 'string' && typeof item.text === 'string') this.#options.onTicker?.(item);
+    });
+    socket.on('kpi:update', (update) => {
+      if (typeof update?.kpi === 'string' && typeof update.value === 'number') this.#options.onKpi?.(update);
     });
     socket.on('layer:delta', (delta) => {
       const sync = this.#syncs.get(delta?.layer);

@@ -38,6 +38,21 @@ export function frameFeature(frame: LonLatBounds | null): GeoJSON.FeatureCollect
   };
 }
 
+/**
+ * Ward choropleth: open incidents per 10,000 residents (feature-state `open10k` from the `wards` live
+ * layer). A single-hue blue ramp, dark to light: ordered, and safe for the common colour-vision
+ * deficiencies. Breaks are shown in the legend (CHOROPLETH_STEPS).
+ */
+export const CHOROPLETH_STEPS: readonly { value: number; color: string }[] = [
+  { value: 0, color: '#15263a' },
+  { value: 0.5, color: '#173f63' },
+  { value: 1.5, color: '#1f5f8f' },
+  { value: 3, color: '#2f82b5' },
+  { value: 6, color: '#5aa7d3' },
+];
+
+const OPEN10K: ExpressionSpecification = ['coalesce', ['feature-state', 'open10k'], -1];
+
 /** feature-state `alarm` (0–3) of a ward: the highest BĐ level among its sensors. */
 const ALARM: ExpressionSpecification = ['coalesce', ['feature-state', 'alarm'], 0];
 
@@ -76,6 +91,22 @@ export function wallMapStyle(): StyleSpecification {
             ['match', ['get', 'type'], 'Phường', WALL_COLORS.phuong, WALL_COLORS.xa],
           ],
           'fill-opacity': ['case', ['>', ALARM, 0], 0.3, 0.92],
+        },
+      },
+      {
+        // Above the plain fill, under the lines; a ward in alarm keeps its alarm fill.
+        id: 'wards-choropleth',
+        type: 'fill',
+        source: 'wards',
+        layout: { visibility: 'none' },
+        paint: {
+          'fill-color': [
+            'interpolate',
+            ['linear'],
+            ['max', OPEN10K, 0],
+            ...CHOROPLETH_STEPS.flatMap((s) => [s.value, s.color]),
+          ] as ExpressionSpecification,
+          'fill-opacity': ['case', ['all', ['>=', OPEN10K, 0], ['==', ALARM, 0]], 0.95, 0],
         },
       },
       {

@@ -14,3 +14,9 @@ export const CITY_BOUNDS: LonLatBounds = [
   [107.525, 16.415],
   [107.665, 16.505],
 ];
+
+/** The two reference gauges (Kim Long on the Hương, Phú Ốc on the Bồ) and the river between them. */
+export const FLOOD_BOUNDS: LonLatBounds = [
+  [107.43, 16.43],
+  [107.63, 16.56],
+];

@@ -1,4 +1,8 @@
+import type { TickerItem } from '@hue-ioc/layers';
+import type { PlacedIncident } from '@hue-ioc/layers/deck';
 import type { ConnectionStatus } from '$lib/live';
+import type { KpiTile } from './kpis';
+import type { SceneId } from './scenes';
 import type { SensorFeature } from './sensors';
 
 /**
@@ -11,6 +15,16 @@ export interface WallTestHook {
   /** The last sequence number applied to the sensors layer (0 before the first snapshot). */
   seq: () => number;
   state: () => ConnectionStatus;
+  /** Open incidents with a position, as drawn on the map (clustered or not). */
+  incidents: () => readonly PlacedIncident[];
+  /** Ticker lines held, newest first (capped). */
+  ticker: () => readonly TickerItem[];
+  /** Province KPI tiles. */
+  kpis: () => readonly KpiTile[];
+  /** The rotation: current scene, scene set, and whether an alarm holds it (and which). */
+  scene: () => { id: SceneId; mode: 'normal' | 'flood'; paused: boolean; focusId: string | null };
+  /** The map layers drawn now (scene ∩ `?layers=`). */
+  layers: () => readonly string[];
 }
 
 export function installTestHook(hook: WallTestHook): () => void {

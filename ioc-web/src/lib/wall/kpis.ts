@@ -1,0 +1,201 @@
+import type { KpiUpdate } from '@hue-ioc/layers';
+
+export interface KpiPoint {
+  t: number;
+  v: number;
+}
+
+export interface KpiTile {
+  kpi: string;
+  value: number;
+  target: number | null;
+  /** When the value was measured (ms). */
+  ts: number;
+  /** Hourly values, oldest first, at most 24 h (+ the current hour). */
+  series: readonly KpiPoint[];
+}
+
+const HOUR = 3_600_000;
+const SERIES_HOURS = 25;
+
+interface KpiItemWire {
+  kpi: string;
+  scope: { level: string; code: string };
+  value: number;
+  target: number | null;
+  ts: string;
+  series?: { t: string; v: number }[];
+}
+
+function isKpiItem(v: unknown): v is KpiItemWire {
+  const k = v as Partial<KpiItemWire> | null;
+  return (
+    typeof k === 'object' &&
+    k !== null &&
+    typeof k.kpi === 'string' &&
+    typeof k.value === 'number' &&
+    typeof k.ts === 'string' &&
+    typeof k.scope === 'object' &&
+    k.scope !== null
+  );
+}
+
+/** Province-level tiles from `GET /api/kpis?level=province`. */
+export function tilesFromResponse(body: unknown): Map<string, KpiTile> {
+  const tiles = new Map<string, KpiTile>();
+  const items = (body as { items?: unknown } | null)?.items;
+  if (!Array.isArray(items)) return tiles;
+  for (const item of items) {
+    if (!isKpiItem(item) || item.scope.level !== 'province') continue;
+    const series = (item.series ?? [])
+      .map((p) => ({ t: Date.parse(p.t), v: p.v }))
+      .filter((p) => Number.isFinite(p.t) && typeof p.v === 'number')
+      .sort((a, b) => a.t - b.t)
+      .slice(-SERIES_HOURS);
+    tiles.set(item.kpi, {
+      kpi: item.kpi,
+      value: item.value,
+      target: item.target ?? null,
+      ts: Date.parse(item.ts),
+      series,
+    });
+  }
+  return tiles;
+}
+
+/**
+ * Applies a `kpi:update`: the value, and the current hour's point of the sparkline (the series is hourly;
+ * a new hour appends, the oldest beyond 24 h drops off). Only province-level updates make tiles.
+ */
+export function applyKpiUpdate(tiles: ReadonlyMap<string, KpiTile>, u: KpiUpdate): Map<string, KpiTile> {
+  const next = new Map(tiles);
+  if (u.scope?.level !== 'province') return next;
+  const ts = Date.parse(u.ts);
+  if (!Number.isFinite(ts)) return next;
+  const prev = tiles.get(u.kpi);
+  if (prev && prev.ts > ts) return next;
+  const hour = Math.floor(ts / HOUR) * HOUR;
+  const series = [...(prev?.series ?? [])];
+  const last = series[series.length - 1];
+  if (last && last.t === hour) series[series.length - 1] = { t: hour, v: u.value };
+  else series.push({ t: hour, v: u.value });
+  next.set(u.kpi, {
+    kpi: u.kpi,
+    value: u.value,
+    target: u.target,
+    ts,
+    series: series.slice(-SERIES_HOURS),
+  });
+  return next;
+}
+
+/** Trend over the series: compares the newest value with the one about an hour or more before. */
+export function trendOf(tile: KpiTile): 'up' | 'down' | 'flat' {
+  const s = tile.series;
+  if (s.length < 2) return 'flat';
+  const now = tile.value;
+  const before = s[s.length - 2]!.v;
+  const delta = now - before;
+  if (Math.abs(delta) < 0.05) return 'flat';
+  return delta > 0 ? 'up' : 'down';
+}
+
+/** SVG polyline points for a sparkline `width`×`height`, scaled to the series' range (and the target). */
+export function sparklinePoints(
+  series: readonly KpiPoint[],
+  width: number,
+  height: number,
+  target: number | null,
+): string {
+  if (series.length === 0) return '';
+  const values = series.map((p) => p.v);
+  if (target !== null) values.push(target);
+  let lo = Math.min(...values);
+  let hi = Math.max(...values);
+  if (hi - lo < 1) {
+    lo -= 0.5;
+    hi += 0.5;
+  }
+  const t0 = series[0]!.t;
+  const t1 = series[series.length - 1]!.t;
+  const span = Math.max(t1 - t0, 1);
+  return series
+    .map((p) => {
+      const x = series.length === 1 ? width : ((p.t - t0) / span) * width;
+      const y = height - ((p.v - lo) / (hi - lo)) * height;
+      return `${x.toFixed(1)},${y.toFixed(1)}`;
+    })
+    .join(' ');
+}
+
+/** y of `value` on the same scale as sparklinePoints (for the target line). */
+export function sparklineY(
+  series: readonly KpiPoint[],
+  height: number,
+  target: number | null,
+  value: number,
+): number {
+  const values = series.map((p) => p.v);
+  if (target !== null) values.push(target);
+  let lo = Math.min(...values);
+  let hi = Math.max(...values);
+  if (hi - lo < 1) {
+    lo -= 0.5;
+    hi += 0.5;
+  }
+  return height - ((value - lo) / (hi - lo)) * height;
+}
+
+/**
+ * Loads the province KPIs, retrying every `retryMs` until it works. Returns a stop function.
+ */
+export function loadKpis(
+  token: string | null,
+  onLoaded: (tiles: Map<string, KpiTile>) => void,
+  retryMs = 15_000,
+): () => void {
+  const abort = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const attempt = async () => {
+    try {
+      const response = await fetch('/api/kpis?level=province', {
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+        signal: abort.signal,
+      });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      onLoaded(tilesFromResponse(await response.json()));
+    } catch {
+      if (abort.signal.aborted) return;
+      timer = setTimeout(() => void attempt(), retryMs);
+    }
+  };
+  void attempt();
+  return () => {
+    abort.abort();
+    clearTimeout(timer);
+  };
+}
+
+/** Agency display names from `GET /api/agencies` (id → {vi, en}); empty on failure (ids are shown). */
+export async function loadAgencyNames(
+  token: string | null,
+): Promise<Map<string, { vi: string; en: string }>> {
+  const names = new Map<string, { vi: string; en: string }>();
+  try {
+    const response = await fetch('/api/agencies', {
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+    });
+    if (!response.ok) return names;
+    const body = (await response.json()) as {
+      items?: { id?: unknown; nameVi?: unknown; nameEn?: unknown }[];
+    };
+    for (const a of body.items ?? []) {
+      if (typeof a.id === 'string' && typeof a.nameVi === 'string') {
+        names.set(a.id, { vi: a.nameVi, en: typeof a.nameEn === 'string' ? a.nameEn : a.nameVi });
+      }
+    }
+  } catch {
+    // names are a nicety: the panel falls back to ids
+  }
+  return names;
+}
