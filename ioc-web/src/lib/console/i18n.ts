@@ -151,6 +151,8 @@ export interface ConsoleMessages {
     ward: string;
     phone: string;
     count: (n: number) => string;
+    /** Kinds the seed uses (ioc-server agency seed); others are shown as they are. */
+    kindLabel: Record<string, string>;
   };
   errors: {
     network: string;
@@ -320,6 +322,14 @@ const vi: ConsoleMessages = {
     ward: 'Phường, xã',
     phone: 'Điện thoại',
     count: (n) => `${n} đơn vị`,
+    kindLabel: {
+      ward_committee: 'UBND phường, xã',
+      department: 'Sở, ngành',
+      police: 'Công an',
+      utility: 'Doanh nghiệp điện, nước',
+      public_company: 'Doanh nghiệp công ích',
+      public_service_unit: 'Đơn vị sự nghiệp',
+    },
   },
   errors: {
     network: 'Không kết nối được máy chủ IOC. Kiểm tra mạng rồi thử lại.',
@@ -506,6 +516,14 @@ const en: ConsoleMessages = {
     ward: 'Ward / commune',
     phone: 'Phone',
     count: (n) => `${n} agencies`,
+    kindLabel: {
+      ward_committee: 'Ward / commune committee',
+      department: 'Department',
+      police: 'Police',
+      utility: 'Utility',
+      public_company: 'Public works company',
+      public_service_unit: 'Public service unit',
+    },
   },
   errors: {
     network: 'Cannot reach the IOC server. Check the network and try again.',
