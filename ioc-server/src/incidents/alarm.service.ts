@@ -29,6 +29,13 @@ export interface AlarmReading {
  * `alerts` layer shows every sensor in alarm until it falls back below its band.
  */
 export class AlarmService {
+  /**
+   * Devices known to be out of alarm. Most readings are normal: for those the database is not asked.
+   * (With several nodes, another node may raise a device's alarm; this node forgets the device as soon
+   * as it sees a reading at or above a threshold, so the database decides again.)
+   */
+  private readonly quiet = new Set<string>();
+
   constructor(
     private readonly deps: { db: Db; hub: LayerHub; incidents: IncidentService; logger: Logger },
   ) {}
@@ -40,6 +47,11 @@ export class AlarmService {
       if (r.device.thresholds.length === 0) continue;
       const cur = newest.get(r.device.id);
       if (!cur || r.ts > cur.ts) newest.set(r.device.id, r);
+    }
+    for (const [id, r] of newest) {
+      const belowAll = r.value < (r.device.thresholds[0] ?? Infinity);
+      if (belowAll && this.quiet.has(id)) newest.delete(id);
+      else if (!belowAll) this.quiet.delete(id);
     }
     if (newest.size === 0) return;
     const prevRows = await this.deps.db.query<{ device_id: string; level: number; since: Date; incident_id: string | null }>(
@@ -54,6 +66,7 @@ export class AlarmService {
       const beforeLevel = before?.level ?? 0;
       const kind = r.device.kind as SensorKind;
       const level = nextAlarmLevel(beforeLevel, r.value, r.device.thresholds, ALARM_HYSTERESIS[kind] ?? 0);
+      if (level === 0 && r.value < (r.device.thresholds[0] ?? Infinity)) this.quiet.add(r.device.id);
       if (level === beforeLevel && level === 0) continue;
       let incidentId = before?.incident_id ?? null;
       const since = level === beforeLevel && before ? before.since : r.ts;
