@@ -144,6 +144,7 @@ export async function createContext(config: Config, logger: Logger): Promise<Ioc
         emitDelta(delta, times);
         for (const item of ticker.onDelta(delta)) emitTicker(item);
       },
+      onApplied: (lagMs) => metrics.eventLogLagSeconds.observe(Math.max(0, lagMs) / 1000),
       onEmitError: (err, delta) => logger.error({ err: err.message, layer: delta.layer, seq: delta.seq }, 'live delta fan-out failed'),
     });
     // The wall's ticker, derived from the deltas every node applies (live/ticker.ts).

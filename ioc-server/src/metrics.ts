@@ -56,6 +56,18 @@ export function createMetrics() {
       labelNames: ['layer'] as const,
       registers: [registry],
     }),
+    liveBytes: new Counter({
+      name: 'ioc_live_bytes_total',
+      help: 'Approximate bytes of deltas sent to clients, per layer (rate() gives bytes/s)',
+      labelNames: ['layer'] as const,
+      registers: [registry],
+    }),
+    eventLogLagSeconds: new Histogram({
+      name: 'ioc_event_log_lag_seconds',
+      help: 'From an entry being appended to the event log (by any node) to this node applying it',
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
+      registers: [registry],
+    }),
     liveSlowSkips: new Counter({
       name: 'ioc_live_slow_skips_total',
       help: 'Deltas withheld from a slow socket (it gets one coalesced catch-up when it drains)',

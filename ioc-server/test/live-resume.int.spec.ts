@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Feature } from '@hue-ioc/layers';
-import { LiveMirror, startIoc, waitFor, type RunningIoc } from './support/start-ioc.ts';
+import { DISPLAY_TOKEN, LiveMirror, startIoc, waitFor, type RunningIoc } from './support/start-ioc.ts';
 
 const alert = (id: string, n: number): Feature => ({ id, position: [107.58 + (n % 10) / 1000, 16.46], props: { n } });
 
@@ -36,6 +36,10 @@ describe('/live resume (in-process log)', () => {
     expect(mirror.gaps).toBe(0);
     expect(mirror.features()).toEqual(new Map(hub.features('alerts').map((f) => [f.id, f])));
     mirror.close();
+    // The work shows in the metrics: bytes sent and how far the log was behind when applied.
+    const metrics = await (await fetch(`${ioc.baseUrl}/metrics`, { headers: { authorization: `Bearer ${DISPLAY_TOKEN}` } })).text();
+    expect(metrics).toMatch(/ioc_live_bytes_total\{layer="alerts"\} [1-9]/);
+    expect(metrics).toMatch(/ioc_event_log_lag_seconds_count [1-9]/);
   });
 
   it('a client handed a delta whose `from` is not its seq re-subscribes and converges', async () => {

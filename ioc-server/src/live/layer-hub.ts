@@ -24,6 +24,8 @@ export interface LayerHubOptions {
   historyLimit?: number;
   now?: () => number;
   layers?: readonly LayerId[];
+  /** Called for every entry applied, with the time since it was appended (event-log lag). */
+  onApplied?: (lagMs: number) => void;
   /** Called when `emit` throws; the delta is still recorded, so clients resume from the log. */
   onEmitError?: (err: Error, delta: LayerDelta) => void;
 }
@@ -101,6 +103,7 @@ export class LayerHub {
     b.seq = entry.seq;
     b.pending.push(entry);
     b.changedAt = this.now();
+    this.opts.onApplied?.(b.changedAt - entry.ts);
   }
 
   get(layer: LayerId, id: string): Feature | undefined {

@@ -229,6 +229,8 @@ export function createLiveGateway(opts: LiveGatewayOptions) {
     const now = Date.now();
     metrics.liveDeltas.inc({ layer: delta.layer });
     metrics.liveFeaturesSent.inc({ layer: delta.layer }, sent * (delta.upserts.length + delta.removes.length));
+    // Approximate bytes on the wire (agency sockets get a filtered, smaller delta): one serialisation per tick.
+    if (sent > 0) metrics.liveBytes.inc({ layer: delta.layer }, sent * Buffer.byteLength(JSON.stringify(delta)));
     for (const t of entryTimes) metrics.ingestToEmitSeconds.observe((now - t) / 1000);
     metrics.liveTickSeconds.observe((performance.now() - started) / 1000);
   };
