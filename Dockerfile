@@ -18,6 +18,7 @@ COPY layers/package.json layers/
 COPY streams/package.json streams/
 COPY ioc-server/package.json ioc-server/
 COPY ioc-web/package.json ioc-web/
+COPY scripts/ scripts/
 RUN --mount=type=cache,target=/root/.npm npm ci
 
 COPY . .
