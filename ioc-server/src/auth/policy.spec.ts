@@ -69,11 +69,15 @@ describe('route policy table', () => {
 });
 
 describe('/live layers', () => {
-  it('lets every role subscribe to incidents, sensors, wards and alerts', () => {
+  it('lets every role subscribe to incidents, sensors and alerts', () => {
     for (const role of ROLES) {
-      for (const layer of ['incidents', 'sensors', 'wards', 'alerts'] as const)
+      for (const layer of ['incidents', 'sensors', 'alerts'] as const)
         expect(canSubscribe(principal(role, 'hepco'), layer)).toBe(true);
     }
+  });
+  it("keeps the per-ward counts of every agency's incidents from the handling units", () => {
+    expect(canSubscribe(principal('agency', 'hepco'), 'wards')).toBe(false);
+    for (const role of ROLES.filter((r) => r !== 'agency')) expect(canSubscribe(principal(role), 'wards')).toBe(true);
   });
   it('keeps camera analytics from the handling units', () => {
     expect(canSubscribe(principal('agency', 'hepco'), 'cameras')).toBe(false);

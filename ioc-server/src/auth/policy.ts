@@ -148,8 +148,9 @@ export const LAYER_POLICIES: Readonly<Record<LayerId, LayerPolicy>> = {
   sensors: { roles: ANY_ROLE, scope: 'all' },
   // Camera analytics (plates, vehicles) are for the centre and the city's screens, not the handling units.
   cameras: { roles: ['admin', 'supervisor', 'operator', 'leader', 'display'], scope: 'all' },
-  // Per-ward counts and KPI values: aggregates, no personal data.
-  wards: { roles: ANY_ROLE, scope: 'all' },
+  // Per-ward counts of every agency's open incidents: an agency may not count other agencies' incidents
+  // (it counts its own from its scoped incidents layer).
+  wards: { roles: ['admin', 'supervisor', 'operator', 'leader', 'display'], scope: 'all' },
   alerts: { roles: ANY_ROLE, scope: 'all' },
 };
 
