@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import mqtt from 'mqtt';
-import { LIVE_PROTOCOL_VERSION, type LayerSnapshot, type SensorProps } from '@hue-ioc/layers';
+import { LIVE_PROTOCOL_VERSION, stateFromSnapshot, type LayerSnapshot, type SensorProps } from '@hue-ioc/layers';
 import { PortInUseError, startEmbeddedBroker } from '@hue-ioc/streams';
-import { connectLive, startIoc, waitFor } from './support/start-ioc.ts';
+import { connectLive, DISPLAY_TOKEN, startIoc, waitFor } from './support/start-ioc.ts';
 
 describe('restart', () => {
   const dirs: string[] = [];
@@ -87,6 +87,24 @@ describe('/live handshake and commands', () => {
       expect(again).toMatchObject({ ok: true, mode: 'delta' });
       expect(await c.timeout(5000).emitWithAck('unsubscribe', { layer: 'sensors' })).toEqual({ ok: true });
       c.close();
+
+      // Columnar snapshots on request: the same features, fewer bytes; an unknown encoding is refused.
+      const snapshotOf = (auth: Record<string, unknown>) =>
+        new Promise<LayerSnapshot>((resolve) => {
+          const s = connectLive(ioc.baseUrl, auth);
+          s.on('layer:snapshot', (snap) => {
+            s.close();
+            resolve(snap);
+          });
+          s.emit('subscribe', { layer: 'sensors' }, () => undefined);
+        });
+      const json = await snapshotOf({ token: DISPLAY_TOKEN, protocol: LIVE_PROTOCOL_VERSION });
+      const columnar = await snapshotOf({ token: DISPLAY_TOKEN, protocol: LIVE_PROTOCOL_VERSION, encoding: 'columnar' });
+      expect(columnar.features).toEqual([]);
+      expect(columnar.columns?.ids).toHaveLength(json.features.length);
+      expect(stateFromSnapshot(columnar).features).toEqual(stateFromSnapshot(json).features);
+      expect(JSON.stringify(columnar).length).toBeLessThan(JSON.stringify(json).length);
+      expect(await refused({ token: DISPLAY_TOKEN, protocol: LIVE_PROTOCOL_VERSION, encoding: 'xml' })).toMatchObject({ code: 'IOC_LIVE_ENCODING' });
     } finally {
       await ioc.close();
     }

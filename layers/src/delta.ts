@@ -1,5 +1,6 @@
 import type { Feature } from './feature.ts';
 import type { LayerId } from './feature.ts';
+import { decodeColumnar, type ColumnarFeatures } from './wire.ts';
 
 /** Full state of a layer at `seq`. */
 export interface LayerSnapshot<P = unknown> {
@@ -7,7 +8,13 @@ export interface LayerSnapshot<P = unknown> {
   seq: number;
   /** Server time (ms since epoch) when this was sent: lets clients show freshness. */
   serverTime: number;
+  /** Empty when `columns` is present. */
   features: Feature<P>[];
+  /**
+   * The features in columnar form, for clients that asked for it in the handshake
+   * (`auth.encoding: 'columnar'`): about 0.6 of the JSON bytes of a 10k-incident snapshot.
+   */
+  columns?: ColumnarFeatures;
 }
 
 /** Changes that take a layer from `from` to `seq`: coalesced per feature, at most one entry per id. */
@@ -47,8 +54,13 @@ export function emptyLayerState<P>(): LayerState<P> {
   return { seq: 0, features: new Map() };
 }
 
+/** The features of a snapshot, whichever encoding it came in. */
+export function snapshotFeatures<P>(snapshot: LayerSnapshot<P>): Feature<P>[] {
+  return snapshot.columns ? decodeColumnar<P>(snapshot.columns) : snapshot.features;
+}
+
 export function stateFromSnapshot<P>(snapshot: LayerSnapshot<P>): LayerState<P> {
-  return { seq: snapshot.seq, features: new Map(snapshot.features.map((f) => [f.id, f])) };
+  return { seq: snapshot.seq, features: new Map(snapshotFeatures(snapshot).map((f) => [f.id, f])) };
 }
 
 /**

@@ -81,4 +81,9 @@ export interface LiveClientToServer {
 export interface LiveHandshakeAuth {
   token?: string;
   protocol: number;
+  /** Snapshot encoding: `json` (the default, readable for debugging) or `columnar` (smaller). */
+  encoding?: LiveEncoding;
 }
+
+export const LIVE_ENCODINGS = ['json', 'columnar'] as const;
+export type LiveEncoding = (typeof LIVE_ENCODINGS)[number];

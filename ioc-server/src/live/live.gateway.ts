@@ -3,7 +3,9 @@ import { Server, type Namespace, type Socket } from 'socket.io';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import {
   LAYER_IDS,
+  LIVE_ENCODINGS,
   LIVE_NAMESPACE,
+  encodeColumnar,
   LIVE_PROTOCOL_VERSION,
   SubscribeRequestSchema,
   UnsubscribeRequestSchema,
@@ -81,8 +83,14 @@ export function createLiveGateway(opts: LiveGatewayOptions) {
   const principalOf = (socket: LiveSocket) => socket.data.principal as Principal;
   const sendDelta = (socket: LiveSocket, delta: LayerDelta) =>
     socket.emit('layer:delta', opts.scopeDelta ? opts.scopeDelta(principalOf(socket), delta) : delta);
-  const sendSnapshot = (socket: LiveSocket, snapshot: LayerSnapshot) =>
-    socket.emit('layer:snapshot', opts.scopeSnapshot ? opts.scopeSnapshot(principalOf(socket), snapshot) : snapshot);
+  const sendSnapshot = (socket: LiveSocket, snapshot: LayerSnapshot) => {
+    const scoped = opts.scopeSnapshot ? opts.scopeSnapshot(principalOf(socket), snapshot) : snapshot;
+    // Encoded last, after scoping: a columnar snapshot holds exactly what this principal may see.
+    socket.emit(
+      'layer:snapshot',
+      socket.data.encoding === 'columnar' ? { ...scoped, features: [], columns: encodeColumnar(scoped.features) } : scoped,
+    );
+  };
 
   /** Sends a slow socket what it missed, as one delta, or a snapshot when memory no longer has it. */
   const catchUp = (socket: LiveSocket, layer: LayerId, sub: Subscription) => {
@@ -100,7 +108,7 @@ export function createLiveGateway(opts: LiveGatewayOptions) {
   };
 
   nsp.use(async (socket, next) => {
-    const auth = (socket.handshake.auth ?? {}) as { token?: unknown; protocol?: unknown };
+    const auth = (socket.handshake.auth ?? {}) as { token?: unknown; protocol?: unknown; encoding?: unknown };
     if (auth.protocol !== LIVE_PROTOCOL_VERSION) {
       metrics.liveRejects.inc({ reason: 'protocol' });
       return next(
@@ -124,7 +132,12 @@ export function createLiveGateway(opts: LiveGatewayOptions) {
       metrics.liveRejects.inc({ reason: 'auth' });
       return next(handshakeError('IOC_AUTH_REQUIRED', 'a valid token is required on /live'));
     }
+    if (auth.encoding !== undefined && !(LIVE_ENCODINGS as readonly unknown[]).includes(auth.encoding)) {
+      metrics.liveRejects.inc({ reason: 'encoding' });
+      return next(handshakeError('IOC_LIVE_ENCODING', `unknown encoding ${JSON.stringify(auth.encoding)}; use ${LIVE_ENCODINGS.join(' or ')}`));
+    }
     socket.data.principal = principal;
+    socket.data.encoding = auth.encoding ?? 'json';
     next();
   });
 
