@@ -18,7 +18,7 @@ import {
   type EmbeddedBroker,
   type Logger,
 } from '@hue-ioc/streams';
-import type { KpiUpdate, LayerDelta, SensorKind, TickerItem } from '@hue-ioc/layers';
+import type { Feature, IncidentProps, KpiUpdate, LayerDelta, SensorKind, TickerItem } from '@hue-ioc/layers';
 import { Ticker } from './live/ticker.ts';
 
 const INGEST_TOPICS = [SENSOR_TOPIC_FILTER, CAMERA_EVENTS_TOPIC_FILTER, CAMERA_STATUS_TOPIC_FILTER];
@@ -46,7 +46,8 @@ import { SensorsLayer } from './live/sensors-layer.ts';
 import { createLiveGateway } from './live/live.gateway.ts';
 import { AccessService } from './auth/access.service.ts';
 import { authenticateLive, watchLiveSockets } from './auth/live-access.ts';
-import { canSubscribe, scopeDelta, scopeSnapshot } from './auth/policy.ts';
+import { canSubscribe, scopeDelta, scopeFeature, scopeSnapshot } from './auth/policy.ts';
+import type { Principal } from './auth/principal.ts';
 import { SensorIngestService } from './ingest/sensor-ingest.service.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 
@@ -143,6 +144,7 @@ export async function createContext(config: Config, logger: Logger): Promise<Ioc
       emit: (delta, times) => {
         emitDelta(delta, times);
         for (const item of ticker.onDelta(delta)) emitTicker(item);
+        if (delta.layer === 'incidents') for (const f of delta.upserts) emitIncidentChanged(f as Feature<IncidentProps>);
       },
       onApplied: (lagMs) => metrics.eventLogLagSeconds.observe(Math.max(0, lagMs) / 1000),
       onEmitError: (err, delta) => logger.error({ err: err.message, layer: delta.layer, seq: delta.seq }, 'live delta fan-out failed'),
@@ -150,6 +152,7 @@ export async function createContext(config: Config, logger: Logger): Promise<Ioc
     // The wall's ticker, derived from the deltas every node applies (live/ticker.ts).
     const ticker = new Ticker();
     let emitTicker: (item: TickerItem) => void = () => {};
+    let emitIncidentChanged: (f: Feature<IncidentProps>) => void = () => {};
     await hub.start();
     const sensors = new SensorsLayer(hub);
     await sensors.load(await repos.devices.list(), await repos.observations.latest());
@@ -238,6 +241,15 @@ export async function createContext(config: Config, logger: Logger): Promise<Ioc
         const tickerSockets = () => [...gateway.nsp.sockets.values()].filter((s) => (s.data as { principal?: { role?: string } }).principal?.role !== 'agency');
         emitTicker = (item) => {
           for (const s of tickerSockets()) s.emit('ticker', item);
+        };
+        // Consoles follow single incidents: every change on the incidents layer, to whoever may see it.
+        emitIncidentChanged = (f) => {
+          for (const s of gateway.nsp.sockets.values()) {
+            const principal = (s.data as { principal?: Principal }).principal;
+            if (!principal || !scopeFeature(principal, 'incidents', f)) continue;
+            const { version, status, priority, agencyId, dueAt, updatedAt } = f.props;
+            s.emit('incident:changed', { id: f.id, version, status, priority, agencyId, dueAt, updatedAt });
+          }
         };
         gateway.nsp.on('connection', (socket) => {
           if ((socket.data as { principal?: { role?: string } }).principal?.role === 'agency') return;

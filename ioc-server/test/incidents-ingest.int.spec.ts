@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mqtt, { type MqttClient } from 'mqtt';
 import { signBody } from '@hue-ioc/streams';
-import type { AlertProps, Feature, IncidentProps, KpiUpdate, TickerItem } from '@hue-ioc/layers';
+import type { AlertProps, Feature, IncidentChanged, IncidentProps, KpiUpdate, TickerItem } from '@hue-ioc/layers';
 import { DISPLAY_TOKEN, LiveMirror, startIoc, waitFor, type RunningIoc } from './support/start-ioc.ts';
 
 const SECRET = 'test-ingest-secret-46';
@@ -44,6 +44,8 @@ describe('ingest every channel into one incident stream', () => {
   it('merges a Hue-S report, a hotline ticket 80 m away 10 min later and a camera flooding event; keeps a report 2 km away separate', async () => {
     const ticker: TickerItem[] = [];
     incidents.socket.on('ticker', (item) => ticker.push(item));
+    const changes: IncidentChanged[] = [];
+    incidents.socket.on('incident:changed', (c) => changes.push(c));
     const t0 = new Date(Date.now() - 15 * 60_000);
     const report = await post(ioc, '/api/ingest/hue-s', {
       id: `hs-${run}-1`,
@@ -110,6 +112,12 @@ describe('ingest every channel into one incident stream', () => {
     await waitFor('ticker lines', () => ticker.length >= 2);
     expect(ticker.filter((t) => t.id === `incident:${id}`)).toHaveLength(1);
     expect(ticker.find((t) => t.id === `incident:${id}`)!.text).toMatch(/^Hue-S: Thoát nước, ngập úng — /);
+    // Consoles get incident:changed for each version.
+    await waitFor('incident:changed up to version 3', () => changes.some((c) => c.id === id && c.version === 3));
+    // In order; two changes in one tick are coalesced into the later one, as on the layers.
+    const versions = changes.filter((c) => c.id === id).map((c) => c.version);
+    expect(versions).toEqual([...new Set(versions)].sort((a, b) => a - b));
+    expect(versions[0]).toBe(1);
   });
 
   it('treats a re-delivered webhook as a no-op', async () => {
