@@ -126,7 +126,7 @@ export function createIncidentsLayers(props: IncidentsLayerProps): Layer[] {
     }),
   );
 
-  if (clusters.length > 0) {
+  if (props.clusters) {
     const clusterCommon = { data: clusters, visible, getPosition: (d: IncidentCluster) => d.position };
     layers.push(
       new ScatterplotLayer<IncidentCluster>({
