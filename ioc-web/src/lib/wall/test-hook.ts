@@ -25,6 +25,8 @@ export interface WallTestHook {
   scene: () => { id: SceneId; mode: 'normal' | 'flood'; paused: boolean; focusId: string | null };
   /** The map layers drawn now (scene ∩ `?layers=`). */
   layers: () => readonly string[];
+  /** The deck.gl layer ids on the main map after its last update (e.g. `incidents-symbols`, `alerts-pulse`). */
+  drawn: () => readonly string[];
 }
 
 export function installTestHook(hook: WallTestHook): () => void {
