@@ -1,5 +1,5 @@
-import type { LonLatBounds } from '$lib/map/base-style';
-import { CITY_BOUNDS, FLOOD_BOUNDS, PROVINCE_BOUNDS } from '$lib/map/views';
+import type { LonLatBounds } from '../map/base-style';
+import { CITY_BOUNDS, FLOOD_BOUNDS, PROVINCE_BOUNDS } from '../map/views';
 
 /** What the wall can draw; `?layers=` picks among them (default: all). */
 export const WALL_LAYERS = [
