@@ -128,9 +128,9 @@ describe('LiveClient', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
-  it('sends the token and protocol version, subscribes without since, goes live', async () => {
+  it('sends the token, protocol version and columnar encoding, subscribes without since, goes live', async () => {
     const { client, socket, last, onLayer } = setup();
-    expect(socket.handshakeAuth()).toEqual({ token: 'hue-demo-display', protocol: LIVE_PROTOCOL_VERSION });
+    expect(socket.handshakeAuth()).toEqual({ token: 'hue-demo-display', protocol: LIVE_PROTOCOL_VERSION, encoding: 'columnar' });
     expect(client.state.status).toBe('connecting');
     socket.open();
     await settle();

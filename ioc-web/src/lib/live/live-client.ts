@@ -99,6 +99,8 @@ export class LiveClient {
     const auth = (): LiveHandshakeAuth => ({
       ...(this.#options.token ? { token: this.#options.token } : {}),
       protocol: LIVE_PROTOCOL_VERSION,
+      // Snapshots in columnar form: ~0.6 of the JSON bytes for a wall holding thousands of incidents.
+      encoding: 'columnar',
     });
     this.#socket = this.#options.connect(`${options.origin ?? ''}${LIVE_NAMESPACE}`, {
       autoConnect: false,
