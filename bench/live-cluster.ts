@@ -47,15 +47,35 @@ async function measure(nodes: RunningIoc[]): Promise<Run> {
     });
   }
   const pub = await mqtt.connectAsync(nodes[0]!.mqttUrl, { protocolVersion: 4 });
-  const devices = ['kim-long', 'phu-oc', 'rain-a-luoi', 'rain-binh-dien', 'aq-hung-vuong', 'traffic-thuan-hoa', 'traffic-an-cuu'];
-  const kinds: Record<string, string> = { 'kim-long': 'water_level', 'phu-oc': 'water_level', 'rain-a-luoi': 'rain', 'rain-binh-dien': 'rain', 'aq-hung-vuong': 'air_quality', 'traffic-thuan-hoa': 'traffic', 'traffic-an-cuu': 'traffic' };
+  const devices = [
+    'kim-long',
+    'phu-oc',
+    'rain-a-luoi',
+    'rain-binh-dien',
+    'aq-hung-vuong',
+    'traffic-thuan-hoa',
+    'traffic-an-cuu',
+  ];
+  const kinds: Record<string, string> = {
+    'kim-long': 'water_level',
+    'phu-oc': 'water_level',
+    'rain-a-luoi': 'rain',
+    'rain-binh-dien': 'rain',
+    'aq-hung-vuong': 'air_quality',
+    'traffic-thuan-hoa': 'traffic',
+    'traffic-an-cuu': 'traffic',
+  };
   const started = Date.now();
   let sent = 0;
   while (Date.now() - started < SECONDS * 1000) {
     const due = Math.floor(((Date.now() - started) / 1000) * RATE);
     for (; sent < due; sent++) {
       const id = devices[sent % devices.length]!;
-      void pub.publishAsync(`hue/sensors/${kinds[id]}/${id}`, JSON.stringify({ ts: new Date().toISOString(), value: (sent % 50) / 100 }), { qos: 1 });
+      void pub.publishAsync(
+        `hue/sensors/${kinds[id]}/${id}`,
+        JSON.stringify({ ts: new Date().toISOString(), value: (sent % 50) / 100 }),
+        { qos: 1 },
+      );
     }
     await new Promise((r) => setTimeout(r, 10));
   }
@@ -63,7 +83,13 @@ async function measure(nodes: RunningIoc[]): Promise<Run> {
   const elapsed = (Date.now() - started) / 1000;
   await pub.endAsync();
   for (const c of clients) c.close();
-  return { deltasPerS: deltas / elapsed, featuresPerS: features / elapsed, p50: pct(latencies, 50), p99: pct(latencies, 99), samples: latencies.length };
+  return {
+    deltasPerS: deltas / elapsed,
+    featuresPerS: features / elapsed,
+    p50: pct(latencies, 50),
+    p99: pct(latencies, 99),
+    samples: latencies.length,
+  };
 }
 
 function snapshotBytes(): { json: number; columnar: number; n: number } {
@@ -85,7 +111,11 @@ function snapshotBytes(): { json: number; columnar: number; n: number } {
       channels: i % 5 === 0 ? ['hue_s', 'hotline'] : ['hue_s'],
     },
   }));
-  return { n, json: Buffer.byteLength(JSON.stringify(features)), columnar: Buffer.byteLength(JSON.stringify(encodeColumnar(features))) };
+  return {
+    n,
+    json: Buffer.byteLength(JSON.stringify(features)),
+    columnar: Buffer.byteLength(JSON.stringify(encodeColumnar(features))),
+  };
 }
 
 const prefix = `hue-ioc-bench:${process.pid}`;
@@ -106,11 +136,36 @@ await r.quit();
 
 const bytes = snapshotBytes();
 const fmt = (x: number) => (x >= 100 ? Math.round(x).toLocaleString('en') : x.toFixed(1));
-console.log(`\n/live load: ${CLIENTS} clients, ${RATE} readings/s over MQTT for ${SECONDS} s, tick 250 ms (baseline: one node, in-process log, same run)\n`);
+console.log(
+  `\n/live load: ${CLIENTS} clients, ${RATE} readings/s over MQTT for ${SECONDS} s, tick 250 ms (baseline: one node, in-process log, same run)\n`,
+);
 console.table([
-  { setup: '1 node, in-process log (baseline)', 'deltas/s delivered': fmt(baseline.deltasPerS), 'feature updates/s': fmt(baseline.featuresPerS), 'p50 ms': fmt(baseline.p50), 'p99 ms': fmt(baseline.p99), samples: baseline.samples },
-  { setup: '2 nodes, Redis log', 'deltas/s delivered': fmt(cluster.deltasPerS), 'feature updates/s': fmt(cluster.featuresPerS), 'p50 ms': fmt(cluster.p50), 'p99 ms': fmt(cluster.p99), samples: cluster.samples },
-  { setup: 'ratio 2 nodes / baseline', 'deltas/s delivered': (cluster.deltasPerS / baseline.deltasPerS).toFixed(2), 'feature updates/s': (cluster.featuresPerS / baseline.featuresPerS).toFixed(2), 'p50 ms': (cluster.p50 / baseline.p50).toFixed(2), 'p99 ms': (cluster.p99 / baseline.p99).toFixed(2), samples: '' },
+  {
+    setup: '1 node, in-process log (baseline)',
+    'deltas/s delivered': fmt(baseline.deltasPerS),
+    'feature updates/s': fmt(baseline.featuresPerS),
+    'p50 ms': fmt(baseline.p50),
+    'p99 ms': fmt(baseline.p99),
+    samples: baseline.samples,
+  },
+  {
+    setup: '2 nodes, Redis log',
+    'deltas/s delivered': fmt(cluster.deltasPerS),
+    'feature updates/s': fmt(cluster.featuresPerS),
+    'p50 ms': fmt(cluster.p50),
+    'p99 ms': fmt(cluster.p99),
+    samples: cluster.samples,
+  },
+  {
+    setup: 'ratio 2 nodes / baseline',
+    'deltas/s delivered': (cluster.deltasPerS / baseline.deltasPerS).toFixed(2),
+    'feature updates/s': (cluster.featuresPerS / baseline.featuresPerS).toFixed(2),
+    'p50 ms': (cluster.p50 / baseline.p50).toFixed(2),
+    'p99 ms': (cluster.p99 / baseline.p99).toFixed(2),
+    samples: '',
+  },
 ]);
-console.log(`\nSnapshot of ${bytes.n.toLocaleString('en')} incidents: JSON ${fmt(bytes.json / bytes.n)} B/feature, columnar ${fmt(bytes.columnar / bytes.n)} B/feature (${(bytes.columnar / bytes.json).toFixed(2)} of JSON)\n`);
+console.log(
+  `\nSnapshot of ${bytes.n.toLocaleString('en')} incidents: JSON ${fmt(bytes.json / bytes.n)} B/feature, columnar ${fmt(bytes.columnar / bytes.n)} B/feature (${(bytes.columnar / bytes.json).toFixed(2)} of JSON)\n`,
+);
 process.exit(0);

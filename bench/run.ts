@@ -30,11 +30,21 @@ async function benchBatchInsert(): Promise<void> {
   const n = 5000;
   const t0 = Date.parse('2026-11-01T00:00:00Z');
   const readings = (offset: number) =>
-    Array.from({ length: n }, (_, i) => ({ deviceId: `kim-long`, kind: 'water_level' as const, metric: 'water_level', value: 0.5 + (i % 100) / 100, unit: 'm', ts: new Date(t0 + (offset + i) * 1000) }));
+    Array.from({ length: n }, (_, i) => ({
+      deviceId: `kim-long`,
+      kind: 'water_level' as const,
+      metric: 'water_level',
+      value: 0.5 + (i % 100) / 100,
+      unit: 'm',
+      ts: new Date(t0 + (offset + i) * 1000),
+    }));
   const single = readings(0);
   const perRow = await timeIt(async () => {
     for (const r of single) {
-      await db.query(`INSERT INTO observations (ts, device_id, metric, value, unit) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`, [r.ts, r.deviceId, r.metric, r.value, r.unit]);
+      await db.query(
+        `INSERT INTO observations (ts, device_id, metric, value, unit) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
+        [r.ts, r.deviceId, r.metric, r.value, r.unit],
+      );
     }
   });
   const batch = readings(n);
@@ -51,13 +61,16 @@ async function benchBatchInsert(): Promise<void> {
 
 async function benchValidation(): Promise<void> {
   const n = 100_000;
-  const payloads = Array.from({ length: 1000 }, (_, i) => Buffer.from(JSON.stringify({ ts: new Date(Date.now() - i * 1000).toISOString(), value: i / 100 })));
+  const payloads = Array.from({ length: 1000 }, (_, i) =>
+    Buffer.from(JSON.stringify({ ts: new Date(Date.now() - i * 1000).toISOString(), value: i / 100 })),
+  );
   const now = new Date();
   const parseOnly = await timeIt(() => {
     for (let i = 0; i < n; i++) JSON.parse(payloads[i % payloads.length]!.toString('utf8'));
   });
   const full = await timeIt(() => {
-    for (let i = 0; i < n; i++) normaliseSensorMessage('hue/sensors/water_level/kim-long', payloads[i % payloads.length]!, now);
+    for (let i = 0; i < n; i++)
+      normaliseSensorMessage('hue/sensors/water_level/kim-long', payloads[i % payloads.length]!, now);
   });
   results.push({
     name: `validate ${n.toLocaleString('en')} sensor messages`,
@@ -81,7 +94,10 @@ async function benchMqttIngest(): Promise<void> {
         sub.on('message', () => {
           if (++got === n) resolve();
         });
-        for (let i = 0; i < n; i++) void pub.publishAsync('hue/bench/x', JSON.stringify({ ts: new Date().toISOString(), value: i }), { qos: 1 });
+        for (let i = 0; i < n; i++)
+          void pub.publishAsync('hue/bench/x', JSON.stringify({ ts: new Date().toISOString(), value: i }), {
+            qos: 1,
+          });
       }),
   );
   await sub.endAsync();
@@ -90,7 +106,15 @@ async function benchMqttIngest(): Promise<void> {
 
   // Ours: the same messages through validation, TimescaleDB and the live layer.
   const dir = await mkdtemp(join(tmpdir(), 'hue-bench-'));
-  const config = loadConfig({}, 'default', { port: 0, host: '127.0.0.1', logLevel: 'silent', dataDir: dir, mqttPort: 0, mqttPortExplicit: true, webDir: null });
+  const config = loadConfig({}, 'default', {
+    port: 0,
+    host: '127.0.0.1',
+    logLevel: 'silent',
+    dataDir: dir,
+    mqttPort: 0,
+    mqttPortExplicit: true,
+    webDir: null,
+  });
   const app = await buildApp(config);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const publisher = await mqtt.connectAsync(app.ioc.mqtt.url, { protocolVersion: 4 });
@@ -98,11 +122,17 @@ async function benchMqttIngest(): Promise<void> {
   const ours = await timeIt(async () => {
     await Promise.all(
       Array.from({ length: n }, (_, i) =>
-        publisher.publishAsync(`hue/sensors/rain/bench-${i % 50}`, JSON.stringify({ ts: new Date(t0 + i * 1000).toISOString(), value: i % 8 }), { qos: 1 }),
+        publisher.publishAsync(
+          `hue/sensors/rain/bench-${i % 50}`,
+          JSON.stringify({ ts: new Date(t0 + i * 1000).toISOString(), value: i % 8 }),
+          { qos: 1 },
+        ),
       ),
     );
     for (;;) {
-      const [row] = await app.ioc.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM observations WHERE device_id LIKE 'bench-%'`);
+      const [row] = await app.ioc.db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM observations WHERE device_id LIKE 'bench-%'`,
+      );
       if (row!.n >= n) break;
       await new Promise((r) => setTimeout(r, 20));
     }
@@ -123,7 +153,13 @@ async function benchWebhooks(): Promise<void> {
   const secret = 'bench-secret-46-hue';
   const dir = await mkdtemp(join(tmpdir(), 'hue-bench-'));
   const config = loadConfig({}, 'default', {
-    port: 0, host: '127.0.0.1', logLevel: 'silent', dataDir: dir, mqttPort: 0, mqttPortExplicit: true, webDir: null,
+    port: 0,
+    host: '127.0.0.1',
+    logLevel: 'silent',
+    dataDir: dir,
+    mqttPort: 0,
+    mqttPortExplicit: true,
+    webDir: null,
     ingestSecrets: { hueS: secret, hotline: secret, kpi: secret, open311: secret },
   });
   const app = await buildApp(config);
@@ -137,10 +173,23 @@ async function benchWebhooks(): Promise<void> {
   const ours = await timeIt(async () => {
     for (let i = 0; i < n; i++) {
       const body = JSON.stringify({
-        id: `bench-${i}`, category: 'Môi trường, rác thải', description: `Rác thải tồn đọng điểm số ${i}`,
-        lat: 16.44 + (i % 20) * 0.003, lon: 107.56 + Math.floor(i / 20) * 0.003, media: [], reporter: {}, created_at: new Date().toISOString(),
+        id: `bench-${i}`,
+        category: 'Môi trường, rác thải',
+        description: `Rác thải tồn đọng điểm số ${i}`,
+        lat: 16.44 + (i % 20) * 0.003,
+        lon: 107.56 + Math.floor(i / 20) * 0.003,
+        media: [],
+        reporter: {},
+        created_at: new Date().toISOString(),
       });
-      const res = await fetch(`${base}/api/ingest/hue-s`, { method: 'POST', headers: { 'content-type': 'application/json', ...signBody(secret, body, Math.floor(Date.now() / 1000)) }, body });
+      const res = await fetch(`${base}/api/ingest/hue-s`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...signBody(secret, body, Math.floor(Date.now() / 1000)),
+        },
+        body,
+      });
       if (res.status >= 300) throw new Error(`webhook answered ${res.status}`);
       await res.json();
     }

@@ -8,15 +8,32 @@ import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { DISPLAY_TOKEN, startIoc } from '../ioc-server/test/support/start-ioc.ts';
 
-const { values } = parseArgs({ options: { minutes: { type: 'string', default: '10' }, speed: { type: 'string', default: '600' } } });
+const { values } = parseArgs({
+  options: { minutes: { type: 'string', default: '10' }, speed: { type: 'string', default: '600' } },
+});
 const minutes = Number(values.minutes);
 const secret = 'bench-wall-secret-46';
 const ioc = await startIoc({
-  overrides: { simulator: true, simulatorSpeed: Number(values.speed), liveTickMs: 250, ingestSecrets: { hueS: secret, hotline: secret, kpi: secret, open311: secret } },
+  overrides: {
+    simulator: true,
+    simulatorSpeed: Number(values.speed),
+    liveTickMs: 250,
+    ingestSecrets: { hueS: secret, hotline: secret, kpi: secret, open311: secret },
+  },
 });
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-unsafe-swiftshader', '--use-angle=swiftshader'],
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--enable-unsafe-swiftshader',
+    '--use-angle=swiftshader',
+  ],
 });
 const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
 page.on('crash', () => console.error('the wall page crashed'));
@@ -38,7 +55,9 @@ for (let m = 0; m <= minutes; m++) {
 const base = samples.find((s) => s.minute === 1) ?? samples[0]!;
 const last = samples.at(-1)!;
 console.table(samples);
-console.log(`\nheap after ${minutes} min: ${last.heapMb} MB, ${(last.heapMb / base.heapMb).toFixed(2)}× the minute-1 baseline (${base.heapMb} MB), with ${last.incidents} incidents vs ${base.incidents}\n`);
+console.log(
+  `\nheap after ${minutes} min: ${last.heapMb} MB, ${(last.heapMb / base.heapMb).toFixed(2)}× the minute-1 baseline (${base.heapMb} MB), with ${last.incidents} incidents vs ${base.incidents}\n`,
+);
 await browser.close();
 await ioc.close();
 process.exit(0);

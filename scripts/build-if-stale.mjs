@@ -6,7 +6,14 @@ import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 const output = join(root, 'ioc-web/build/index.html');
-const inputs = ['ioc-web/src', 'ioc-web/static', 'ioc-web/svelte.config.js', 'ioc-web/vite.config.ts', 'ioc-web/package.json', 'layers/src'];
+const inputs = [
+  'ioc-web/src',
+  'ioc-web/static',
+  'ioc-web/svelte.config.js',
+  'ioc-web/vite.config.ts',
+  'ioc-web/package.json',
+  'layers/src',
+];
 
 function newest(path) {
   if (!existsSync(path)) return 0;

@@ -22,7 +22,10 @@ declare module 'fastify' {
  * Builds the whole IOC as one Fastify instance: storage, live layers, /live, REST and the web app.
  * Tests build it with their own config and `listen({ port: 0 })`; `server.ts` adds signals and logging.
  */
-export async function buildApp(config: Config, options: { logger?: FastifyServerOptions['logger'] } = {}): Promise<FastifyInstance> {
+export async function buildApp(
+  config: Config,
+  options: { logger?: FastifyServerOptions['logger'] } = {},
+): Promise<FastifyInstance> {
   const app = Fastify({
     // No credentials or reporter data in the logs (auth/personal-data.ts).
     logger: options.logger ?? { level: config.logLevel, redact: LOG_REDACT, serializers: logSerializers },
@@ -36,7 +39,8 @@ export async function buildApp(config: Config, options: { logger?: FastifyServer
   app.addHook('onClose', async () => ctx.close());
 
   app.setErrorHandler((err, req, reply) => {
-    if (err instanceof AppError) return reply.code(err.statusCode).send(errorBody(err.code, err.message, err.details));
+    if (err instanceof AppError)
+      return reply.code(err.statusCode).send(errorBody(err.code, err.message, err.details));
     const e = err as { validation?: unknown; statusCode?: number; message: string };
     if (e.validation) {
       return reply.code(400).send(errorBody('IOC_REQUEST_INVALID', e.message, e.validation));

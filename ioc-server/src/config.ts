@@ -104,7 +104,9 @@ export function loadConfig(env: Env, profile: Profile = 'default', overrides: Pa
     try {
       const u = new URL(raw);
       if (!protocols.includes(u.protocol)) {
-        problems.push(`${name} must use ${protocols.map((p) => p.replace(':', '://')).join(' or ')} (got "${u.protocol}")`);
+        problems.push(
+          `${name} must use ${protocols.map((p) => p.replace(':', '://')).join(' or ')} (got "${u.protocol}")`,
+        );
         return null;
       }
       return raw;

@@ -144,10 +144,12 @@ export async function createContext(config: Config, logger: Logger): Promise<Ioc
       emit: (delta, times) => {
         emitDelta(delta, times);
         for (const item of ticker.onDelta(delta)) emitTicker(item);
-        if (delta.layer === 'incidents') for (const f of delta.upserts) emitIncidentChanged(f as Feature<IncidentProps>);
+        if (delta.layer === 'incidents')
+          for (const f of delta.upserts) emitIncidentChanged(f as Feature<IncidentProps>);
       },
       onApplied: (lagMs) => metrics.eventLogLagSeconds.observe(Math.max(0, lagMs) / 1000),
-      onEmitError: (err, delta) => logger.error({ err: err.message, layer: delta.layer, seq: delta.seq }, 'live delta fan-out failed'),
+      onEmitError: (err, delta) =>
+        logger.error({ err: err.message, layer: delta.layer, seq: delta.seq }, 'live delta fan-out failed'),
     });
     // The wall's ticker, derived from the deltas every node applies (live/ticker.ts).
     const ticker = new Ticker();
@@ -180,7 +182,16 @@ export async function createContext(config: Config, logger: Logger): Promise<Ioc
 
     const alarms = new AlarmService({ db, hub, incidents, logger });
     const sensorIngest = new SensorIngestService({ db, ...repos, layer: sensors, metrics, logger, alarms });
-    const cameraIngest = new CameraIngestService({ db, devices: repos.devices, deadLetters: repos.deadLetters, incidents, hub, wards, metrics, logger });
+    const cameraIngest = new CameraIngestService({
+      db,
+      devices: repos.devices,
+      deadLetters: repos.deadLetters,
+      incidents,
+      hub,
+      wards,
+      metrics,
+      logger,
+    });
     await cameraIngest.load();
     let announceKpi: (u: KpiUpdate) => void = () => {};
     const kpis = new KpiService(db, (u) => announceKpi(u));
@@ -191,7 +202,11 @@ export async function createContext(config: Config, logger: Logger): Promise<Ioc
       if (others.length > 0) await sensorIngest.handleBatch(others);
       if (cameras.length > 0) await cameraIngest.handleBatch(cameras);
     };
-    const mqtt: IocContext['mqtt'] = { url: config.mqttUrl ?? '', embedded: config.mqttUrl === null, source: null };
+    const mqtt: IocContext['mqtt'] = {
+      url: config.mqttUrl ?? '',
+      embedded: config.mqttUrl === null,
+      source: null,
+    };
     let simulator: Simulator | null = null;
     let listening: HttpServer | null = null;
 
@@ -205,7 +220,14 @@ export async function createContext(config: Config, logger: Logger): Promise<Ioc
       log,
       sensors,
       incidents,
-      hotlineImport: new HotlineImportService({ db, incidents, deadLetters: repos.deadLetters, wards, metrics, logger }),
+      hotlineImport: new HotlineImportService({
+        db,
+        incidents,
+        deadLetters: repos.deadLetters,
+        wards,
+        metrics,
+        logger,
+      }),
       kpis,
       wardsLayer,
       metrics,
@@ -238,7 +260,10 @@ export async function createContext(config: Config, logger: Logger): Promise<Ioc
         io = gateway.io;
         emitDelta = gateway.emitDelta;
         // Ticker lines name incidents of every agency: not for agency accounts, which see only their own.
-        const tickerSockets = () => [...gateway.nsp.sockets.values()].filter((s) => (s.data as { principal?: { role?: string } }).principal?.role !== 'agency');
+        const tickerSockets = () =>
+          [...gateway.nsp.sockets.values()].filter(
+            (s) => (s.data as { principal?: { role?: string } }).principal?.role !== 'agency',
+          );
         emitTicker = (item) => {
           for (const s of tickerSockets()) s.emit('ticker', item);
         };
@@ -271,7 +296,10 @@ export async function createContext(config: Config, logger: Logger): Promise<Ioc
           } catch (e) {
             if (!(e instanceof PortInUseError) || config.mqttPortExplicit) throw e;
             // Only the default port was asked for: say so plainly and keep going on a free port.
-            logger.warn({ port: config.mqttPort }, `${e.message} The embedded broker uses a free port instead.`);
+            logger.warn(
+              { port: config.mqttPort },
+              `${e.message} The embedded broker uses a free port instead.`,
+            );
             broker = await startEmbeddedBroker({ port: 0 });
           }
           closers.push(() => broker.close());
@@ -296,7 +324,11 @@ export async function createContext(config: Config, logger: Logger): Promise<Ioc
             mqttUrl: mqtt.url,
             devices: devices
               .filter((d) => REFERENCE_DEVICES.some((r) => r.id === d.id))
-              .map((d) => ({ id: d.id, kind: d.kind as SensorKind, expectedIntervalS: d.expected_interval_s })),
+              .map((d) => ({
+                id: d.id,
+                kind: d.kind as SensorKind,
+                expectedIntervalS: d.expected_interval_s,
+              })),
             speed: config.simulatorSpeed,
             logger,
             // Citizens, the hotline and KPI feeds post signed webhooks to this server like any source.

@@ -37,7 +37,11 @@ export function createMetrics() {
       labelNames: ['source', 'code'] as const,
       registers: [registry],
     }),
-    liveConnections: new Gauge({ name: 'ioc_live_connections', help: 'Open /live sockets', registers: [registry] }),
+    liveConnections: new Gauge({
+      name: 'ioc_live_connections',
+      help: 'Open /live sockets',
+      registers: [registry],
+    }),
     liveDeltas: new Counter({
       name: 'ioc_live_deltas_total',
       help: 'Deltas emitted per layer',
@@ -82,7 +86,7 @@ export function createMetrics() {
     }),
     liveTickSeconds: new Histogram({
       name: 'ioc_live_tick_seconds',
-      help: 'Time to fan one layer delta out to this node\'s subscribers',
+      help: "Time to fan one layer delta out to this node's subscribers",
       buckets: [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1],
       registers: [registry],
     }),

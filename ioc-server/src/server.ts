@@ -27,7 +27,9 @@ async function main(): Promise<void> {
     await app.listen({ port: config.port, host: config.host });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      app.log.fatal(`PORT ${config.port} is already in use: stop what listens there or set PORT to another port.`);
+      app.log.fatal(
+        `PORT ${config.port} is already in use: stop what listens there or set PORT to another port.`,
+      );
       await app.close();
       process.exit(2);
     }

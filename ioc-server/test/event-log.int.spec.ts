@@ -18,13 +18,18 @@ const newPrefix = () => {
   return p;
 };
 
-const impls: { name: string; make: (opts: { maxEntries: number; prefix?: string }) => Promise<EventLog> }[] = [
-  { name: 'memory', make: async ({ maxEntries }) => new MemoryEventLog(maxEntries) },
-];
+const impls: { name: string; make: (opts: { maxEntries: number; prefix?: string }) => Promise<EventLog> }[] =
+  [{ name: 'memory', make: async ({ maxEntries }) => new MemoryEventLog(maxEntries) }];
 if (redisUrl) {
   impls.push({
     name: 'redis',
-    make: ({ maxEntries, prefix }) => RedisEventLog.connect({ url: redisUrl, prefix: prefix ?? newPrefix(), logger: silentLogger, maxEntries }),
+    make: ({ maxEntries, prefix }) =>
+      RedisEventLog.connect({
+        url: redisUrl,
+        prefix: prefix ?? newPrefix(),
+        logger: silentLogger,
+        maxEntries,
+      }),
   });
 }
 
@@ -70,7 +75,8 @@ describe.each(impls)('EventLog contract: $name', ({ make }) => {
 
   it('answers ranges and refuses one that reaches before what it holds', async () => {
     const seqs: number[] = [];
-    for (let i = 0; i < 5; i++) seqs.push(await log.append('alerts', [{ id: `a${i}`, feature: gauge(`a${i}`, i) }]));
+    for (let i = 0; i < 5; i++)
+      seqs.push(await log.append('alerts', [{ id: `a${i}`, feature: gauge(`a${i}`, i) }]));
     const r = await log.range('alerts', seqs[1]!, seqs[3]!);
     expect(r?.map((e) => e.seq)).toEqual([seqs[2], seqs[3]]);
     expect(r?.[0]?.changes).toEqual([{ id: 'a2', feature: gauge('a2', 2) }]);
@@ -85,7 +91,8 @@ describe.each(impls)('EventLog contract: $name', ({ make }) => {
     const got: LogEntry[] = [];
     await log.tail(new Map([['incidents', snap.seq]]), (e) => got.push(e));
     const after: number[] = [];
-    for (let i = 0; i < 20; i++) after.push(await log.append('incidents', [{ id: `x${i}`, feature: gauge(`x${i}`, i) }]));
+    for (let i = 0; i < 20; i++)
+      after.push(await log.append('incidents', [{ id: `x${i}`, feature: gauge(`x${i}`, i) }]));
     const deadline = Date.now() + 5000;
     while (got.length < 21 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     expect(got.map((e) => e.seq)).toEqual([between, ...after]);
@@ -115,7 +122,12 @@ describe.skipIf(!redisUrl)('RedisEventLog across instances', () => {
   });
 
   it('trims the stream to about maxEntries and then refuses ranges that were trimmed', async () => {
-    const log = await RedisEventLog.connect({ url: redisUrl!, prefix: newPrefix(), logger: silentLogger, maxEntries: 100 });
+    const log = await RedisEventLog.connect({
+      url: redisUrl!,
+      prefix: newPrefix(),
+      logger: silentLogger,
+      maxEntries: 100,
+    });
     try {
       const first = await log.append('wards', [{ id: 'w', feature: gauge('w', 0) }]);
       for (let i = 1; i < 1000; i++) await log.append('wards', [{ id: 'w', feature: gauge('w', i) }]);

@@ -6,14 +6,20 @@ const SECRET = 'test-hotline-secret-46';
 
 async function upload(ioc: RunningIoc, csv: string, query = '') {
   const headers = signBody(SECRET, csv, Math.floor(Date.now() / 1000));
-  const res = await fetch(`${ioc.baseUrl}/api/ingest/hotline/csv${query}`, { method: 'POST', headers: { 'content-type': 'text/csv', ...headers }, body: csv });
+  const res = await fetch(`${ioc.baseUrl}/api/ingest/hotline/csv${query}`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/csv', ...headers },
+    body: csv,
+  });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
 describe('hotline CSV import', () => {
   let ioc: RunningIoc;
   beforeAll(async () => {
-    ioc = await startIoc({ overrides: { ingestSecrets: { hueS: SECRET, hotline: SECRET, kpi: SECRET, open311: SECRET } } });
+    ioc = await startIoc({
+      overrides: { ingestSecrets: { hueS: SECRET, hotline: SECRET, kpi: SECRET, open311: SECRET } },
+    });
   });
   afterAll(async () => {
     await ioc?.close();
@@ -33,7 +39,14 @@ describe('hotline CSV import', () => {
   it('imports good rows, reports bad rows by number, and skips rows already imported on a re-run', async () => {
     const first = await upload(ioc, csv);
     expect(first.status).toBe(200);
-    expect(first.body).toMatchObject({ status: 'done', total: 4, processed: 4, created: 2, skipped: 0, failed: 2 });
+    expect(first.body).toMatchObject({
+      status: 'done',
+      total: 4,
+      processed: 4,
+      created: 2,
+      skipped: 0,
+      failed: 2,
+    });
     const errors = first.body.errors as { row: number; code: string }[];
     expect(errors.map((e) => e.row)).toEqual([4, 5]);
     expect(errors[0]!.code).toBe('IOC_INGEST_PHONE');
@@ -51,13 +64,19 @@ describe('hotline CSV import', () => {
   });
 
   it('answers 202 with a job to poll when asked not to wait, and refuses a file that is not a CSV export', async () => {
-    const started = await upload(ioc, csv.replace(/HL-CSV-/g, 'HL-CSV-B'), '?wait=false&filename=thang11.csv');
+    const started = await upload(
+      ioc,
+      csv.replace(/HL-CSV-/g, 'HL-CSV-B'),
+      '?wait=false&filename=thang11.csv',
+    );
     expect(started.status).toBe(202);
     const id = started.body.id as string;
     const ts = Math.floor(Date.now() / 1000);
     let job: Record<string, unknown> = {};
     for (let i = 0; i < 100 && job.status !== 'done'; i++) {
-      const res = await fetch(`${ioc.baseUrl}/api/ingest/imports/${id}`, { headers: signBody(SECRET, '', ts) });
+      const res = await fetch(`${ioc.baseUrl}/api/ingest/imports/${id}`, {
+        headers: signBody(SECRET, '', ts),
+      });
       job = (await res.json()) as Record<string, unknown>;
       await new Promise((r) => setTimeout(r, 50));
     }

@@ -1,21 +1,40 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mqtt, { type MqttClient } from 'mqtt';
 import { signBody } from '@hue-ioc/streams';
-import type { AlertProps, Feature, IncidentChanged, IncidentProps, KpiUpdate, TickerItem } from '@hue-ioc/layers';
+import type {
+  AlertProps,
+  Feature,
+  IncidentChanged,
+  IncidentProps,
+  KpiUpdate,
+  TickerItem,
+} from '@hue-ioc/layers';
 import { DISPLAY_TOKEN, LiveMirror, startIoc, waitFor, type RunningIoc } from './support/start-ioc.ts';
 
 const SECRET = 'test-ingest-secret-46';
 
 /** Signs and posts a webhook body like a real source would. */
-async function post(ioc: RunningIoc, path: string, body: unknown, opts: { secret?: string; ts?: number; raw?: string } = {}) {
+async function post(
+  ioc: RunningIoc,
+  path: string,
+  body: unknown,
+  opts: { secret?: string; ts?: number; raw?: string } = {},
+) {
   const raw = opts.raw ?? JSON.stringify(body);
   const headers = signBody(opts.secret ?? SECRET, raw, opts.ts ?? Math.floor(Date.now() / 1000));
-  const res = await fetch(`${ioc.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: raw });
+  const res = await fetch(`${ioc.baseUrl}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: raw,
+  });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
 /** 80 m east of a point at Huế's latitude. */
-const east = ([lon, lat]: [number, number], m: number): [number, number] => [lon + m / (111_320 * Math.cos((lat * Math.PI) / 180)), lat];
+const east = ([lon, lat]: [number, number], m: number): [number, number] => [
+  lon + m / (111_320 * Math.cos((lat * Math.PI) / 180)),
+  lat,
+];
 
 describe('ingest every channel into one incident stream', () => {
   let ioc: RunningIoc;
@@ -27,7 +46,9 @@ describe('ingest every channel into one incident stream', () => {
   const here: [number, number] = [107.5902, 16.4633];
 
   beforeAll(async () => {
-    ioc = await startIoc({ overrides: { ingestSecrets: { hueS: SECRET, hotline: SECRET, kpi: SECRET, open311: SECRET } } });
+    ioc = await startIoc({
+      overrides: { ingestSecrets: { hueS: SECRET, hotline: SECRET, kpi: SECRET, open311: SECRET } },
+    });
     await ioc.app.ready();
     pub = await mqtt.connectAsync(ioc.mqttUrl, { protocolVersion: 4 });
     incidents = new LiveMirror(ioc.baseUrl, 'incidents');
@@ -77,8 +98,15 @@ describe('ingest every channel into one incident stream', () => {
     expect(ticket).toMatchObject({ status: 201, body: { outcome: 'merged', id } });
     expect((ticket.body.reason as { distanceM: number }).distanceM).toBeGreaterThan(70);
 
-    await pub.publishAsync('hue/cameras/cam-le-loi/events', JSON.stringify({ ts: new Date().toISOString(), type: 'flooding', confidence: 0.91 }), { qos: 1 });
-    await waitFor('three sources on one incident', async () => (await ioc.app.ioc.repos.incidents.get(id))!.sources.length === 3);
+    await pub.publishAsync(
+      'hue/cameras/cam-le-loi/events',
+      JSON.stringify({ ts: new Date().toISOString(), type: 'flooding', confidence: 0.91 }),
+      { qos: 1 },
+    );
+    await waitFor(
+      'three sources on one incident',
+      async () => (await ioc.app.ioc.repos.incidents.get(id))!.sources.length === 3,
+    );
 
     const far = await post(ioc, '/api/ingest/hue-s', {
       id: `hs-${run}-2`,
@@ -113,7 +141,9 @@ describe('ingest every channel into one incident stream', () => {
     expect(ticker.filter((t) => t.id === `incident:${id}`)).toHaveLength(1);
     expect(ticker.find((t) => t.id === `incident:${id}`)!.text).toMatch(/^Hue-S: Thoát nước, ngập úng — /);
     // Consoles get incident:changed for each version.
-    await waitFor('incident:changed up to version 3', () => changes.some((c) => c.id === id && c.version === 3));
+    await waitFor('incident:changed up to version 3', () =>
+      changes.some((c) => c.id === id && c.version === 3),
+    );
     // In order; two changes in one tick are coalesced into the later one, as on the layers.
     const versions = changes.filter((c) => c.id === id).map((c) => c.version);
     expect(versions).toEqual([...new Set(versions)].sort((a, b) => a - b));
@@ -121,7 +151,16 @@ describe('ingest every channel into one incident stream', () => {
   });
 
   it('treats a re-delivered webhook as a no-op', async () => {
-    const body = { id: `hs-${run}-dup`, category: 'Môi trường, rác thải', description: 'Rác thải đổ trộm ven sông Như Ý.', lat: 16.4557, lon: 107.6168, media: [], reporter: {}, created_at: new Date().toISOString() };
+    const body = {
+      id: `hs-${run}-dup`,
+      category: 'Môi trường, rác thải',
+      description: 'Rác thải đổ trộm ven sông Như Ý.',
+      lat: 16.4557,
+      lon: 107.6168,
+      media: [],
+      reporter: {},
+      created_at: new Date().toISOString(),
+    };
     const first = await post(ioc, '/api/ingest/hue-s', body);
     const again = await post(ioc, '/api/ingest/hue-s', body);
     expect(first.status).toBe(201);
@@ -129,16 +168,44 @@ describe('ingest every channel into one incident stream', () => {
   });
 
   it('refuses a bad signature and stores nothing; keeps a signed malformed body in dead_letters', async () => {
-    const count = async () => (await ioc.app.ioc.db.query<{ i: number; d: number }>(`SELECT (SELECT count(*) FROM incidents)::int AS i, (SELECT count(*) FROM dead_letters)::int AS d`))[0]!;
+    const count = async () =>
+      (
+        await ioc.app.ioc.db.query<{ i: number; d: number }>(
+          `SELECT (SELECT count(*) FROM incidents)::int AS i, (SELECT count(*) FROM dead_letters)::int AS d`,
+        )
+      )[0]!;
     const before = await count();
-    const body = { id: `hs-${run}-forged`, category: 'Khác', description: 'Giả mạo.', lat: 16.46, lon: 107.59, media: [], reporter: {}, created_at: new Date().toISOString() };
-    expect((await post(ioc, '/api/ingest/hue-s', body, { secret: 'not-the-secret-at-all' })).body).toMatchObject({ error: { code: 'IOC_INGEST_SIGNATURE_INVALID' } });
-    expect((await post(ioc, '/api/ingest/hue-s', body, { ts: Math.floor(Date.now() / 1000) - 3600 })).body).toMatchObject({ error: { code: 'IOC_INGEST_SIGNATURE_EXPIRED' } });
-    const unsigned = await fetch(`${ioc.baseUrl}/api/ingest/hue-s`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const body = {
+      id: `hs-${run}-forged`,
+      category: 'Khác',
+      description: 'Giả mạo.',
+      lat: 16.46,
+      lon: 107.59,
+      media: [],
+      reporter: {},
+      created_at: new Date().toISOString(),
+    };
+    expect(
+      (await post(ioc, '/api/ingest/hue-s', body, { secret: 'not-the-secret-at-all' })).body,
+    ).toMatchObject({ error: { code: 'IOC_INGEST_SIGNATURE_INVALID' } });
+    expect(
+      (await post(ioc, '/api/ingest/hue-s', body, { ts: Math.floor(Date.now() / 1000) - 3600 })).body,
+    ).toMatchObject({ error: { code: 'IOC_INGEST_SIGNATURE_EXPIRED' } });
+    const unsigned = await fetch(`${ioc.baseUrl}/api/ingest/hue-s`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     expect(unsigned.status).toBe(401);
     expect(await count()).toEqual(before);
 
-    const bad = await post(ioc, '/api/ingest/hotline', { ticket_id: `hl-${run}-bad`, summary: 'thiếu số điện thoại', address: 'Huế', created_at: 'hôm qua', agent: 'x' });
+    const bad = await post(ioc, '/api/ingest/hotline', {
+      ticket_id: `hl-${run}-bad`,
+      summary: 'thiếu số điện thoại',
+      address: 'Huế',
+      created_at: 'hôm qua',
+      agent: 'x',
+    });
     expect(bad.status).toBe(400);
     expect(bad.body).toMatchObject({ error: { code: 'IOC_INGEST_SCHEMA' } });
     const [letter] = await ioc.app.ioc.repos.deadLetters.recent(1, 'hotline');
@@ -150,7 +217,9 @@ describe('ingest every channel into one incident stream', () => {
 
   it('raises Kim Long alarms with hysteresis: BĐ II then III join one incident whose priority climbs', async () => {
     const at = (s: number) => new Date(Date.now() - 60_000 + s * 1000).toISOString();
-    await pub.publishAsync('hue/sensors/water_level/kim-long', JSON.stringify({ ts: at(0), value: 2.3 }), { qos: 1 });
+    await pub.publishAsync('hue/sensors/water_level/kim-long', JSON.stringify({ ts: at(0), value: 2.3 }), {
+      qos: 1,
+    });
     const a2 = await waitFor('BĐ II alert', () => {
       const f = alerts.state?.features.get('alarm:kim-long') as Feature<AlertProps> | undefined;
       return f?.props.level === 2 ? f : undefined;
@@ -158,18 +227,34 @@ describe('ingest every channel into one incident stream', () => {
     const incidentId = a2.props.incidentId!;
     expect((await ioc.app.ioc.repos.incidents.get(incidentId))!.priority).toBe(2);
 
-    await pub.publishAsync('hue/sensors/water_level/kim-long', JSON.stringify({ ts: at(1), value: 3.61 }), { qos: 1 });
-    await waitFor('BĐ III alert', () => (alerts.state?.features.get('alarm:kim-long') as Feature<AlertProps> | undefined)?.props.level === 3);
+    await pub.publishAsync('hue/sensors/water_level/kim-long', JSON.stringify({ ts: at(1), value: 3.61 }), {
+      qos: 1,
+    });
+    await waitFor(
+      'BĐ III alert',
+      () =>
+        (alerts.state?.features.get('alarm:kim-long') as Feature<AlertProps> | undefined)?.props.level === 3,
+    );
     const row = (await ioc.app.ioc.repos.incidents.get(incidentId))!;
     expect(row.priority).toBe(1);
     expect(row.sources.map((s) => s.channel)).toEqual(['sensor', 'sensor']);
     expect(row.title).toContain('Kim Long');
 
     // 3.47 m is under BĐ III but within the 5 cm band: still III. 3.40 m drops to II, 0.5 m clears it.
-    await pub.publishAsync('hue/sensors/water_level/kim-long', JSON.stringify({ ts: at(2), value: 3.47 }), { qos: 1 });
-    await pub.publishAsync('hue/sensors/water_level/kim-long', JSON.stringify({ ts: at(3), value: 3.4 }), { qos: 1 });
-    await waitFor('back to BĐ II', () => (alerts.state?.features.get('alarm:kim-long') as Feature<AlertProps> | undefined)?.props.level === 2);
-    await pub.publishAsync('hue/sensors/water_level/kim-long', JSON.stringify({ ts: at(4), value: 0.5 }), { qos: 1 });
+    await pub.publishAsync('hue/sensors/water_level/kim-long', JSON.stringify({ ts: at(2), value: 3.47 }), {
+      qos: 1,
+    });
+    await pub.publishAsync('hue/sensors/water_level/kim-long', JSON.stringify({ ts: at(3), value: 3.4 }), {
+      qos: 1,
+    });
+    await waitFor(
+      'back to BĐ II',
+      () =>
+        (alerts.state?.features.get('alarm:kim-long') as Feature<AlertProps> | undefined)?.props.level === 2,
+    );
+    await pub.publishAsync('hue/sensors/water_level/kim-long', JSON.stringify({ ts: at(4), value: 0.5 }), {
+      qos: 1,
+    });
     await waitFor('alert cleared', () => alerts.state && !alerts.state.features.has('alarm:kim-long'));
     expect((await ioc.app.ioc.repos.incidents.get(incidentId))!.sources).toHaveLength(2);
   });
@@ -177,15 +262,31 @@ describe('ingest every channel into one incident stream', () => {
   it('stores KPI samples once and announces them on /live', async () => {
     const updates: KpiUpdate[] = [];
     incidents.socket.on('kpi:update', (u) => updates.push(u));
-    const sample = { kpi: 'hso_dung_han', scope: { level: 'province', code: '46' }, value: 97.8, target: 95, ts: new Date(Date.now() - 60_000).toISOString() };
-    expect(await post(ioc, '/api/ingest/kpi', sample)).toMatchObject({ status: 201, body: { outcome: 'stored' } });
-    expect(await post(ioc, '/api/ingest/kpi', sample)).toMatchObject({ status: 200, body: { outcome: 'duplicate' } });
+    const sample = {
+      kpi: 'hso_dung_han',
+      scope: { level: 'province', code: '46' },
+      value: 97.8,
+      target: 95,
+      ts: new Date(Date.now() - 60_000).toISOString(),
+    };
+    expect(await post(ioc, '/api/ingest/kpi', sample)).toMatchObject({
+      status: 201,
+      body: { outcome: 'stored' },
+    });
+    expect(await post(ioc, '/api/ingest/kpi', sample)).toMatchObject({
+      status: 200,
+      body: { outcome: 'duplicate' },
+    });
     await waitFor('kpi:update', () => updates.length === 1);
     expect(updates[0]).toMatchObject({ kpi: 'hso_dung_han', value: 97.8, target: 95 });
     // The tiles read it back with its 24 h hourly series (continuous aggregate, real-time).
-    const res = await fetch(`${ioc.baseUrl}/api/kpis?level=province`, { headers: { authorization: `Bearer ${DISPLAY_TOKEN}` } });
+    const res = await fetch(`${ioc.baseUrl}/api/kpis?level=province`, {
+      headers: { authorization: `Bearer ${DISPLAY_TOKEN}` },
+    });
     expect(res.status).toBe(200);
-    const { items } = (await res.json()) as { items: { kpi: string; value: number; series: { v: number }[] }[] };
+    const { items } = (await res.json()) as {
+      items: { kpi: string; value: number; series: { v: number }[] }[];
+    };
     const tile = items.find((i) => i.kpi === 'hso_dung_han')!;
     expect(tile).toMatchObject({ value: 97.8, target: 95, scope: { level: 'province', code: '46' } });
     expect(tile.series.at(-1)?.v).toBe(97.8);

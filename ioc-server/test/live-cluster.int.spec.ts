@@ -20,7 +20,15 @@ describe.skipIf(!redisUrl)('two nodes on one Redis event log', () => {
   const nodes: RunningIoc[] = [];
   const dirs: string[] = [];
   const start = async (dataDir?: string, extra: { mqttUrl?: string } = {}) => {
-    const node = await startIoc({ ...(dataDir ? { dataDir } : {}), ...extra, overrides: { redisUrl: redisUrl!, redisPrefix: prefix, ...(extra.mqttUrl ? { mqttSharedGroup: `g${process.pid}` } : {}) } });
+    const node = await startIoc({
+      ...(dataDir ? { dataDir } : {}),
+      ...extra,
+      overrides: {
+        redisUrl: redisUrl!,
+        redisPrefix: prefix,
+        ...(extra.mqttUrl ? { mqttSharedGroup: `g${process.pid}` } : {}),
+      },
+    });
     nodes.push(node);
     return node;
   };
@@ -44,7 +52,9 @@ describe.skipIf(!redisUrl)('two nodes on one Redis event log', () => {
 
     const pub = await mqtt.connectAsync(a.mqttUrl, { protocolVersion: 4 });
     const ts = new Date(Date.now() - 1000).toISOString();
-    await pub.publishAsync('hue/sensors/water_level/kim-long', JSON.stringify({ ts, value: 3.62 }), { qos: 1 });
+    await pub.publishAsync('hue/sensors/water_level/kim-long', JSON.stringify({ ts, value: 3.62 }), {
+      qos: 1,
+    });
     await pub.endAsync();
     const onBKim = await waitFor('kim-long at 3.62 on node B', () => {
       const f = onB.state?.features.get('kim-long') as Feature<SensorProps> | undefined;
@@ -60,9 +70,16 @@ describe.skipIf(!redisUrl)('two nodes on one Redis event log', () => {
     await a.close();
     nodes.splice(nodes.indexOf(a), 1);
     const pubB = await mqtt.connectAsync(b.mqttUrl, { protocolVersion: 4 });
-    await pubB.publishAsync('hue/sensors/water_level/kim-long', JSON.stringify({ ts: new Date().toISOString(), value: 1.1 }), { qos: 1 });
+    await pubB.publishAsync(
+      'hue/sensors/water_level/kim-long',
+      JSON.stringify({ ts: new Date().toISOString(), value: 1.1 }),
+      { qos: 1 },
+    );
     await pubB.endAsync();
-    await waitFor('node B alone still serves', () => (onB.state?.features.get('kim-long') as Feature<SensorProps>)?.props.value === 1.1);
+    await waitFor(
+      'node B alone still serves',
+      () => (onB.state?.features.get('kim-long') as Feature<SensorProps>)?.props.value === 1.1,
+    );
     expect(onB.gaps).toBe(0);
     onB.close();
   });
@@ -73,7 +90,10 @@ describe.skipIf(!redisUrl)('two nodes on one Redis event log', () => {
     let node = await start(dataDir);
     const mirror = new LiveMirror(node.baseUrl, 'alerts');
     await waitFor('snapshot', () => mirror.state);
-    for (let i = 0; i < 20; i++) await node.app.ioc.hub.apply('alerts', [{ id: `flood-${i}`, position: [107.55, 16.46], props: { level: i % 4 } }]);
+    for (let i = 0; i < 20; i++)
+      await node.app.ioc.hub.apply('alerts', [
+        { id: `flood-${i}`, position: [107.55, 16.46], props: { level: i % 4 } },
+      ]);
     await waitFor('caught up', () => mirror.state!.seq === node.app.ioc.hub.seq('alerts'));
     mirror.close();
     const since = mirror.state!;
@@ -83,37 +103,58 @@ describe.skipIf(!redisUrl)('two nodes on one Redis event log', () => {
     node = await start(dataDir);
     for (let i = 0; i < 500; i++) {
       if (i % 9 === 0) await node.app.ioc.hub.apply('alerts', [], [`flood-${i % 30}`]);
-      else await node.app.ioc.hub.apply('alerts', [{ id: `flood-${i % 30}`, position: [107.55, 16.46], props: { level: i % 4, i } }]);
+      else
+        await node.app.ioc.hub.apply('alerts', [
+          { id: `flood-${i % 30}`, position: [107.55, 16.46], props: { level: i % 4, i } },
+        ]);
     }
     const back = new LiveMirror(node.baseUrl, 'alerts');
     back.state = since; // the client remembers what it had applied
-    await waitFor('resumed', () => back.state!.seq === node.app.ioc.hub.seq('alerts') && back.state!.seq > since.seq);
+    await waitFor(
+      'resumed',
+      () => back.state!.seq === node.app.ioc.hub.seq('alerts') && back.state!.seq > since.seq,
+    );
     expect(back.snapshots).toBe(0);
     expect(back.gaps).toBe(0);
     expect(back.features()).toEqual(new Map(node.app.ioc.hub.features('alerts').map((f) => [f.id, f])));
     back.close();
   });
 
-  it.skipIf(!mqttUrl)('nodes split a real broker stream with a shared subscription: each message stored once', async () => {
-    const a = await start(undefined, { mqttUrl: mqttUrl! });
-    const b = await start(undefined, { mqttUrl: mqttUrl! });
-    await a.app.ready();
-    await b.app.ready();
-    const run = Math.random().toString(36).slice(2, 7);
-    const pub = await mqtt.connectAsync(mqttUrl!, { protocolVersion: 4 });
-    const n = 200;
-    const t0 = Date.now() - n * 1000;
-    for (let i = 0; i < n; i++) {
-      await pub.publishAsync(`hue/sensors/rain/share-${run}-${i % 5}`, JSON.stringify({ ts: new Date(t0 + i * 1000).toISOString(), value: i % 20 }), { qos: 1 });
-    }
-    await pub.endAsync();
-    const count = async (node: RunningIoc) =>
-      (await node.app.ioc.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM observations WHERE device_id LIKE $1`, [`share-${run}-%`]))[0]!.n;
-    await waitFor(`${n} readings stored across both nodes`, async () => (await count(a)) + (await count(b)) === n);
-    await new Promise((r) => setTimeout(r, 300));
-    const [na, nb] = [await count(a), await count(b)];
-    expect(na + nb).toBe(n);
-    expect(na).toBeGreaterThan(0);
-    expect(nb).toBeGreaterThan(0);
-  });
+  it.skipIf(!mqttUrl)(
+    'nodes split a real broker stream with a shared subscription: each message stored once',
+    async () => {
+      const a = await start(undefined, { mqttUrl: mqttUrl! });
+      const b = await start(undefined, { mqttUrl: mqttUrl! });
+      await a.app.ready();
+      await b.app.ready();
+      const run = Math.random().toString(36).slice(2, 7);
+      const pub = await mqtt.connectAsync(mqttUrl!, { protocolVersion: 4 });
+      const n = 200;
+      const t0 = Date.now() - n * 1000;
+      for (let i = 0; i < n; i++) {
+        await pub.publishAsync(
+          `hue/sensors/rain/share-${run}-${i % 5}`,
+          JSON.stringify({ ts: new Date(t0 + i * 1000).toISOString(), value: i % 20 }),
+          { qos: 1 },
+        );
+      }
+      await pub.endAsync();
+      const count = async (node: RunningIoc) =>
+        (
+          await node.app.ioc.db.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM observations WHERE device_id LIKE $1`,
+            [`share-${run}-%`],
+          )
+        )[0]!.n;
+      await waitFor(
+        `${n} readings stored across both nodes`,
+        async () => (await count(a)) + (await count(b)) === n,
+      );
+      await new Promise((r) => setTimeout(r, 300));
+      const [na, nb] = [await count(a), await count(b)];
+      expect(na + nb).toBe(n);
+      expect(na).toBeGreaterThan(0);
+      expect(nb).toBeGreaterThan(0);
+    },
+  );
 });

@@ -2,7 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Feature } from '@hue-ioc/layers';
 import { DISPLAY_TOKEN, LiveMirror, startIoc, waitFor, type RunningIoc } from './support/start-ioc.ts';
 
-const alert = (id: string, n: number): Feature => ({ id, position: [107.58 + (n % 10) / 1000, 16.46], props: { n } });
+const alert = (id: string, n: number): Feature => ({
+  id,
+  position: [107.58 + (n % 10) / 1000, 16.46],
+  props: { n },
+});
 
 describe('/live resume (in-process log)', () => {
   let ioc: RunningIoc;
@@ -29,7 +33,10 @@ describe('/live resume (in-process log)', () => {
     }
     hub.flushAll();
     mirror.socket.connect();
-    await waitFor('resumed', () => mirror.state!.seq === hub.seq('alerts') && mirror.state!.seq !== seenBefore);
+    await waitFor(
+      'resumed',
+      () => mirror.state!.seq === hub.seq('alerts') && mirror.state!.seq !== seenBefore,
+    );
     const ack = await mirror.subscribe();
     expect(ack).toMatchObject({ ok: true, mode: 'delta' });
     expect(mirror.snapshots).toBe(1);
@@ -37,7 +44,9 @@ describe('/live resume (in-process log)', () => {
     expect(mirror.features()).toEqual(new Map(hub.features('alerts').map((f) => [f.id, f])));
     mirror.close();
     // The work shows in the metrics: bytes sent and how far the log was behind when applied.
-    const metrics = await (await fetch(`${ioc.baseUrl}/metrics`, { headers: { authorization: `Bearer ${DISPLAY_TOKEN}` } })).text();
+    const metrics = await (
+      await fetch(`${ioc.baseUrl}/metrics`, { headers: { authorization: `Bearer ${DISPLAY_TOKEN}` } })
+    ).text();
     expect(metrics).toMatch(/ioc_live_bytes_total\{layer="alerts"\} [1-9]/);
     expect(metrics).toMatch(/ioc_event_log_lag_seconds_count [1-9]/);
   });
@@ -49,7 +58,13 @@ describe('/live resume (in-process log)', () => {
     // Pretend the client lost a delta: rewind its seq, then let a change flow.
     mirror.state = { ...mirror.state!, seq: mirror.state!.seq - 1 };
     await hub.apply('alerts', [alert('gap-probe', 1)]);
-    await waitFor('converged after the gap', () => mirror.gaps === 1 && mirror.state!.seq === hub.seq('alerts') && mirror.state!.features.has('gap-probe'));
+    await waitFor(
+      'converged after the gap',
+      () =>
+        mirror.gaps === 1 &&
+        mirror.state!.seq === hub.seq('alerts') &&
+        mirror.state!.features.has('gap-probe'),
+    );
     expect(mirror.features()).toEqual(new Map(hub.features('alerts').map((f) => [f.id, f])));
     mirror.close();
   });

@@ -18,29 +18,43 @@ describe('/live with a client that stops reading', () => {
   it('keeps the per-socket queue bounded while 50k changes flow, then converges', async () => {
     const hub = ioc.app.ioc.hub;
     const pad = 'x'.repeat(1000); // ~1 KB per feature, so the stall outgrows the kernel's socket buffers
-    const feature = (i: number, round: number): Feature => ({ id: `inc-${i}`, position: [107.5 + (i % 100) / 1000, 16.4 + i / 100_000], props: { round, pad } });
+    const feature = (i: number, round: number): Feature => ({
+      id: `inc-${i}`,
+      position: [107.5 + (i % 100) / 1000, 16.4 + i / 100_000],
+      props: { round, pad },
+    });
 
     const slow = new LiveMirror(ioc.baseUrl, 'incidents');
     const healthy = new LiveMirror(ioc.baseUrl, 'incidents');
     await waitFor('both subscribed', () => slow.state && healthy.state);
     // Stop reading: the client's TCP socket is paused, as a frozen tablet or a saturated link would be.
-    const tcp = (slow.socket.io.engine.transport as unknown as { ws: { _socket: { pause(): void; resume(): void } } }).ws._socket;
+    const tcp = (
+      slow.socket.io.engine.transport as unknown as { ws: { _socket: { pause(): void; resume(): void } } }
+    ).ws._socket;
     tcp.pause();
 
-    const serverSocket = () => [...ioc.app.ioc.io!.of('/live').sockets.values()].find((s) => s.handshake.auth && s.id === slowServerId)!;
+    const serverSocket = () =>
+      [...ioc.app.ioc.io!.of('/live').sockets.values()].find(
+        (s) => s.handshake.auth && s.id === slowServerId,
+      )!;
     const slowServerId = [...ioc.app.ioc.io!.of('/live').sockets.keys()][0]!;
     let maxQueued = 0;
     const rssBefore = process.memoryUsage().rss;
     const changes = 50_000;
     const perBatch = 2000;
     for (let round = 0; round < changes / perBatch; round++) {
-      await hub.apply('incidents', Array.from({ length: perBatch }, (_, i) => feature(i, round)));
+      await hub.apply(
+        'incidents',
+        Array.from({ length: perBatch }, (_, i) => feature(i, round)),
+      );
       await new Promise((r) => setTimeout(r, 60)); // let a tick go out
       const queued = (serverSocket().conn as unknown as { writeBuffer: unknown[] }).writeBuffer.length;
       maxQueued = Math.max(maxQueued, queued);
     }
     const rssGrowthMb = (process.memoryUsage().rss - rssBefore) / 1e6;
-    const metrics = await (await fetch(`${ioc.baseUrl}/metrics`, { headers: { authorization: `Bearer ${DISPLAY_TOKEN}` } })).text();
+    const metrics = await (
+      await fetch(`${ioc.baseUrl}/metrics`, { headers: { authorization: `Bearer ${DISPLAY_TOKEN}` } })
+    ).text();
     expect(metrics).toMatch(/ioc_live_slow_skips_total\{layer="incidents"\} [1-9]/);
     // Bounded: at most the threshold (8 packets) plus the delta that tipped it over.
     expect(maxQueued).toBeLessThanOrEqual(9);

@@ -29,7 +29,8 @@ describe('personal data never reaches a role that has no need of it', () => {
       },
     });
     await ioc.app.ready();
-    for (const role of ['operator', 'agency', 'leader', 'supervisor'] as const) sessions.set(role, await sessionFor(ioc.app, role));
+    for (const role of ['operator', 'agency', 'leader', 'supervisor'] as const)
+      sessions.set(role, await sessionFor(ioc.app, role));
     const listen = (name: string, opts: { token?: string; cookie?: string }) => {
       const socket = ioClient(`${ioc.baseUrl}/live`, {
         auth: { protocol: LIVE_PROTOCOL_VERSION, ...(opts.token ? { token: opts.token } : {}) },
@@ -41,7 +42,8 @@ describe('personal data never reaches a role that has no need of it', () => {
       received.set(name, log);
       socket.onAny((event, payload) => log.push(`${event} ${JSON.stringify(payload)}`));
       socket.on('connect', () => {
-        for (const layer of LAYER_IDS) socket.emit('subscribe', { layer }, (ack: unknown) => log.push(`ack ${JSON.stringify(ack)}`));
+        for (const layer of LAYER_IDS)
+          socket.emit('subscribe', { layer }, (ack: unknown) => log.push(`ack ${JSON.stringify(ack)}`));
       });
       sockets.push(socket);
     };
@@ -68,7 +70,8 @@ describe('personal data never reaches a role that has no need of it', () => {
     await new Promise((r) => setTimeout(r, 1500)); // let the last deltas reach every client
     for (const role of ['display', 'operator', 'agency', 'leader']) {
       for (const path of ['/api/devices', '/api/kpis', '/api/agencies', '/api/wards']) {
-        const headers: Record<string, string> = role === 'display' ? { authorization: `Bearer ${DISPLAY_TOKEN}` } : sessions.get(role)!.headers();
+        const headers: Record<string, string> =
+          role === 'display' ? { authorization: `Bearer ${DISPLAY_TOKEN}` } : sessions.get(role)!.headers();
         const res = await fetch(`${ioc.baseUrl}${path}`, { headers });
         received.get(role)!.push(`GET ${path} ${res.status} ${await res.text()}`);
       }
@@ -81,13 +84,16 @@ describe('personal data never reaches a role that has no need of it', () => {
       const all = log.join('\n');
       expect(log.length, `${role} received something`).toBeGreaterThan(5);
       for (const name of names) expect(all.includes(name), `${role} saw reporter name "${name}"`).toBe(false);
-      for (const digits of phones) expect(all.replace(/\D/g, '').includes(digits), `${role} saw phone …${digits.slice(-3)}`).toBe(false);
+      for (const digits of phones)
+        expect(all.replace(/\D/g, '').includes(digits), `${role} saw phone …${digits.slice(-3)}`).toBe(false);
       const phoneLike = all.match(PHONE);
       expect(phoneLike?.[0] ?? null, `${role}: phone-like text`).toBeNull();
     }
     // The agency account only ever saw its own agency's incidents.
     const agencyLog = received.get('agency')!.join('\n');
-    const foreign = [...agencyLog.matchAll(/"agencyId":"([^"]+)"/g)].map((m) => m[1]).filter((a) => a !== 'so-xay-dung');
+    const foreign = [...agencyLog.matchAll(/"agencyId":"([^"]+)"/g)]
+      .map((m) => m[1])
+      .filter((a) => a !== 'so-xay-dung');
     expect(foreign).toEqual([]);
   });
 });

@@ -4,7 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import mqtt from 'mqtt';
-import { LIVE_PROTOCOL_VERSION, stateFromSnapshot, type LayerSnapshot, type SensorProps } from '@hue-ioc/layers';
+import {
+  LIVE_PROTOCOL_VERSION,
+  stateFromSnapshot,
+  type LayerSnapshot,
+  type SensorProps,
+} from '@hue-ioc/layers';
 import { PortInUseError, startEmbeddedBroker } from '@hue-ioc/streams';
 import { connectLive, DISPLAY_TOKEN, startIoc, waitFor } from './support/start-ioc.ts';
 
@@ -22,13 +27,24 @@ describe('restart', () => {
     const pub = await mqtt.connectAsync(first.mqttUrl, { protocolVersion: 4 });
     const ts = new Date(Date.now() - 2000).toISOString();
     await pub.publishAsync('hue/sensors/water_level/phu-oc', JSON.stringify({ ts, value: 3.2 }), { qos: 1 });
-    await waitFor('reading stored', async () => (await first.app.ioc.db.query(`SELECT 1 FROM observations WHERE device_id = 'phu-oc' AND ts = $1`, [ts])).length === 1);
+    await waitFor(
+      'reading stored',
+      async () =>
+        (
+          await first.app.ioc.db.query(`SELECT 1 FROM observations WHERE device_id = 'phu-oc' AND ts = $1`, [
+            ts,
+          ])
+        ).length === 1,
+    );
     await pub.endAsync();
     await first.close({ keepData: true });
 
     const second = await startIoc({ dataDir });
     try {
-      const rows = await second.app.ioc.db.query<{ value: number }>(`SELECT value FROM observations WHERE device_id = 'phu-oc' AND ts = $1`, [ts]);
+      const rows = await second.app.ioc.db.query<{ value: number }>(
+        `SELECT value FROM observations WHERE device_id = 'phu-oc' AND ts = $1`,
+        [ts],
+      );
       expect(rows).toEqual([{ value: 3.2 }]);
       const client = connectLive(second.baseUrl);
       const snapshot = await new Promise<LayerSnapshot>((resolve) => {
@@ -73,7 +89,9 @@ describe('/live handshake and commands', () => {
           });
         });
       expect(await refused({ token: 'whatever', protocol: 99 })).toMatchObject({ code: 'IOC_LIVE_PROTOCOL' });
-      expect(await refused({ token: 'wrong', protocol: LIVE_PROTOCOL_VERSION })).toMatchObject({ code: 'IOC_AUTH_REQUIRED' });
+      expect(await refused({ token: 'wrong', protocol: LIVE_PROTOCOL_VERSION })).toMatchObject({
+        code: 'IOC_AUTH_REQUIRED',
+      });
 
       const c = connectLive(ioc.baseUrl);
       const bad = await c.timeout(5000).emitWithAck('subscribe', { layer: 'rivers' } as never);
@@ -83,7 +101,9 @@ describe('/live handshake and commands', () => {
       const good = await c.timeout(5000).emitWithAck('subscribe', { layer: 'sensors' });
       expect(good).toMatchObject({ ok: true, mode: 'snapshot' });
       // Resume at the current seq: nothing missed, a delta mode ack.
-      const again = await c.timeout(5000).emitWithAck('subscribe', { layer: 'sensors', since: good.ok ? good.seq : 0 });
+      const again = await c
+        .timeout(5000)
+        .emitWithAck('subscribe', { layer: 'sensors', since: good.ok ? good.seq : 0 });
       expect(again).toMatchObject({ ok: true, mode: 'delta' });
       expect(await c.timeout(5000).emitWithAck('unsubscribe', { layer: 'sensors' })).toEqual({ ok: true });
       c.close();
@@ -99,12 +119,18 @@ describe('/live handshake and commands', () => {
           s.emit('subscribe', { layer: 'sensors' }, () => undefined);
         });
       const json = await snapshotOf({ token: DISPLAY_TOKEN, protocol: LIVE_PROTOCOL_VERSION });
-      const columnar = await snapshotOf({ token: DISPLAY_TOKEN, protocol: LIVE_PROTOCOL_VERSION, encoding: 'columnar' });
+      const columnar = await snapshotOf({
+        token: DISPLAY_TOKEN,
+        protocol: LIVE_PROTOCOL_VERSION,
+        encoding: 'columnar',
+      });
       expect(columnar.features).toEqual([]);
       expect(columnar.columns?.ids).toHaveLength(json.features.length);
       expect(stateFromSnapshot(columnar).features).toEqual(stateFromSnapshot(json).features);
       expect(JSON.stringify(columnar).length).toBeLessThan(JSON.stringify(json).length);
-      expect(await refused({ token: DISPLAY_TOKEN, protocol: LIVE_PROTOCOL_VERSION, encoding: 'xml' })).toMatchObject({ code: 'IOC_LIVE_ENCODING' });
+      expect(
+        await refused({ token: DISPLAY_TOKEN, protocol: LIVE_PROTOCOL_VERSION, encoding: 'xml' }),
+      ).toMatchObject({ code: 'IOC_LIVE_ENCODING' });
     } finally {
       await ioc.close();
     }

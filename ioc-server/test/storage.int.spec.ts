@@ -58,7 +58,9 @@ describe.each(targets)('Db contract on $name', ({ open }) => {
   let hasTimescale = false;
   beforeAll(async () => {
     ({ db, cleanup } = await open());
-    const ext = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_available_extensions WHERE name = 'timescaledb'`);
+    const ext = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_available_extensions WHERE name = 'timescaledb'`,
+    );
     hasTimescale = ext[0]!.n > 0;
   });
   afterAll(async () => {
@@ -71,7 +73,13 @@ describe.each(targets)('Db contract on $name', ({ open }) => {
       `SELECT $1::int AS n, 9007199254740991::int8 AS big, '2026-11-27T07:00:00Z'::timestamptz AS t, $2::jsonb AS j, ARRAY[1.0, 2.0, 3.5]::float8[] AS arr`,
       [46, JSON.stringify({ ward: 'Thuận Hóa' })],
     );
-    expect(row).toEqual({ n: 46, big: 9007199254740991, t: new Date('2026-11-27T07:00:00Z'), j: { ward: 'Thuận Hóa' }, arr: [1, 2, 3.5] });
+    expect(row).toEqual({
+      n: 46,
+      big: 9007199254740991,
+      t: new Date('2026-11-27T07:00:00Z'),
+      j: { ward: 'Thuận Hóa' },
+      arr: [1, 2, 3.5],
+    });
   });
 
   it('commits a transaction and rolls one back on error', async () => {
@@ -89,9 +97,15 @@ describe.each(targets)('Db contract on $name', ({ open }) => {
   });
 
   it('inserts a batch in one statement with unnest, skipping conflicts', async () => {
-    await db.exec('CREATE TABLE batch_probe (ts timestamptz, device_id text, value float8, UNIQUE (device_id, ts))');
+    await db.exec(
+      'CREATE TABLE batch_probe (ts timestamptz, device_id text, value float8, UNIQUE (device_id, ts))',
+    );
     const t = new Date('2026-11-27T07:00:00Z');
-    const rows = Array.from({ length: 5000 }, (_, i) => [new Date(t.getTime() + i * 1000), `dev-${i % 7}`, i / 10]);
+    const rows = Array.from({ length: 5000 }, (_, i) => [
+      new Date(t.getTime() + i * 1000),
+      `dev-${i % 7}`,
+      i / 10,
+    ]);
     const cols = [
       { name: 'ts', type: 'timestamptz' },
       { name: 'device_id', type: 'text' },
@@ -105,14 +119,22 @@ describe.each(targets)('Db contract on $name', ({ open }) => {
     if (!hasTimescale) ctx.skip();
     const first = await migrate(db);
     expect(first.applied).toEqual((await readdir(MIGRATIONS_DIR)).filter((f) => f.endsWith('.sql')).sort());
-    expect(first.applied.slice(0, 3)).toEqual(['0001_core.sql', '0002_hypertables.sql', '0003_observation_rollups.sql']);
+    expect(first.applied.slice(0, 3)).toEqual([
+      '0001_core.sql',
+      '0002_hypertables.sql',
+      '0003_observation_rollups.sql',
+    ]);
     const second = await migrate(db);
     expect(second).toEqual({ applied: [], skipped: first.applied });
     const hypertables = await db.query<{ hypertable_name: string }>(
       `SELECT hypertable_name FROM timescaledb_information.hypertables ORDER BY 1`,
     );
-    expect(hypertables.map((h) => h.hypertable_name)).toEqual(expect.arrayContaining(['camera_events', 'incident_events', 'kpi_samples', 'observations']));
-    const caggs = await db.query<{ view_name: string }>(`SELECT view_name FROM timescaledb_information.continuous_aggregates ORDER BY 1`);
+    expect(hypertables.map((h) => h.hypertable_name)).toEqual(
+      expect.arrayContaining(['camera_events', 'incident_events', 'kpi_samples', 'observations']),
+    );
+    const caggs = await db.query<{ view_name: string }>(
+      `SELECT view_name FROM timescaledb_information.continuous_aggregates ORDER BY 1`,
+    );
     expect(caggs.map((c) => c.view_name)).toEqual(['kpi_samples_1h', 'observations_1h', 'observations_1m']);
     const jobs = await db.query<{ proc_name: string; hypertable_name: string }>(
       `SELECT proc_name, hypertable_name FROM timescaledb_information.jobs WHERE job_id >= 1000`,
@@ -126,7 +148,15 @@ describe.each(targets)('Db contract on $name', ({ open }) => {
     // Dead letters keep any bytes.
     const dl = new DeadLetterRepository(db);
     await dl.insertBatch(db, [
-      { source: 'mqtt', reasonCode: 'IOC_INGEST_JSON', reason: 'bad', topic: 't', payload: new Uint8Array([0, 255, 10]), details: { a: 1 }, receivedAt: new Date() },
+      {
+        source: 'mqtt',
+        reasonCode: 'IOC_INGEST_JSON',
+        reason: 'bad',
+        topic: 't',
+        payload: new Uint8Array([0, 255, 10]),
+        details: { a: 1 },
+        receivedAt: new Date(),
+      },
     ]);
     const [letter] = await dl.recent(1);
     expect(Buffer.from(letter!.payload_base64!, 'base64')).toEqual(Buffer.from([0, 255, 10]));
@@ -146,7 +176,9 @@ describe('embedded TimescaleDB after a restart', () => {
         SELECT create_hypertable('later_series', by_range('ts'), if_not_exists => true);
         ALTER TABLE later_series SET (timescaledb.compress);
         SELECT add_compression_policy('later_series', INTERVAL '7 days', if_not_exists => true);`);
-      const [job] = await again.query<{ n: number }>(`SELECT count(*)::int AS n FROM timescaledb_information.jobs WHERE hypertable_name = 'later_series'`);
+      const [job] = await again.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM timescaledb_information.jobs WHERE hypertable_name = 'later_series'`,
+      );
       expect(job!.n).toBe(1);
       await again.close();
     } finally {
@@ -157,6 +189,9 @@ describe('embedded TimescaleDB after a restart', () => {
 
 describe('splitStatements', () => {
   it('splits on line-ending semicolons and drops comments', () => {
-    expect(splitStatements('-- ioc:no-transaction\nSELECT 1;\n-- c\nSELECT\n  2;\n')).toEqual(['SELECT 1', 'SELECT\n  2']);
+    expect(splitStatements('-- ioc:no-transaction\nSELECT 1;\n-- c\nSELECT\n  2;\n')).toEqual([
+      'SELECT 1',
+      'SELECT\n  2',
+    ]);
   });
 });

@@ -46,12 +46,20 @@ describe('/wall in Chromium', () => {
     await page.goto(`${ioc.baseUrl}/wall?token=${DISPLAY_TOKEN}`);
     // The map canvas exists and the wall is live with the seeded sensors.
     await page.waitForSelector('canvas.maplibregl-canvas', { timeout: 30_000 });
-    await page.waitForFunction(() => window.__iocWall?.state() === 'live' && window.__iocWall.sensors().length >= 15, undefined, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => window.__iocWall?.state() === 'live' && window.__iocWall.sensors().length >= 15,
+      undefined,
+      { timeout: 30_000 },
+    );
     const gauge = page.locator('[data-device="kim-long"]').first();
     await expect.poll(() => gauge.getAttribute('data-state')).not.toBe('alarm2');
 
     const pub = await mqtt.connectAsync(ioc.mqttUrl, { protocolVersion: 4 });
-    await pub.publishAsync('hue/sensors/water_level/kim-long', JSON.stringify({ ts: new Date().toISOString(), value: 2.42 }), { qos: 1 });
+    await pub.publishAsync(
+      'hue/sensors/water_level/kim-long',
+      JSON.stringify({ ts: new Date().toISOString(), value: 2.42 }),
+      { qos: 1 },
+    );
     await pub.endAsync();
     await expect.poll(() => gauge.getAttribute('data-state'), { timeout: 10_000 }).toBe('alarm2');
     // The gauge says so in words too (colour is never the only signal).

@@ -87,9 +87,10 @@ export function applyDelta<P>(state: LayerState<P>, delta: LayerDelta<P>): Appli
  * Coalesces an ordered list of changes into one delta body: the last change per id wins.
  * `null` means the feature was removed.
  */
-export function coalesce<P>(
-  changes: Iterable<readonly [string, Feature<P> | null]>,
-): { upserts: Feature<P>[]; removes: string[] } {
+export function coalesce<P>(changes: Iterable<readonly [string, Feature<P> | null]>): {
+  upserts: Feature<P>[];
+  removes: string[];
+} {
   const last = new Map<string, Feature<P> | null>();
   for (const [id, f] of changes) {
     last.delete(id); // keep order of the last change

@@ -41,7 +41,12 @@ export const CameraPropsSchema = Type.Object({
   online: Type.Boolean(),
   statusAt: Type.Union([Type.String(), Type.Null()]),
   lastEvent: Type.Union([
-    Type.Object({ type: Type.String(), confidence: Type.Number(), ts: Type.String(), incidentId: Type.Union([Type.String(), Type.Null()]) }),
+    Type.Object({
+      type: Type.String(),
+      confidence: Type.Number(),
+      ts: Type.String(),
+      incidentId: Type.Union([Type.String(), Type.Null()]),
+    }),
     Type.Null(),
   ]),
 });

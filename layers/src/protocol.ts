@@ -33,8 +33,7 @@ export interface LiveError {
 }
 
 export type SubscribeAck =
-  | { ok: true; layer: LayerId; seq: number; mode: 'snapshot' | 'delta' }
-  | { ok: false; error: LiveError };
+  { ok: true; layer: LayerId; seq: number; mode: 'snapshot' | 'delta' } | { ok: false; error: LiveError };
 
 export type CommandAck = { ok: true } | { ok: false; error: LiveError };
 

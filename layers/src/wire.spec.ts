@@ -6,7 +6,11 @@ import type { Feature } from './feature.ts';
 describe('columnar wire encoding', () => {
   it('round-trips realistic sensor features, including missing keys and null positions', () => {
     const features: Feature[] = [
-      { id: 'kim-long', position: [107.553, 16.462], props: { kind: 'water_level', value: 2.34, thresholds: [1, 2, 3.5], state: 'alarm2' } },
+      {
+        id: 'kim-long',
+        position: [107.553, 16.462],
+        props: { kind: 'water_level', value: 2.34, thresholds: [1, 2, 3.5], state: 'alarm2' },
+      },
       { id: 'rain-new', position: null, props: { kind: 'rain', value: null, state: 'unknown' } },
       { id: 'odd', position: [107.6, 16.4], props: 'not an object' },
     ];
@@ -17,7 +21,13 @@ describe('columnar wire encoding', () => {
     const json = fc.jsonValue().filter((v) => v !== undefined);
     const feature = fc.record({
       id: fc.string({ minLength: 1, maxLength: 8 }),
-      position: fc.option(fc.tuple(fc.double({ min: -180, max: 180, noNaN: true }), fc.double({ min: -90, max: 90, noNaN: true })), { nil: null }),
+      position: fc.option(
+        fc.tuple(
+          fc.double({ min: -180, max: 180, noNaN: true }),
+          fc.double({ min: -90, max: 90, noNaN: true }),
+        ),
+        { nil: null },
+      ),
       props: fc.oneof(fc.dictionary(fc.constantFrom('a', 'b', 'value', 'state', '~x'), json), json),
     });
     fc.assert(

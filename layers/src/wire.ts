@@ -23,7 +23,12 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> =>
 export function encodeColumnar<P>(features: readonly Feature<P>[]): ColumnarFeatures {
   const n = features.length;
   // Prototype-less maps: property names come from data ("valueOf", "__proto__" are just names here).
-  const out: ColumnarFeatures = { ids: new Array<string>(n), lon: new Array(n), lat: new Array(n), props: Object.create(null) as Record<string, unknown[]> };
+  const out: ColumnarFeatures = {
+    ids: new Array<string>(n),
+    lon: new Array(n),
+    lat: new Array(n),
+    props: Object.create(null) as Record<string, unknown[]>,
+  };
   const ABSENT = null;
   const present = Object.create(null) as Record<string, boolean[]>;
   features.forEach((f, i) => {
@@ -50,17 +55,25 @@ export function encodeColumnar<P>(features: readonly Feature<P>[]): ColumnarFeat
 
 export function decodeColumnar<P = unknown>(c: ColumnarFeatures): Feature<P>[] {
   const keys = Object.keys(c.props);
-  const absent = new Map(keys.map((k) => [k, new Set(c.absent && Object.hasOwn(c.absent, k) ? c.absent[k] : [])]));
+  const absent = new Map(
+    keys.map((k) => [k, new Set(c.absent && Object.hasOwn(c.absent, k) ? c.absent[k] : [])]),
+  );
   return c.ids.map((id, i) => {
     const lon = c.lon[i];
     const lat = c.lat[i];
-    const position: Position | null = lon === null || lon === undefined || lat === null || lat === undefined ? null : [lon, lat];
+    const position: Position | null =
+      lon === null || lon === undefined || lat === null || lat === undefined ? null : [lon, lat];
     if (c.raw && i in c.raw) return { id, position, props: c.raw[i] as P };
     const props: Record<string, unknown> = {};
     for (const k of keys) {
       if (absent.get(k)!.has(i)) continue;
       // defineProperty: a key named "__proto__" stays a plain property, never a prototype.
-      Object.defineProperty(props, k, { value: c.props[k]![i], enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(props, k, {
+        value: c.props[k]![i],
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     return { id, position, props: props as P };
   });

@@ -77,7 +77,8 @@ describe('/live layers', () => {
   });
   it("keeps the per-ward counts of every agency's incidents from the handling units", () => {
     expect(canSubscribe(principal('agency', 'hepco'), 'wards')).toBe(false);
-    for (const role of ROLES.filter((r) => r !== 'agency')) expect(canSubscribe(principal(role), 'wards')).toBe(true);
+    for (const role of ROLES.filter((r) => r !== 'agency'))
+      expect(canSubscribe(principal(role), 'wards')).toBe(true);
   });
   it('keeps camera analytics from the handling units', () => {
     expect(canSubscribe(principal('agency', 'hepco'), 'cameras')).toBe(false);

@@ -15,7 +15,9 @@ const { values, positionals } = parseArgs({
 });
 const file = positionals[0];
 if (!file) {
-  console.error('usage: npm run import:hotline -- <file.csv> [--url http://localhost:8080] [--secret <hotline secret>]');
+  console.error(
+    'usage: npm run import:hotline -- <file.csv> [--url http://localhost:8080] [--secret <hotline secret>]',
+  );
   process.exit(2);
 }
 const secret = values.secret ?? process.env.INGEST_SECRET_HOTLINE ?? 'hue-demo-secret';
@@ -25,15 +27,22 @@ const csv = await readFile(file).catch((e: Error) => {
 });
 
 const signed = (body: string | Buffer) => signBody(secret, body, Math.floor(Date.now() / 1000));
-const started = await fetch(`${values.url}/api/ingest/hotline/csv?wait=false&filename=${encodeURIComponent(basename(file))}`, {
-  method: 'POST',
-  headers: { 'content-type': 'text/csv', ...signed(csv) },
-  body: csv,
-}).catch((e: Error) => {
+const started = await fetch(
+  `${values.url}/api/ingest/hotline/csv?wait=false&filename=${encodeURIComponent(basename(file))}`,
+  {
+    method: 'POST',
+    headers: { 'content-type': 'text/csv', ...signed(csv) },
+    body: csv,
+  },
+).catch((e: Error) => {
   console.error(`cannot reach ${values.url}: ${e.message}`);
   process.exit(1);
 });
-const first = (await started.json()) as { id?: string; total?: number; error?: { code: string; message: string } };
+const first = (await started.json()) as {
+  id?: string;
+  total?: number;
+  error?: { code: string; message: string };
+};
 if (!started.ok || !first.id) {
   console.error(`refused: ${first.error?.code ?? started.status} ${first.error?.message ?? ''}`);
   process.exit(1);

@@ -36,9 +36,7 @@ export class AlarmService {
    */
   private readonly quiet = new Set<string>();
 
-  constructor(
-    private readonly deps: { db: Db; hub: LayerHub; incidents: IncidentService; logger: Logger },
-  ) {}
+  constructor(private readonly deps: { db: Db; hub: LayerHub; incidents: IncidentService; logger: Logger }) {}
 
   async onReadings(readings: readonly AlarmReading[]): Promise<void> {
     // The newest reading per device decides; older ones in the same batch are history.
@@ -54,10 +52,14 @@ export class AlarmService {
       else if (!belowAll) this.quiet.delete(id);
     }
     if (newest.size === 0) return;
-    const prevRows = await this.deps.db.query<{ device_id: string; level: number; since: Date; incident_id: string | null }>(
-      `SELECT device_id, level, since, incident_id FROM device_alarms WHERE device_id = ANY($1::text[])`,
-      [[...newest.keys()]],
-    );
+    const prevRows = await this.deps.db.query<{
+      device_id: string;
+      level: number;
+      since: Date;
+      incident_id: string | null;
+    }>(`SELECT device_id, level, since, incident_id FROM device_alarms WHERE device_id = ANY($1::text[])`, [
+      [...newest.keys()],
+    ]);
     const prev = new Map(prevRows.map((r) => [r.device_id, r]));
     const alerts: Feature<AlertProps>[] = [];
     const cleared: string[] = [];
@@ -77,7 +79,8 @@ export class AlarmService {
           category: ALARM_CATEGORY[kind] ?? 'other',
           signal: `alarm:${kind}`,
           title: alarmTitle(r.device, level, r.value, r.unit),
-          description: `${alarmTitle(r.device, level, r.value, r.unit)}. Ngưỡng: ${r.device.thresholds.join(' / ')} ${r.unit ?? ''}`.trim(),
+          description:
+            `${alarmTitle(r.device, level, r.value, r.unit)}. Ngưỡng: ${r.device.thresholds.join(' / ')} ${r.unit ?? ''}`.trim(),
           position: r.device.lon !== null && r.device.lat !== null ? [r.device.lon, r.device.lat] : null,
           wardCode: r.device.ward_code,
           address: null,
@@ -88,7 +91,10 @@ export class AlarmService {
           receivedAt: new Date(),
         });
         incidentId = outcome.incidentId;
-        this.deps.logger.info({ device: r.device.id, level, value: r.value, incident: incidentId }, 'sensor alarm raised');
+        this.deps.logger.info(
+          { device: r.device.id, level, value: r.value, incident: incidentId },
+          'sensor alarm raised',
+        );
       }
       await this.deps.db.query(
         `INSERT INTO device_alarms (device_id, level, since, peak_value, incident_id, updated_at)

@@ -84,7 +84,8 @@ export class IncidentService {
     const result = await db.transaction(async (tx) => {
       if (db.kind === 'postgres') await tx.query('SELECT pg_advisory_xact_lock($1)', [MERGE_LOCK]);
       const existing = await incidents.incidentOfSource(tx, input.channel, input.sourceId);
-      if (existing) return { outcome: { outcome: 'duplicate', incidentId: existing } as IncidentOutcome, row: null };
+      if (existing)
+        return { outcome: { outcome: 'duplicate', incidentId: existing } as IncidentOutcome, row: null };
 
       const enrichment = enrich(
         {
@@ -113,11 +114,22 @@ export class IncidentService {
         const since = new Date(input.occurredAt.getTime() - windowMinutes * 60_000);
         const open = await incidents.openNear(tx, input.position, 0.01, since);
         const decision = findMergeTarget(
-          { channel: input.channel, sourceId: input.sourceId, category: input.category, position: input.position, at: input.occurredAt, ...(input.signal ? { signal: input.signal } : {}) },
+          {
+            channel: input.channel,
+            sourceId: input.sourceId,
+            category: input.category,
+            position: input.position,
+            at: input.occurredAt,
+            ...(input.signal ? { signal: input.signal } : {}),
+          },
           open,
           this.deps.merge,
         );
-        if (decision.kind === 'duplicate') return { outcome: { outcome: 'duplicate', incidentId: decision.incidentId } as IncidentOutcome, row: null };
+        if (decision.kind === 'duplicate')
+          return {
+            outcome: { outcome: 'duplicate', incidentId: decision.incidentId } as IncidentOutcome,
+            row: null,
+          };
         if (decision.kind === 'merge') {
           source.matchReason = decision.reason;
           const row = await incidents.attach(tx, decision.incidentId, source, enrichment.priority);
@@ -126,7 +138,10 @@ export class IncidentService {
             sourceId: input.sourceId,
             reason: decision.reason,
           });
-          return { outcome: { outcome: 'merged', incidentId: row.id, reason: decision.reason } as IncidentOutcome, row };
+          return {
+            outcome: { outcome: 'merged', incidentId: row.id, reason: decision.reason } as IncidentOutcome,
+            row,
+          };
         }
       }
 

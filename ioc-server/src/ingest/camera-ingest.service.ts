@@ -63,7 +63,15 @@ export class CameraIngestService {
         },
       });
       if (!r.ok) {
-        rejects.push({ source: 'mqtt', reasonCode: r.reject.code, reason: r.reject.reason, topic: m.topic.slice(0, 512), payload: m.payload, details: r.reject.details, receivedAt: m.receivedAt });
+        rejects.push({
+          source: 'mqtt',
+          reasonCode: r.reject.code,
+          reason: r.reject.reason,
+          topic: m.topic.slice(0, 512),
+          payload: m.payload,
+          details: r.reject.details,
+          receivedAt: m.receivedAt,
+        });
         continue;
       }
       if (r.value.kind === 'event') events.push(r.value);
@@ -74,7 +82,13 @@ export class CameraIngestService {
       if (unknown.size > 0) {
         const registered = await this.deps.devices.autoRegister(
           tx,
-          [...unknown].map((id) => ({ id, kind: 'camera', unit: '', expectedIntervalS: 300, thresholds: [] })),
+          [...unknown].map((id) => ({
+            id,
+            kind: 'camera',
+            unit: '',
+            expectedIntervalS: 300,
+            thresholds: [],
+          })),
         );
         for (const d of registered) this.cameras.set(d.id, d);
       }
@@ -84,21 +98,36 @@ export class CameraIngestService {
         `INSERT INTO camera_events (ts, camera_id, type, confidence, snapshot_url)
          SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::float8[], $5::text[])
          ON CONFLICT DO NOTHING RETURNING camera_id, type, ts`,
-        [events.map((e) => e.ts), events.map((e) => e.cameraId), events.map((e) => e.type), events.map((e) => e.confidence), events.map((e) => e.snapshotUrl)],
+        [
+          events.map((e) => e.ts),
+          events.map((e) => e.cameraId),
+          events.map((e) => e.type),
+          events.map((e) => e.confidence),
+          events.map((e) => e.snapshotUrl),
+        ],
       );
       return new Set(inserted.map((r) => `${r.camera_id}:${r.type}:${r.ts.toISOString()}`));
     });
     for (const r of rejects) {
       this.deps.metrics.deadLetters.inc({ source: 'mqtt', reason: r.reasonCode });
-      this.deps.logger.warn({ topic: r.topic, code: r.reasonCode, reason: r.reason }, 'camera message rejected to dead_letters');
+      this.deps.logger.warn(
+        { topic: r.topic, code: r.reasonCode, reason: r.reason },
+        'camera message rejected to dead_letters',
+      );
     }
 
     const changed = new Map<string, Feature<CameraProps>>();
-    const current = (id: string) => changed.get(id) ?? (this.deps.hub.get('cameras', id) as Feature<CameraProps> | undefined) ?? this.feature(this.cameras.get(id)!, null);
+    const current = (id: string) =>
+      changed.get(id) ??
+      (this.deps.hub.get('cameras', id) as Feature<CameraProps> | undefined) ??
+      this.feature(this.cameras.get(id)!, null);
     for (const s of statuses) {
       const cur = current(s.cameraId);
       if (cur.props.statusAt && Date.parse(cur.props.statusAt) > s.ts.getTime()) continue;
-      changed.set(s.cameraId, { ...cur, props: { ...cur.props, online: s.online, statusAt: s.ts.toISOString() } });
+      changed.set(s.cameraId, {
+        ...cur,
+        props: { ...cur.props, online: s.online, statusAt: s.ts.toISOString() },
+      });
     }
     for (const e of events) {
       if (!fresh.has(e.sourceId)) continue; // a re-delivery
@@ -107,16 +136,26 @@ export class CameraIngestService {
         const name = this.cameras.get(e.cameraId)?.name ?? e.cameraId;
         const result = await this.deps.incidents.ingest(cameraInput(e, name, new Date()));
         incidentId = result.incidentId;
-        await this.deps.db.query(`UPDATE camera_events SET incident_id = $1 WHERE camera_id = $2 AND type = $3 AND ts = $4`, [incidentId, e.cameraId, e.type, e.ts]);
+        await this.deps.db.query(
+          `UPDATE camera_events SET incident_id = $1 WHERE camera_id = $2 AND type = $3 AND ts = $4`,
+          [incidentId, e.cameraId, e.type, e.ts],
+        );
       }
       const cur = current(e.cameraId);
       if (cur.props.lastEvent && Date.parse(cur.props.lastEvent.ts) > e.ts.getTime()) continue;
       changed.set(e.cameraId, {
         ...cur,
-        props: { ...cur.props, online: true, lastEvent: { type: e.type, confidence: e.confidence, ts: e.ts.toISOString(), incidentId } },
+        props: {
+          ...cur.props,
+          online: true,
+          lastEvent: { type: e.type, confidence: e.confidence, ts: e.ts.toISOString(), incidentId },
+        },
       });
     }
-    this.deps.metrics.ingestMessages.inc({ source: 'camera', outcome: 'stored' }, events.length + statuses.length);
+    this.deps.metrics.ingestMessages.inc(
+      { source: 'camera', outcome: 'stored' },
+      events.length + statuses.length,
+    );
     if (changed.size > 0) await this.deps.hub.apply('cameras', [...changed.values()]);
   };
 
@@ -124,7 +163,13 @@ export class CameraIngestService {
     return {
       id: d.id,
       position: d.lon !== null && d.lat !== null ? [d.lon, d.lat] : null,
-      props: { name: d.name, wardCode: d.ward_code, online: status?.online ?? false, statusAt: status?.at.toISOString() ?? null, lastEvent: null },
+      props: {
+        name: d.name,
+        wardCode: d.ward_code,
+        online: status?.online ?? false,
+        statusAt: status?.at.toISOString() ?? null,
+        lastEvent: null,
+      },
     };
   }
 }

@@ -52,23 +52,47 @@ export interface ImportJob {
  */
 export class HotlineImportService {
   constructor(
-    private readonly deps: { db: Db; incidents: IncidentService; deadLetters: DeadLetterRepository; wards: WardIndex; metrics: Metrics; logger: Logger },
+    private readonly deps: {
+      db: Db;
+      incidents: IncidentService;
+      deadLetters: DeadLetterRepository;
+      wards: WardIndex;
+      metrics: Metrics;
+      logger: Logger;
+    },
   ) {}
 
   /** Parses the header and rows; throws a coded error when the file is not a usable CSV. */
   parse(csv: Buffer): Record<string, string>[] {
     let records: string[][];
     try {
-      records = parse(csv, { bom: true, skip_empty_lines: true, relax_column_count: true, trim: true }) as string[][];
+      records = parse(csv, {
+        bom: true,
+        skip_empty_lines: true,
+        relax_column_count: true,
+        trim: true,
+      }) as string[][];
     } catch (e) {
-      throw Object.assign(new Error(`not a readable CSV file: ${(e as Error).message}`), { code: 'IOC_INGEST_CSV' });
+      throw Object.assign(new Error(`not a readable CSV file: ${(e as Error).message}`), {
+        code: 'IOC_INGEST_CSV',
+      });
     }
     const [header, ...rows] = records;
     if (!header) throw Object.assign(new Error('the CSV file is empty'), { code: 'IOC_INGEST_CSV' });
-    const columns = header.map((h) => HEADER_ALIASES[foldVietnamese(h).replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '')] ?? null);
+    const columns = header.map(
+      (h) =>
+        HEADER_ALIASES[
+          foldVietnamese(h)
+            .replace(/[^a-z0-9]+/g, '_')
+            .replace(/^_|_$/g, '')
+        ] ?? null,
+    );
     for (const required of ['ticket_id', 'summary', 'caller_phone', 'address', 'created_at', 'agent']) {
       if (!columns.includes(required)) {
-        throw Object.assign(new Error(`the CSV header has no "${required}" column (got: ${header.join(', ')})`), { code: 'IOC_INGEST_CSV' });
+        throw Object.assign(
+          new Error(`the CSV header has no "${required}" column (got: ${header.join(', ')})`),
+          { code: 'IOC_INGEST_CSV' },
+        );
       }
     }
     return rows.map((cells) => {
@@ -82,8 +106,21 @@ export class HotlineImportService {
   }
 
   async start(rows: Record<string, string>[], filename: string | null): Promise<ImportJob> {
-    const job: ImportJob = { id: randomUUID(), status: 'running', total: rows.length, processed: 0, created: 0, merged: 0, skipped: 0, failed: 0, errors: [] };
-    await this.deps.db.query(`INSERT INTO import_jobs (id, source, filename, status, total) VALUES ($1, 'hotline_csv', $2, 'running', $3)`, [job.id, filename, job.total]);
+    const job: ImportJob = {
+      id: randomUUID(),
+      status: 'running',
+      total: rows.length,
+      processed: 0,
+      created: 0,
+      merged: 0,
+      skipped: 0,
+      failed: 0,
+      errors: [],
+    };
+    await this.deps.db.query(
+      `INSERT INTO import_jobs (id, source, filename, status, total) VALUES ($1, 'hotline_csv', $2, 'running', $3)`,
+      [job.id, filename, job.total],
+    );
     return job;
   }
 
@@ -97,10 +134,19 @@ export class HotlineImportService {
         const ticket = normaliseHotlineTicket(body, { receivedAt, wards: this.deps.wards });
         if (!ticket.ok) {
           job.failed++;
-          if (job.errors.length < MAX_ERRORS_KEPT) job.errors.push({ row: rowNumber, code: ticket.reject.code, message: ticket.reject.reason });
+          if (job.errors.length < MAX_ERRORS_KEPT)
+            job.errors.push({ row: rowNumber, code: ticket.reject.code, message: ticket.reject.reason });
           this.deps.metrics.deadLetters.inc({ source: 'csv', reason: ticket.reject.code });
           await this.deps.deadLetters.insertBatch(this.deps.db, [
-            { source: 'csv', reasonCode: ticket.reject.code, reason: ticket.reject.reason, topic: `hotline.csv#${rowNumber}`, payload: Buffer.from(JSON.stringify(rows[i])), details: { job: job.id, row: rowNumber }, receivedAt },
+            {
+              source: 'csv',
+              reasonCode: ticket.reject.code,
+              reason: ticket.reject.reason,
+              topic: `hotline.csv#${rowNumber}`,
+              payload: Buffer.from(JSON.stringify(rows[i])),
+              details: { job: job.id, row: rowNumber },
+              receivedAt,
+            },
           ]);
         } else {
           const outcome = await this.deps.incidents.ingest(reportInput(ticket.value));
@@ -124,7 +170,16 @@ export class HotlineImportService {
     await this.deps.db.query(
       `UPDATE import_jobs SET status = $2, processed = $3, created = $4, merged = $5, skipped = $6, failed = $7, errors = $8::jsonb,
          finished_at = CASE WHEN $2 = 'running' THEN NULL ELSE now() END WHERE id = $1`,
-      [job.id, job.status, job.processed, job.created, job.merged, job.skipped, job.failed, JSON.stringify(job.errors)],
+      [
+        job.id,
+        job.status,
+        job.processed,
+        job.created,
+        job.merged,
+        job.skipped,
+        job.failed,
+        JSON.stringify(job.errors),
+      ],
     );
   }
 

@@ -50,12 +50,21 @@ export class SensorIngestService {
         });
       }
     }
-    const unknown = new Map<string, { id: string; kind: string; unit: string; expectedIntervalS: number; thresholds: number[] }>();
+    const unknown = new Map<
+      string,
+      { id: string; kind: string; unit: string; expectedIntervalS: number; thresholds: number[] }
+    >();
     const lastSeen = new Map<string, Date>();
     for (const r of readings) {
       if (!this.deps.layer.hasDevice(r.deviceId) && !unknown.has(r.deviceId)) {
         const d = SENSOR_KIND_DEFAULTS[r.kind];
-        unknown.set(r.deviceId, { id: r.deviceId, kind: r.kind, unit: d.unit, expectedIntervalS: d.expectedIntervalS, thresholds: d.thresholds });
+        unknown.set(r.deviceId, {
+          id: r.deviceId,
+          kind: r.kind,
+          unit: d.unit,
+          expectedIntervalS: d.expectedIntervalS,
+          thresholds: d.thresholds,
+        });
       }
       const seen = lastSeen.get(r.deviceId);
       if (!seen || r.ts > seen) lastSeen.set(r.deviceId, r.ts);
@@ -71,20 +80,34 @@ export class SensorIngestService {
 
     const m = this.deps.metrics;
     m.ingestMessages.inc({ source: 'mqtt', outcome: 'stored' }, stored);
-    if (readings.length > stored) m.ingestMessages.inc({ source: 'mqtt', outcome: 'duplicate' }, readings.length - stored);
+    if (readings.length > stored)
+      m.ingestMessages.inc({ source: 'mqtt', outcome: 'duplicate' }, readings.length - stored);
     if (rejects.length > 0) m.ingestMessages.inc({ source: 'mqtt', outcome: 'rejected' }, rejects.length);
     for (const r of rejects) {
       m.deadLetters.inc({ source: 'mqtt', reason: r.reasonCode });
-      this.deps.logger.warn({ source: 'mqtt', topic: r.topic, code: r.reasonCode, reason: r.reason }, 'message rejected to dead_letters');
+      this.deps.logger.warn(
+        { source: 'mqtt', topic: r.topic, code: r.reasonCode, reason: r.reason },
+        'message rejected to dead_letters',
+      );
     }
     if (registered.length > 0) {
-      this.deps.logger.info({ devices: registered.map((d) => d.id) }, 'auto-registered devices from their topics');
+      this.deps.logger.info(
+        { devices: registered.map((d) => d.id) },
+        'auto-registered devices from their topics',
+      );
       await this.deps.layer.upsertDevices(registered);
     }
     await this.deps.layer.applyReadings(readings);
     if (this.deps.alarms) {
       const main = readings.filter((r) => this.deps.layer.isMainMetric(r.deviceId, r.metric));
-      await this.deps.alarms.onReadings(main.map((r) => ({ device: this.deps.layer.device(r.deviceId)!, value: r.value, unit: r.unit, ts: r.ts })));
+      await this.deps.alarms.onReadings(
+        main.map((r) => ({
+          device: this.deps.layer.device(r.deviceId)!,
+          value: r.value,
+          unit: r.unit,
+          ts: r.ts,
+        })),
+      );
     }
     m.ingestBatchSeconds.observe({ source: 'mqtt' }, (performance.now() - started) / 1000);
   };

@@ -32,7 +32,13 @@ export class KpiService {
 
   /** Hourly values of the last 24 h per KPI and scope, from the continuous aggregate (real-time). */
   async series24h(): Promise<Map<string, { t: Date; v: number }[]>> {
-    const rows = await this.db.query<{ kpi: string; scope_level: string; scope_code: string; bucket: Date; value: number }>(
+    const rows = await this.db.query<{
+      kpi: string;
+      scope_level: string;
+      scope_code: string;
+      bucket: Date;
+      value: number;
+    }>(
       `SELECT kpi, scope_level, scope_code, bucket, value FROM kpi_samples_1h
        WHERE bucket > now() - INTERVAL '24 hours' ORDER BY bucket`,
     );

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { applyDelta, stateFromSnapshot, type Feature, type LayerDelta, type LayerState } from '@hue-ioc/layers';
+import {
+  applyDelta,
+  stateFromSnapshot,
+  type Feature,
+  type LayerDelta,
+  type LayerState,
+} from '@hue-ioc/layers';
 import { LayerHub } from './layer-hub.ts';
 import { MemoryEventLog } from './event-log/memory.event-log.ts';
 
@@ -9,7 +15,13 @@ const f = (id: string, value: number): Feature => ({ id, position: [107.58, 16.4
 async function hubWithLog(historyLimit?: number) {
   const emitted: LayerDelta[] = [];
   const log = new MemoryEventLog();
-  const hub = new LayerHub({ log, tickMs: 60_000, emit: (d) => emitted.push(d), layers: ['sensors'], ...(historyLimit ? { historyLimit } : {}) });
+  const hub = new LayerHub({
+    log,
+    tickMs: 60_000,
+    emit: (d) => emitted.push(d),
+    layers: ['sensors'],
+    ...(historyLimit ? { historyLimit } : {}),
+  });
   await hub.start();
   return { hub, emitted, base: hub.seq('sensors') };
 }
@@ -52,7 +64,12 @@ describe('LayerHub', () => {
     const missed = hub.since('sensors', base + 1)!;
     expect(missed).toMatchObject({ from: base + 1, seq: base + 2, removes: [] });
     expect(missed.upserts.map((x) => x.id)).toEqual(['a']);
-    expect(hub.since('sensors', base + 2)).toMatchObject({ from: base + 2, seq: base + 2, upserts: [], removes: [] });
+    expect(hub.since('sensors', base + 2)).toMatchObject({
+      from: base + 2,
+      seq: base + 2,
+      upserts: [],
+      removes: [],
+    });
     expect(hub.since('sensors', base - 1)).toBeNull(); // from before this log
     expect(hub.since('sensors', base + 99)).toBeNull(); // from the future: another log's life
     for (let i = 0; i < 10; i++) await hub.apply('sensors', [f('c', i)]);
@@ -60,13 +77,19 @@ describe('LayerHub', () => {
     expect(hub.since('sensors', base + 1)).toBeNull(); // trimmed from memory
     // ... but the log still has it.
     const older = await hub.olderEntries('sensors', base + 1);
-    expect(older?.entries.map((e) => e.seq)).toEqual(Array.from({ length: older!.upTo - base - 1 }, (_, i) => base + 2 + i));
+    expect(older?.entries.map((e) => e.seq)).toEqual(
+      Array.from({ length: older!.upTo - base - 1 }, (_, i) => base + 2 + i),
+    );
     hub.stop();
   });
 
   it('property: a client that disconnects anywhere and resumes with `since` ends with the server state', async () => {
     const op = fc.oneof(
-      fc.record({ kind: fc.constant('up' as const), id: fc.constantFrom('a', 'b', 'c', 'd'), v: fc.integer() }),
+      fc.record({
+        kind: fc.constant('up' as const),
+        id: fc.constantFrom('a', 'b', 'c', 'd'),
+        v: fc.integer(),
+      }),
       fc.record({ kind: fc.constant('rm' as const), id: fc.constantFrom('a', 'b', 'c', 'd') }),
       fc.record({ kind: fc.constant('tick' as const) }),
       fc.record({ kind: fc.constant('drop' as const) }),
@@ -79,7 +102,8 @@ describe('LayerHub', () => {
         let connected = true;
         let read = emitted.length;
         const receive = () => {
-          for (; read < emitted.length; read++) if (connected) client = applyDelta(client, emitted[read]!).state;
+          for (; read < emitted.length; read++)
+            if (connected) client = applyDelta(client, emitted[read]!).state;
         };
         const resume = () => {
           const missed = hub.since('sensors', client.seq);

@@ -1,4 +1,11 @@
-import { coalesce, LAYER_IDS, type Feature, type LayerDelta, type LayerId, type LayerSnapshot } from '@hue-ioc/layers';
+import {
+  coalesce,
+  LAYER_IDS,
+  type Feature,
+  type LayerDelta,
+  type LayerId,
+  type LayerSnapshot,
+} from '@hue-ioc/layers';
 import type { EventLog, LayerChange, LogEntry } from './event-log/event-log.ts';
 
 interface LayerBook {
@@ -132,7 +139,13 @@ export class LayerHub {
     if (b.pending.length === 0) return;
     const pending = b.pending;
     b.pending = [];
-    const delta: LayerDelta = { layer, from: b.emitted, seq: b.seq, serverTime: this.now(), ...coalesceEntries(pending) };
+    const delta: LayerDelta = {
+      layer,
+      from: b.emitted,
+      seq: b.seq,
+      serverTime: this.now(),
+      ...coalesceEntries(pending),
+    };
     b.emitted = b.seq;
     b.history.push(...pending);
     if (b.history.length > this.historyLimit) {
@@ -165,7 +178,13 @@ export class LayerHub {
     this.flush(layer);
     const b = this.book(layer);
     if (since < b.floor || since > b.emitted) return null;
-    return { layer, from: since, seq: b.emitted, serverTime: this.now(), ...coalesceEntries(b.history.filter((e) => e.seq > since)) };
+    return {
+      layer,
+      from: since,
+      seq: b.emitted,
+      serverTime: this.now(),
+      ...coalesceEntries(b.history.filter((e) => e.seq > since)),
+    };
   }
 
   /**

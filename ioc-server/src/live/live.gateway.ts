@@ -35,7 +35,10 @@ export interface LiveGatewayOptions {
   logger: Logger;
   metrics: Metrics;
   /** The principal of a handshake (`auth.token`, or the session cookie in its headers), or null to refuse it. */
-  authenticate: (handshake: { token: string | undefined; headers: IncomingHttpHeaders }) => Principal | null | Promise<Principal | null>;
+  authenticate: (handshake: {
+    token: string | undefined;
+    headers: IncomingHttpHeaders;
+  }) => Principal | null | Promise<Principal | null>;
   /** Checked on every `subscribe` (auth/policy.ts `canSubscribe`); refused with IOC_AUTH_FORBIDDEN. Default: allowed. */
   canSubscribe?: (principal: Principal, layer: LayerId) => boolean;
   /**
@@ -78,8 +81,10 @@ export function createLiveGateway(opts: LiveGatewayOptions) {
   const { metrics } = opts;
 
   // engine.io keeps unsent packets in `writeBuffer` while the transport is busy; it is not in its types.
-  const queued = (socket: LiveSocket) => (socket.conn as unknown as { writeBuffer: unknown[] }).writeBuffer.length;
-  const updateGauge = (layer: LayerId) => metrics.liveSubscribers.set({ layer }, subscribers.get(layer)!.size);
+  const queued = (socket: LiveSocket) =>
+    (socket.conn as unknown as { writeBuffer: unknown[] }).writeBuffer.length;
+  const updateGauge = (layer: LayerId) =>
+    metrics.liveSubscribers.set({ layer }, subscribers.get(layer)!.size);
   const principalOf = (socket: LiveSocket) => socket.data.principal as Principal;
   const sendDelta = (socket: LiveSocket, delta: LayerDelta) =>
     socket.emit('layer:delta', opts.scopeDelta ? opts.scopeDelta(principalOf(socket), delta) : delta);
@@ -88,7 +93,9 @@ export function createLiveGateway(opts: LiveGatewayOptions) {
     // Encoded last, after scoping: a columnar snapshot holds exactly what this principal may see.
     socket.emit(
       'layer:snapshot',
-      socket.data.encoding === 'columnar' ? { ...scoped, features: [], columns: encodeColumnar(scoped.features) } : scoped,
+      socket.data.encoding === 'columnar'
+        ? { ...scoped, features: [], columns: encodeColumnar(scoped.features) }
+        : scoped,
     );
   };
 
@@ -134,7 +141,12 @@ export function createLiveGateway(opts: LiveGatewayOptions) {
     }
     if (auth.encoding !== undefined && !(LIVE_ENCODINGS as readonly unknown[]).includes(auth.encoding)) {
       metrics.liveRejects.inc({ reason: 'encoding' });
-      return next(handshakeError('IOC_LIVE_ENCODING', `unknown encoding ${JSON.stringify(auth.encoding)}; use ${LIVE_ENCODINGS.join(' or ')}`));
+      return next(
+        handshakeError(
+          'IOC_LIVE_ENCODING',
+          `unknown encoding ${JSON.stringify(auth.encoding)}; use ${LIVE_ENCODINGS.join(' or ')}`,
+        ),
+      );
     }
     socket.data.principal = principal;
     socket.data.encoding = auth.encoding ?? 'json';
@@ -157,17 +169,29 @@ export function createLiveGateway(opts: LiveGatewayOptions) {
     socket.on('subscribe', async (request, ack) => {
       const reply = typeof ack === 'function' ? ack : () => undefined;
       if (!checkSubscribe.Check(request)) {
-        const details = [...checkSubscribe.Errors(request)].slice(0, 3).map((e) => `${e.path || '/'} ${e.message}`);
+        const details = [...checkSubscribe.Errors(request)]
+          .slice(0, 3)
+          .map((e) => `${e.path || '/'} ${e.message}`);
         metrics.liveRejects.inc({ reason: 'schema' });
         return reply({
           ok: false,
-          error: { code: 'IOC_LIVE_BAD_REQUEST', message: `subscribe expects { layer: ${LAYER_IDS.join('|')}, since?: integer }`, details },
+          error: {
+            code: 'IOC_LIVE_BAD_REQUEST',
+            message: `subscribe expects { layer: ${LAYER_IDS.join('|')}, since?: integer }`,
+            details,
+          },
         });
       }
       const { layer, since } = request;
       if (opts.canSubscribe && !opts.canSubscribe(principalOf(socket), layer)) {
         metrics.liveRejects.inc({ reason: 'forbidden' });
-        return reply({ ok: false, error: { code: 'IOC_AUTH_FORBIDDEN', message: `the ${principalOf(socket).role} role may not subscribe to ${layer}` } });
+        return reply({
+          ok: false,
+          error: {
+            code: 'IOC_AUTH_FORBIDDEN',
+            message: `the ${principalOf(socket).role} role may not subscribe to ${layer}`,
+          },
+        });
       }
       // A `since` older than this node's memory: fetch the older part from the log first (async) ...
       let older: Awaited<ReturnType<LayerHub['olderEntries']>> = null;
@@ -196,7 +220,10 @@ export function createLiveGateway(opts: LiveGatewayOptions) {
     socket.on('unsubscribe', (request, ack) => {
       const reply = typeof ack === 'function' ? ack : () => undefined;
       if (!checkUnsubscribe.Check(request)) {
-        return reply({ ok: false, error: { code: 'IOC_LIVE_BAD_REQUEST', message: 'unsubscribe expects { layer }' } });
+        return reply({
+          ok: false,
+          error: { code: 'IOC_LIVE_BAD_REQUEST', message: 'unsubscribe expects { layer }' },
+        });
       }
       if (subscribers.get(request.layer)!.delete(socket)) updateGauge(request.layer);
       reply({ ok: true });
@@ -218,7 +245,15 @@ export function createLiveGateway(opts: LiveGatewayOptions) {
     if (!recent) return null; // memory moved past the log part while we read it
     const merged = coalesceEntries([
       ...older.entries,
-      { layer, seq: recent.seq, ts: 0, changes: [...recent.removes.map((id) => ({ id, feature: null })), ...recent.upserts.map((f) => ({ id: f.id, feature: f }))] },
+      {
+        layer,
+        seq: recent.seq,
+        ts: 0,
+        changes: [
+          ...recent.removes.map((id) => ({ id, feature: null })),
+          ...recent.upserts.map((f) => ({ id: f.id, feature: f })),
+        ],
+      },
     ]);
     return { layer, from: since, seq: recent.seq, serverTime: recent.serverTime, ...merged };
   };
@@ -241,9 +276,13 @@ export function createLiveGateway(opts: LiveGatewayOptions) {
     }
     const now = Date.now();
     metrics.liveDeltas.inc({ layer: delta.layer });
-    metrics.liveFeaturesSent.inc({ layer: delta.layer }, sent * (delta.upserts.length + delta.removes.length));
+    metrics.liveFeaturesSent.inc(
+      { layer: delta.layer },
+      sent * (delta.upserts.length + delta.removes.length),
+    );
     // Approximate bytes on the wire (agency sockets get a filtered, smaller delta): one serialisation per tick.
-    if (sent > 0) metrics.liveBytes.inc({ layer: delta.layer }, sent * Buffer.byteLength(JSON.stringify(delta)));
+    if (sent > 0)
+      metrics.liveBytes.inc({ layer: delta.layer }, sent * Buffer.byteLength(JSON.stringify(delta)));
     for (const t of entryTimes) metrics.ingestToEmitSeconds.observe((now - t) / 1000);
     metrics.liveTickSeconds.observe((performance.now() - started) / 1000);
   };

@@ -23,23 +23,42 @@ const kimLong: DeviceRow = {
 describe('SensorsLayer', () => {
   it('shows a gauge offline after 3 silent intervals with an alert, and clears both when it reports again', async () => {
     let now = Date.parse('2026-11-27T08:00:00Z');
-    const hub = new LayerHub({ log: new MemoryEventLog(), tickMs: 60_000, emit: () => undefined, layers: ['sensors', 'alerts'] });
+    const hub = new LayerHub({
+      log: new MemoryEventLog(),
+      tickMs: 60_000,
+      emit: () => undefined,
+      layers: ['sensors', 'alerts'],
+    });
     await hub.start();
     const layer = new SensorsLayer(hub, () => now);
-    await layer.load([kimLong], [{ device_id: 'kim-long', metric: 'water_level', value: 0.6, unit: 'm', ts: new Date(now - 60_000) }]);
+    await layer.load(
+      [kimLong],
+      [{ device_id: 'kim-long', metric: 'water_level', value: 0.6, unit: 'm', ts: new Date(now - 60_000) }],
+    );
     expect((hub.get('sensors', 'kim-long') as Feature<SensorProps>).props.state).toBe('normal');
 
     now += 31 * 60_000; // 3 × 10 min of silence
     await layer.sweepOffline();
     expect((hub.get('sensors', 'kim-long') as Feature<SensorProps>).props.state).toBe('offline');
-    expect((hub.get('alerts', 'offline:kim-long') as Feature<AlertProps>).props).toMatchObject({ kind: 'device_offline', level: 0, name: 'Trạm Kim Long (sông Hương)' });
+    expect((hub.get('alerts', 'offline:kim-long') as Feature<AlertProps>).props).toMatchObject({
+      kind: 'device_offline',
+      level: 0,
+      name: 'Trạm Kim Long (sông Hương)',
+    });
 
-    await layer.applyReadings([{ deviceId: 'kim-long', metric: 'water_level', value: 2.2, unit: 'm', ts: new Date(now) }]);
-    expect((hub.get('sensors', 'kim-long') as Feature<SensorProps>).props).toMatchObject({ state: 'alarm2', value: 2.2 });
+    await layer.applyReadings([
+      { deviceId: 'kim-long', metric: 'water_level', value: 2.2, unit: 'm', ts: new Date(now) },
+    ]);
+    expect((hub.get('sensors', 'kim-long') as Feature<SensorProps>).props).toMatchObject({
+      state: 'alarm2',
+      value: 2.2,
+    });
     expect(hub.get('alerts', 'offline:kim-long')).toBeUndefined();
 
     // An older reading arriving late never replaces the newer one.
-    await layer.applyReadings([{ deviceId: 'kim-long', metric: 'water_level', value: 0.4, unit: 'm', ts: new Date(now - 5 * 60_000) }]);
+    await layer.applyReadings([
+      { deviceId: 'kim-long', metric: 'water_level', value: 0.4, unit: 'm', ts: new Date(now - 5 * 60_000) },
+    ]);
     expect((hub.get('sensors', 'kim-long') as Feature<SensorProps>).props.value).toBe(2.2);
     hub.stop();
   });

@@ -66,7 +66,14 @@ export class SensorsLayer {
     const newest = new Map<string, Reading>();
     for (const row of latest) {
       const d = this.devices.get(row.device_id);
-      if (d && row.metric === mainMetric(d)) newest.set(d.id, { deviceId: d.id, metric: row.metric, value: row.value, unit: row.unit, ts: row.ts });
+      if (d && row.metric === mainMetric(d))
+        newest.set(d.id, {
+          deviceId: d.id,
+          metric: row.metric,
+          value: row.value,
+          unit: row.unit,
+          ts: row.ts,
+        });
     }
     const features: Feature<SensorProps>[] = [];
     for (const d of this.devices.values()) {
@@ -77,13 +84,27 @@ export class SensorsLayer {
       const next = this.feature(d, useReading ?? readingOf(cur));
       if (!cur || JSON.stringify(cur) !== JSON.stringify(next)) features.push(next);
     }
-    const strays = this.hub.features('sensors').filter((f) => !this.devices.has(f.id) && !(SENSOR_KINDS as readonly string[]).includes((f.props as SensorProps).kind));
-    if (features.length > 0 || strays.length > 0) await this.hub.apply('sensors', features, strays.map((f) => f.id));
+    const strays = this.hub
+      .features('sensors')
+      .filter(
+        (f) =>
+          !this.devices.has(f.id) &&
+          !(SENSOR_KINDS as readonly string[]).includes((f.props as SensorProps).kind),
+      );
+    if (features.length > 0 || strays.length > 0)
+      await this.hub.apply(
+        'sensors',
+        features,
+        strays.map((f) => f.id),
+      );
   }
 
   async upsertDevices(devices: readonly DeviceRow[]): Promise<void> {
     for (const d of devices) this.devices.set(d.id, d);
-    await this.hub.apply('sensors', devices.map((d) => this.feature(d, readingOf(this.current(d.id)))));
+    await this.hub.apply(
+      'sensors',
+      devices.map((d) => this.feature(d, readingOf(this.current(d.id)))),
+    );
   }
 
   /** Applies stored readings; resolves once the changes are in the event log. */
@@ -182,7 +203,13 @@ function mainMetric(d: DeviceRow): string {
 
 function readingOf(f: Feature<SensorProps> | undefined): Reading | null {
   if (!f || f.props.value === null || f.props.observedAt === null || f.props.metric === null) return null;
-  return { deviceId: f.id, metric: f.props.metric, value: f.props.value, unit: f.props.unit, ts: new Date(f.props.observedAt) };
+  return {
+    deviceId: f.id,
+    metric: f.props.metric,
+    value: f.props.value,
+    unit: f.props.unit,
+    ts: new Date(f.props.observedAt),
+  };
 }
 
 /** A device never heard from is "unknown"; one silent past 3 intervals is "offline". */

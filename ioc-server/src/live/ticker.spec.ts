@@ -5,14 +5,44 @@ import { Ticker } from './ticker.ts';
 const incident = (id: string, priority: number) => ({
   id,
   position: [107.59, 16.46] as [number, number],
-  props: { version: 1, status: 'new', category: 'drainage', priority, title: 'Ngập sâu trước 12 Lê Lợi', wardCode: '19789', agencyId: 'hepco', dueAt: null, createdAt: '', updatedAt: '', channels: ['hue_s'] },
+  props: {
+    version: 1,
+    status: 'new',
+    category: 'drainage',
+    priority,
+    title: 'Ngập sâu trước 12 Lê Lợi',
+    wardCode: '19789',
+    agencyId: 'hepco',
+    dueAt: null,
+    createdAt: '',
+    updatedAt: '',
+    channels: ['hue_s'],
+  },
 });
 const alert = (level: number) => ({
   id: 'alarm:kim-long',
   position: [107.553, 16.462] as [number, number],
-  props: { kind: 'sensor_alarm', deviceId: 'kim-long', deviceKind: 'water_level', name: 'Trạm Kim Long (sông Hương)', level, value: 2.3, unit: 'm', since: '2026-11-27T07:00:00.000Z', incidentId: null, wardCode: null },
+  props: {
+    kind: 'sensor_alarm',
+    deviceId: 'kim-long',
+    deviceKind: 'water_level',
+    name: 'Trạm Kim Long (sông Hương)',
+    level,
+    value: 2.3,
+    unit: 'm',
+    since: '2026-11-27T07:00:00.000Z',
+    incidentId: null,
+    wardCode: null,
+  },
 });
-const delta = (layer: 'incidents' | 'alerts', upserts: unknown[], removes: string[] = []): LayerDelta => ({ layer, from: 0, seq: 1, serverTime: Date.parse('2026-11-27T08:00:00Z'), upserts: upserts as LayerDelta['upserts'], removes });
+const delta = (layer: 'incidents' | 'alerts', upserts: unknown[], removes: string[] = []): LayerDelta => ({
+  layer,
+  from: 0,
+  seq: 1,
+  serverTime: Date.parse('2026-11-27T08:00:00Z'),
+  upserts: upserts as LayerDelta['upserts'],
+  removes,
+});
 
 describe('Ticker', () => {
   it('announces new incidents once, in Vietnamese and English, not updates of known ones', () => {
@@ -20,20 +50,32 @@ describe('Ticker', () => {
     t.prime([incident('IOC-2611-000001', 3)], []);
     expect(t.onDelta(delta('incidents', [incident('IOC-2611-000001', 3)]))).toEqual([]);
     const [item] = t.onDelta(delta('incidents', [incident('IOC-2611-000002', 1)]));
-    expect(item).toMatchObject({ kind: 'incident', level: 3, text: 'Hue-S: Thoát nước, ngập úng — Ngập sâu trước 12 Lê Lợi' });
+    expect(item).toMatchObject({
+      kind: 'incident',
+      level: 3,
+      text: 'Hue-S: Thoát nước, ngập úng — Ngập sâu trước 12 Lê Lợi',
+    });
     expect(item!.textEn).toMatch(/^Hue-S: Drainage/);
     expect(t.onDelta(delta('incidents', [incident('IOC-2611-000002', 1)]))).toEqual([]);
   });
 
   it('never throws on a feature that is not shaped as it expects', () => {
     const t = new Ticker();
-    expect(() => t.onDelta(delta('incidents', [{ id: 'x', position: null, props: { round: 1 } }]))).not.toThrow();
-    expect(() => t.onDelta(delta('alerts', [{ id: 'y', position: null, props: { kind: 'sensor_alarm', level: 2 } }]))).not.toThrow();
+    expect(() =>
+      t.onDelta(delta('incidents', [{ id: 'x', position: null, props: { round: 1 } }])),
+    ).not.toThrow();
+    expect(() =>
+      t.onDelta(delta('alerts', [{ id: 'y', position: null, props: { kind: 'sensor_alarm', level: 2 } }])),
+    ).not.toThrow();
   });
 
   it('announces alarms only when they rise', () => {
     const t = new Ticker();
-    expect(t.onDelta(delta('alerts', [alert(2)]))[0]).toMatchObject({ kind: 'alarm', level: 2, text: 'Trạm Kim Long (sông Hương) vượt báo động II: 2,3 m' });
+    expect(t.onDelta(delta('alerts', [alert(2)]))[0]).toMatchObject({
+      kind: 'alarm',
+      level: 2,
+      text: 'Trạm Kim Long (sông Hương) vượt báo động II: 2,3 m',
+    });
     expect(t.onDelta(delta('alerts', [alert(1)]))).toEqual([]);
     expect(t.onDelta(delta('alerts', [alert(3)]))[0]).toMatchObject({ level: 3 });
     expect(t.latest()).toHaveLength(2);

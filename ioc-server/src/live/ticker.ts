@@ -51,7 +51,10 @@ export class Ticker {
         const before = this.known.get(`a:${f.id}`) ?? 0;
         this.known.set(`a:${f.id}`, f.props.level);
         if (f.props.kind !== 'sensor_alarm' || f.props.level <= before) continue;
-        const value = typeof f.props.value !== 'number' ? '' : `: ${f.props.value.toLocaleString('vi-VN')}${f.props.unit ? ` ${f.props.unit}` : ''}`;
+        const value =
+          typeof f.props.value !== 'number'
+            ? ''
+            : `: ${f.props.value.toLocaleString('vi-VN')}${f.props.unit ? ` ${f.props.unit}` : ''}`;
         const isGauge = f.props.deviceKind === 'water_level';
         items.push({
           id: `alarm:${f.props.deviceId}:${f.props.level}:${f.props.since}`,

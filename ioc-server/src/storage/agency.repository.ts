@@ -32,6 +32,8 @@ export class AgencyRepository {
   }
 
   async list(): Promise<AgencyRow[]> {
-    return this.db.query<AgencyRow>(`SELECT id, name_vi, name_en, short_name_vi, kind, ward_code FROM agencies ORDER BY kind, id`);
+    return this.db.query<AgencyRow>(
+      `SELECT id, name_vi, name_en, short_name_vi, kind, ward_code FROM agencies ORDER BY kind, id`,
+    );
   }
 }

@@ -39,7 +39,18 @@ export class DeviceRepository {
            expected_interval_s = EXCLUDED.expected_interval_s, metadata = EXCLUDED.metadata,
            auto_registered = false, updated_at = now()
          WHERE devices.auto_registered`,
-        [s.id, s.kind, s.name, s.position[0], s.position[1], s.wardCode, s.thresholds, s.unit, s.expectedIntervalS, JSON.stringify(s.metadata)],
+        [
+          s.id,
+          s.kind,
+          s.name,
+          s.position[0],
+          s.position[1],
+          s.wardCode,
+          s.thresholds,
+          s.unit,
+          s.expectedIntervalS,
+          JSON.stringify(s.metadata),
+        ],
       );
     }
   }
@@ -61,7 +72,13 @@ export class DeviceRepository {
   /** Registers devices first heard on a topic: kind from the topic, no position until configured. */
   async autoRegister(
     q: Queryable,
-    devices: readonly { id: string; kind: string; unit: string; expectedIntervalS: number; thresholds: number[] }[],
+    devices: readonly {
+      id: string;
+      kind: string;
+      unit: string;
+      expectedIntervalS: number;
+      thresholds: number[];
+    }[],
   ): Promise<DeviceRow[]> {
     if (devices.length === 0) return [];
     // Thresholds travel as array literals and are cast back: arrays of arrays do not unnest into rows.
@@ -78,7 +95,9 @@ export class DeviceRepository {
         devices.map((d) => `{${d.thresholds.join(',')}}`),
       ],
     );
-    return q.query<DeviceRow>(`SELECT ${COLUMNS} FROM devices WHERE id = ANY($1::text[])`, [devices.map((d) => d.id)]);
+    return q.query<DeviceRow>(`SELECT ${COLUMNS} FROM devices WHERE id = ANY($1::text[])`, [
+      devices.map((d) => d.id),
+    ]);
   }
 
   async touch(q: Queryable, seen: ReadonlyMap<string, Date>): Promise<void> {

@@ -50,7 +50,15 @@ export interface SourceRow {
 }
 
 /** States in which an incident still absorbs new reports of the same thing. */
-export const MERGEABLE_STATES = ['new', 'verified', 'assigned', 'in_progress', 'returned', 'extended', 'reopened'] as const;
+export const MERGEABLE_STATES = [
+  'new',
+  'verified',
+  'assigned',
+  'in_progress',
+  'returned',
+  'extended',
+  'reopened',
+] as const;
 export const OPEN_STATES_SQL = `('new', 'verified', 'assigned', 'in_progress', 'returned', 'extended', 'reopened')`;
 
 const COLUMNS = `id, version, status, category, priority, title, description, lon, lat, ward_code, address, agency_id,
@@ -68,8 +76,19 @@ export class IncidentRepository {
   }
 
   /** Open incidents near a point (a lon/lat box of ±`deg`) updated since `since`, with their sources. */
-  async openNear(q: Queryable, position: [number, number], deg: number, since: Date): Promise<OpenIncident[]> {
-    const rows = await q.query<{ id: string; category: string; lon: number | null; lat: number | null; sources: IncidentSourceJson[] }>(
+  async openNear(
+    q: Queryable,
+    position: [number, number],
+    deg: number,
+    since: Date,
+  ): Promise<OpenIncident[]> {
+    const rows = await q.query<{
+      id: string;
+      category: string;
+      lon: number | null;
+      lat: number | null;
+      sources: IncidentSourceJson[];
+    }>(
       `SELECT i.id, i.category, i.lon, i.lat,
               coalesce(json_agg(json_build_object('channel', s.channel, 'sourceId', s.source_id, 'signal', s.signal,
                  'lon', s.lon, 'lat', s.lat, 'at', s.occurred_at)) FILTER (WHERE s.source_id IS NOT NULL), '[]') AS sources
@@ -84,15 +103,13 @@ export class IncidentRepository {
       id: r.id,
       category: r.category as CategoryCode,
       position: r.lon !== null && r.lat !== null ? [r.lon, r.lat] : null,
-      sources: r.sources.map(
-        (s): IncidentSource => ({
-          channel: s.channel,
-          sourceId: s.sourceId,
-          at: new Date(s.at),
-          position: s.lon !== null && s.lat !== null ? [s.lon, s.lat] : null,
-          ...(s.signal ? { signal: s.signal as IncidentSource['signal'] & string } : {}),
-        }),
-      ),
+      sources: r.sources.map((s): IncidentSource => ({
+        channel: s.channel,
+        sourceId: s.sourceId,
+        at: new Date(s.at),
+        position: s.lon !== null && s.lat !== null ? [s.lon, s.lat] : null,
+        ...(s.signal ? { signal: s.signal as IncidentSource['signal'] & string } : {}),
+      })),
     }));
   }
 
@@ -105,7 +122,14 @@ export class IncidentRepository {
   }
 
   async insert(q: Queryable, i: NewIncident, source: SourceRow): Promise<IncidentRow> {
-    const sources = [{ channel: source.channel, sourceId: source.sourceId, at: source.occurredAt.toISOString(), signal: source.signal }];
+    const sources = [
+      {
+        channel: source.channel,
+        sourceId: source.sourceId,
+        at: source.occurredAt.toISOString(),
+        signal: source.signal,
+      },
+    ];
     const [row] = await q.query<IncidentRow>(
       `INSERT INTO incidents (id, status, category, priority, title, description, lon, lat, ward_code, address,
           agency_id, due_at, sources, reporter, media, created_at, updated_at)
@@ -137,14 +161,28 @@ export class IncidentRepository {
     await q.query(
       `INSERT INTO incident_sources (channel, source_id, incident_id, occurred_at, signal, lon, lat, match_reason)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)`,
-      [s.channel, s.sourceId, incidentId, s.occurredAt, s.signal, s.position?.[0] ?? null, s.position?.[1] ?? null, s.matchReason ? JSON.stringify(s.matchReason) : null],
+      [
+        s.channel,
+        s.sourceId,
+        incidentId,
+        s.occurredAt,
+        s.signal,
+        s.position?.[0] ?? null,
+        s.position?.[1] ?? null,
+        s.matchReason ? JSON.stringify(s.matchReason) : null,
+      ],
     );
   }
 
   /** Attaches one more source; the incident's priority rises if the new source is more urgent. */
   async attach(q: Queryable, incidentId: string, source: SourceRow, priority: number): Promise<IncidentRow> {
     await this.insertSource(q, incidentId, source);
-    const entry = { channel: source.channel, sourceId: source.sourceId, at: source.occurredAt.toISOString(), signal: source.signal };
+    const entry = {
+      channel: source.channel,
+      sourceId: source.sourceId,
+      at: source.occurredAt.toISOString(),
+      signal: source.signal,
+    };
     const [row] = await q.query<IncidentRow>(
       `UPDATE incidents SET sources = sources || $2::jsonb, priority = LEAST(priority, $3), version = version + 1, updated_at = now()
        WHERE id = $1 RETURNING ${COLUMNS}`,
@@ -153,13 +191,17 @@ export class IncidentRepository {
     return row!;
   }
 
-  async addEvent(q: Queryable, incidentId: string, type: string, actor: string, data: unknown): Promise<void> {
-    await q.query(`INSERT INTO incident_events (incident_id, type, actor, data) VALUES ($1, $2, $3, $4::jsonb)`, [
-      incidentId,
-      type,
-      actor,
-      JSON.stringify(data),
-    ]);
+  async addEvent(
+    q: Queryable,
+    incidentId: string,
+    type: string,
+    actor: string,
+    data: unknown,
+  ): Promise<void> {
+    await q.query(
+      `INSERT INTO incident_events (incident_id, type, actor, data) VALUES ($1, $2, $3, $4::jsonb)`,
+      [incidentId, type, actor, JSON.stringify(data)],
+    );
   }
 
   async get(id: string, q: Queryable = this.db): Promise<IncidentRow | null> {
@@ -168,15 +210,23 @@ export class IncidentRepository {
   }
 
   async listOpen(q: Queryable = this.db, limit = 50_000): Promise<IncidentRow[]> {
-    return q.query<IncidentRow>(`SELECT ${COLUMNS} FROM incidents WHERE status NOT IN ('closed', 'rejected') ORDER BY created_at DESC LIMIT $1`, [limit]);
+    return q.query<IncidentRow>(
+      `SELECT ${COLUMNS} FROM incidents WHERE status NOT IN ('closed', 'rejected') ORDER BY created_at DESC LIMIT $1`,
+      [limit],
+    );
   }
 
   async events(id: string): Promise<{ ts: Date; type: string; actor: string | null; data: unknown }[]> {
-    return this.db.query(`SELECT ts, type, actor, data FROM incident_events WHERE incident_id = $1 ORDER BY ts, type`, [id]);
+    return this.db.query(
+      `SELECT ts, type, actor, data FROM incident_events WHERE incident_id = $1 ORDER BY ts, type`,
+      [id],
+    );
   }
 
   /** Open / overdue / urgent counts per ward, for the `wards` layer. */
-  async wardCounts(now: Date): Promise<{ ward_code: string; open: number; overdue: number; urgent: number }[]> {
+  async wardCounts(
+    now: Date,
+  ): Promise<{ ward_code: string; open: number; overdue: number; urgent: number }[]> {
     return this.db.query(
       `SELECT ward_code, count(*)::int AS open,
               count(*) FILTER (WHERE due_at < $1)::int AS overdue,

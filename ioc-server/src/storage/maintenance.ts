@@ -48,7 +48,10 @@ export class EmbeddedJobRunner {
         try {
           await this.db.exec(`CALL run_job(${Number(job.job_id)})`);
         } catch (e) {
-          this.logger.warn({ job: job.job_id, proc: job.proc_name, table: job.hypertable_name, err: (e as Error).message }, 'timescaledb job failed');
+          this.logger.warn(
+            { job: job.job_id, proc: job.proc_name, table: job.hypertable_name, err: (e as Error).message },
+            'timescaledb job failed',
+          );
         }
       }
     });

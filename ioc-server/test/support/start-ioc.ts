@@ -30,7 +30,9 @@ export const DISPLAY_TOKEN = 'test-display-token-46';
  * Starts the whole IOC on free ports: embedded TimescaleDB in a temp folder (or `dataDir`), the embedded
  * MQTT broker on a free port unless `mqttUrl` names a real broker, the web app when it is built.
  */
-export async function startIoc(opts: { mqttUrl?: string; dataDir?: string; overrides?: Partial<Config> } = {}): Promise<RunningIoc> {
+export async function startIoc(
+  opts: { mqttUrl?: string; dataDir?: string; overrides?: Partial<Config> } = {},
+): Promise<RunningIoc> {
   const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'hue-ioc-test-')));
   const config = loadConfig({}, 'default', {
     port: 0,
@@ -65,12 +67,24 @@ export async function startIoc(opts: { mqttUrl?: string; dataDir?: string; overr
 
 export type LiveClient = Socket<LiveServerToClient, LiveClientToServer>;
 
-export function connectLive(baseUrl: string, auth: Record<string, unknown> = { token: DISPLAY_TOKEN, protocol: LIVE_PROTOCOL_VERSION }): LiveClient {
-  return ioClient(`${baseUrl}/live`, { auth, transports: ['websocket'], reconnection: false, forceNew: true });
+export function connectLive(
+  baseUrl: string,
+  auth: Record<string, unknown> = { token: DISPLAY_TOKEN, protocol: LIVE_PROTOCOL_VERSION },
+): LiveClient {
+  return ioClient(`${baseUrl}/live`, {
+    auth,
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+  });
 }
 
 /** Resolves when `predicate` holds, polling every 25 ms; rejects after `timeoutMs` with `what`. */
-export async function waitFor<T>(what: string, fn: () => T | Promise<T>, timeoutMs = 10_000): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  what: string,
+  fn: () => T | Promise<T>,
+  timeoutMs = 10_000,
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
@@ -125,7 +139,9 @@ export class LiveMirror {
 
   async subscribe(): Promise<import('@hue-ioc/layers').SubscribeAck> {
     const since = this.state?.seq;
-    return this.socket.timeout(10_000).emitWithAck('subscribe', since === undefined ? { layer: this.layer } : { layer: this.layer, since });
+    return this.socket
+      .timeout(10_000)
+      .emitWithAck('subscribe', since === undefined ? { layer: this.layer } : { layer: this.layer, since });
   }
 
   features(): Map<string, unknown> {

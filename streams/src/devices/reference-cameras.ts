@@ -21,9 +21,14 @@ const CAMERAS: readonly { id: string; name: string; at: [number, number] }[] = [
   { id: 'cam-le-loi', name: 'Lê Lợi – Đội Cung', at: [107.5902, 16.4633] },
   { id: 'cam-kim-long', name: 'Kim Long – Nguyễn Hoàng', at: [107.5561, 16.4619] },
   { id: 'cam-vy-da', name: 'Nguyễn Sinh Cung (Vỹ Dạ)', at: [107.6095, 16.4733] },
-  { id: 'cam-phu-bai', name: 'Quốc lộ 1A Phú Bài', at: [107.6840, 16.4000] },
+  { id: 'cam-phu-bai', name: 'Quốc lộ 1A Phú Bài', at: [107.684, 16.4] },
 ];
 
 export function referenceCameraSeeds(wards: WardIndex): CameraSeed[] {
-  return CAMERAS.map((c) => ({ id: c.id, name: c.name, position: c.at, wardCode: wards.wardAt(c.at[0], c.at[1])?.code ?? null }));
+  return CAMERAS.map((c) => ({
+    id: c.id,
+    name: c.name,
+    position: c.at,
+    wardCode: wards.wardAt(c.at[0], c.at[1])?.code ?? null,
+  }));
 }

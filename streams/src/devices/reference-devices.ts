@@ -50,14 +50,29 @@ export const REFERENCE_DEVICES: readonly ReferenceDevice[] = [
     name: 'Quan trắc không khí 83 Hùng Vương',
     placement: { at: [107.5968, 16.4622] },
   },
-  { id: 'aq-phu-bai', kind: 'air_quality', name: 'Quan trắc không khí Phú Bài', placement: { inWard: 'Phú Bài' } },
-  { id: 'aq-thuan-an', kind: 'air_quality', name: 'Quan trắc không khí Thuận An', placement: { inWard: 'Thuận An' } },
+  {
+    id: 'aq-phu-bai',
+    kind: 'air_quality',
+    name: 'Quan trắc không khí Phú Bài',
+    placement: { inWard: 'Phú Bài' },
+  },
+  {
+    id: 'aq-thuan-an',
+    kind: 'air_quality',
+    name: 'Quan trắc không khí Thuận An',
+    placement: { inWard: 'Thuận An' },
+  },
   // Traffic counters (vehicles per minute); thresholds mark heavy / congested / jammed.
   { id: 'traffic-thuan-hoa', kind: 'traffic', name: 'Đếm xe Thuận Hóa', placement: { inWard: 'Thuận Hóa' } },
   { id: 'traffic-phu-xuan', kind: 'traffic', name: 'Đếm xe Phú Xuân', placement: { inWard: 'Phú Xuân' } },
   { id: 'traffic-an-cuu', kind: 'traffic', name: 'Đếm xe An Cựu', placement: { inWard: 'An Cựu' } },
   { id: 'traffic-vy-da', kind: 'traffic', name: 'Đếm xe Vỹ Dạ', placement: { inWard: 'Vỹ Dạ' } },
-  { id: 'traffic-huong-thuy', kind: 'traffic', name: 'Đếm xe Hương Thủy', placement: { inWard: 'Hương Thủy' } },
+  {
+    id: 'traffic-huong-thuy',
+    kind: 'traffic',
+    name: 'Đếm xe Hương Thủy',
+    placement: { inWard: 'Hương Thủy' },
+  },
 ];
 
 export interface DeviceSeed {
@@ -79,7 +94,8 @@ export function referenceDeviceSeeds(wards: WardIndex): DeviceSeed[] {
     if ('at' in d.placement) position = d.placement.at;
     else {
       const ward = wards.byShortName(d.placement.inWard);
-      if (!ward) throw new Error(`reference device ${d.id}: no ward named "${d.placement.inWard}" in the ward file`);
+      if (!ward)
+        throw new Error(`reference device ${d.id}: no ward named "${d.placement.inWard}" in the ward file`);
       position = ward.labelPoint;
     }
     const defaults = SENSOR_KIND_DEFAULTS[d.kind];

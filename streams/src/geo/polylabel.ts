@@ -2,4 +2,7 @@
 import untyped from 'polylabel';
 
 /** Pole of inaccessibility of a polygon given as rings of [x, y] (polylabel by Mapbox). */
-export const polylabel = untyped as (polygon: number[][][], precision?: number) => [number, number] & { distance: number };
+export const polylabel = untyped as (
+  polygon: number[][][],
+  precision?: number,
+) => [number, number] & { distance: number };

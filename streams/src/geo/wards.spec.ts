@@ -31,7 +31,9 @@ describe('WardIndex', () => {
     const moved = wards.collection.features
       .filter((f) => {
         const w = wards.byCode(f.properties.gso_code)!;
-        return w.labelPoint[0] !== f.properties.label_point[0] || w.labelPoint[1] !== f.properties.label_point[1];
+        return (
+          w.labelPoint[0] !== f.properties.label_point[0] || w.labelPoint[1] !== f.properties.label_point[1]
+        );
       })
       .map((f) => f.properties.short_name)
       .sort();

@@ -57,7 +57,11 @@ export class WardIndex {
       throw new Error(`cannot read the ward boundaries at ${path} (set GEO_DIR): ${(e as Error).message}`);
     }
     const collection = JSON.parse(text) as FeatureCollection<Polygon | MultiPolygon, WardProperties>;
-    if (collection.type !== 'FeatureCollection' || !Array.isArray(collection.features) || collection.features.length === 0) {
+    if (
+      collection.type !== 'FeatureCollection' ||
+      !Array.isArray(collection.features) ||
+      collection.features.length === 0
+    ) {
       throw new Error(`${path} is not a GeoJSON FeatureCollection of wards`);
     }
     return new WardIndex(collection);
@@ -94,7 +98,8 @@ export class WardIndex {
 function labelPointOf(feature: WardFeature): [number, number] {
   const given = feature.properties.label_point;
   if (given && booleanPointInPolygon(given, feature)) return given;
-  const polygons = feature.geometry.type === 'Polygon' ? [feature.geometry.coordinates] : feature.geometry.coordinates;
+  const polygons =
+    feature.geometry.type === 'Polygon' ? [feature.geometry.coordinates] : feature.geometry.coordinates;
   const largest = polygons.reduce((a, b) => ((b[0]?.length ?? 0) > (a[0]?.length ?? 0) ? b : a));
   const [x, y] = polylabel(largest as number[][][], 0.0001);
   return [Math.round(x * 1e5) / 1e5, Math.round(y * 1e5) / 1e5];

@@ -51,7 +51,11 @@ const adapters: Adapter[] = [
     invalid: [
       ['missing description', ({ description: _, ...v }) => v, 'IOC_INGEST_SCHEMA'],
       ['latitude outside Huế', (v) => ({ ...v, lat: 21.03, lon: 105.85 }), 'IOC_INGEST_OUT_OF_AREA'],
-      ['media url not http(s)', (v) => ({ ...v, media: [{ url: 'javascript:alert(1)', type: 'image' }] }), 'IOC_INGEST_URL'],
+      [
+        'media url not http(s)',
+        (v) => ({ ...v, media: [{ url: 'javascript:alert(1)', type: 'image' }] }),
+        'IOC_INGEST_URL',
+      ],
       ['time in the future', (v) => ({ ...v, created_at: '2026-11-27T12:00:00+07:00' }), 'IOC_INGEST_TIME'],
       ['unknown field', (v) => ({ ...v, extra: 1 }), 'IOC_INGEST_SCHEMA'],
     ],
@@ -78,11 +82,21 @@ const adapters: Adapter[] = [
   {
     name: 'KPI sample',
     run: (b) => normaliseKpiSample(b, { receivedAt, wards }),
-    valid: (at) => ({ kpi: 'ty_le_xu_ly_dung_han', scope: { level: 'province', code: '46' }, value: 96.4, target: 95, ts: at }),
+    valid: (at) => ({
+      kpi: 'ty_le_xu_ly_dung_han',
+      scope: { level: 'province', code: '46' },
+      value: 96.4,
+      target: 95,
+      ts: at,
+    }),
     key: (v) => (v as { sourceId: string }).sourceId,
     time: (v) => (v as { ts: Date }).ts,
     invalid: [
-      ['province that is not Huế', (v) => ({ ...v, scope: { level: 'province', code: '01' } }), 'IOC_INGEST_SCOPE'],
+      [
+        'province that is not Huế',
+        (v) => ({ ...v, scope: { level: 'province', code: '01' } }),
+        'IOC_INGEST_SCOPE',
+      ],
       ['value not a number', (v) => ({ ...v, value: '96' }), 'IOC_INGEST_SCHEMA'],
     ],
   },
@@ -142,6 +156,7 @@ describe.each(adapters)('source adapter contract: $name', (a) => {
     const newer = a.run(a.valid(now));
     const older = a.run(a.valid(earlier));
     expect(newer.ok && older.ok).toBe(true);
-    if (newer.ok && older.ok) expect(a.time(older.value).getTime()).toBeLessThan(a.time(newer.value).getTime());
+    if (newer.ok && older.ok)
+      expect(a.time(older.value).getTime()).toBeLessThan(a.time(newer.value).getTime());
   });
 });

@@ -70,8 +70,12 @@ export class MqttSource {
       this.accept(packet);
       callback(packet.qos > 0 ? DEFER_ACK : undefined);
     };
-    client.on('error', (err) => this.opts.logger.warn({ err: err.message, url: this.opts.url }, 'mqtt client error'));
-    client.on('offline', () => this.opts.logger.warn({ url: this.opts.url }, 'mqtt broker unreachable, retrying'));
+    client.on('error', (err) =>
+      this.opts.logger.warn({ err: err.message, url: this.opts.url }, 'mqtt client error'),
+    );
+    client.on('offline', () =>
+      this.opts.logger.warn({ url: this.opts.url }, 'mqtt broker unreachable, retrying'),
+    );
     client.on('reconnect', () => this.opts.logger.debug({ url: this.opts.url }, 'mqtt reconnecting'));
     await new Promise<void>((resolve, reject) => {
       const onConnect = () => {
@@ -85,7 +89,9 @@ export class MqttSource {
       client.once('connect', onConnect);
       client.once('error', onError);
     });
-    const topics = this.opts.topics.map((t) => (this.opts.sharedGroup ? `$share/${this.opts.sharedGroup}/${t}` : t));
+    const topics = this.opts.topics.map((t) =>
+      this.opts.sharedGroup ? `$share/${this.opts.sharedGroup}/${t}` : t,
+    );
     await client.subscribeAsync(
       topics.map((t) => t),
       { qos: 1 },
@@ -119,7 +125,10 @@ export class MqttSource {
     } catch (err) {
       // Not acknowledged: the broker re-delivers after our next reconnect. Retry in-process too, so a
       // transient database error does not wait for a reconnect.
-      this.opts.logger.error({ err: (err as Error).message, messages: batch.length }, 'mqtt batch not stored; will retry');
+      this.opts.logger.error(
+        { err: (err as Error).message, messages: batch.length },
+        'mqtt batch not stored; will retry',
+      );
       this.pending.unshift(...batch);
       if (!this.closed) this.scheduleFlush(1000);
       return;
@@ -128,7 +137,10 @@ export class MqttSource {
     if (client?.connected) {
       for (const b of batch) {
         if (b.qos === 1 && b.messageId !== undefined) {
-          (client as unknown as { _sendPacket(p: object): void })._sendPacket({ cmd: 'puback', messageId: b.messageId });
+          (client as unknown as { _sendPacket(p: object): void })._sendPacket({
+            cmd: 'puback',
+            messageId: b.messageId,
+          });
         }
       }
     }

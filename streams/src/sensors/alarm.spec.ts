@@ -16,11 +16,14 @@ describe('nextAlarmLevel', () => {
 
   it('property: never flaps on readings that stay within the hysteresis band of a threshold', () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ min: 1.96, max: 2.04, noNaN: true }), { minLength: 1, maxLength: 50 }), (values) => {
-        let level = 2;
-        for (const v of values) level = nextAlarmLevel(level, v, KIM_LONG, 0.05);
-        expect(level).toBe(2);
-      }),
+      fc.property(
+        fc.array(fc.double({ min: 1.96, max: 2.04, noNaN: true }), { minLength: 1, maxLength: 50 }),
+        (values) => {
+          let level = 2;
+          for (const v of values) level = nextAlarmLevel(level, v, KIM_LONG, 0.05);
+          expect(level).toBe(2);
+        },
+      ),
     );
   });
 

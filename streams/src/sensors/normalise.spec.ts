@@ -6,15 +6,32 @@ const enc = (v: unknown) => new TextEncoder().encode(typeof v === 'string' ? v :
 
 describe('normaliseSensorMessage', () => {
   it('accepts a single reading with the kind defaults', () => {
-    const r = normaliseSensorMessage('hue/sensors/water_level/kim-long', enc({ ts: '2026-11-27T14:55:00+07:00', value: 2.31 }), now);
+    const r = normaliseSensorMessage(
+      'hue/sensors/water_level/kim-long',
+      enc({ ts: '2026-11-27T14:55:00+07:00', value: 2.31 }),
+      now,
+    );
     expect(r).toEqual({
       ok: true,
-      value: [{ deviceId: 'kim-long', kind: 'water_level', metric: 'water_level', value: 2.31, unit: 'm', ts: new Date('2026-11-27T07:55:00Z') }],
+      value: [
+        {
+          deviceId: 'kim-long',
+          kind: 'water_level',
+          metric: 'water_level',
+          value: 2.31,
+          unit: 'm',
+          ts: new Date('2026-11-27T07:55:00Z'),
+        },
+      ],
     });
   });
 
   it('accepts several metrics in `values`', () => {
-    const r = normaliseSensorMessage('hue/sensors/air_quality/aq-hung-vuong', enc({ ts: '2026-11-27T07:55:00Z', values: { aqi: 72, pm2_5: 24.1 } }), now);
+    const r = normaliseSensorMessage(
+      'hue/sensors/air_quality/aq-hung-vuong',
+      enc({ ts: '2026-11-27T07:55:00Z', values: { aqi: 72, pm2_5: 24.1 } }),
+      now,
+    );
     expect(r.ok && r.value.map((x) => [x.metric, x.value, x.unit])).toEqual([
       ['aqi', 72, 'VN_AQI'],
       ['pm2_5', 24.1, ''],
@@ -26,15 +43,27 @@ describe('normaliseSensorMessage', () => {
     ['hue/sensors/water_level/kim-long', '{"ts":"2026-11-27T07:55:00Z"}', 'IOC_INGEST_SCHEMA'],
     ['hue/sensors/water_level/kim-long', '{"ts":"2026-11-27T07:55:00Z","value":"2.3"}', 'IOC_INGEST_SCHEMA'],
     ['hue/sensors/water_level/kim-long', '{"ts":"27/11/2026 14:55","value":2.3}', 'IOC_INGEST_SCHEMA'],
-    ['hue/sensors/water_level/kim-long', '{"ts":"2026-11-27T07:55:00Z","value":2.3,"extra":1}', 'IOC_INGEST_SCHEMA'],
+    [
+      'hue/sensors/water_level/kim-long',
+      '{"ts":"2026-11-27T07:55:00Z","value":2.3,"extra":1}',
+      'IOC_INGEST_SCHEMA',
+    ],
     ['hue/sensors/water_level/kim-long', '{"ts":"2026-11-27T07:55:00Z","values":{}}', 'IOC_INGEST_SCHEMA'],
-    ['hue/sensors/water_level/kim-long', '{"ts":"2026-11-27T07:55:00Z","values":{"Bad Metric":1}}', 'IOC_INGEST_SCHEMA'],
+    [
+      'hue/sensors/water_level/kim-long',
+      '{"ts":"2026-11-27T07:55:00Z","values":{"Bad Metric":1}}',
+      'IOC_INGEST_SCHEMA',
+    ],
     ['hue/sensors/water_level/kim-long', '{"ts":"2026-11-27T09:00:00Z","value":2.3}', 'IOC_INGEST_TIME'],
     ['hue/sensors/water_level/kim-long', '{"ts":"2026-02-30T07:55:00Z","value":2.3}', 'IOC_INGEST_TIME'],
     ['hue/sensors/water_level/kim-long', '[]', 'IOC_INGEST_SCHEMA'],
     ['hue/sensors/water_level/kim-long', 'null', 'IOC_INGEST_SCHEMA'],
     ['hue/sensors/radiation/x1', '{"ts":"2026-11-27T07:55:00Z","value":2.3}', 'IOC_INGEST_UNKNOWN_KIND'],
-    ['hue/sensors/water_level/Kim Long!', '{"ts":"2026-11-27T07:55:00Z","value":2.3}', 'IOC_INGEST_DEVICE_ID'],
+    [
+      'hue/sensors/water_level/Kim Long!',
+      '{"ts":"2026-11-27T07:55:00Z","value":2.3}',
+      'IOC_INGEST_DEVICE_ID',
+    ],
     ['hue/cameras/cam-1/events', '{}', 'IOC_INGEST_TOPIC'],
   ])('%s %s → %s', (topic, payload, code) => {
     const r = normaliseSensorMessage(topic, enc(payload), now);
@@ -46,9 +75,17 @@ describe('normaliseSensorMessage', () => {
   });
 
   it('refuses invalid UTF-8 and oversized payloads before parsing', () => {
-    const bad = normaliseSensorMessage('hue/sensors/rain/rain-a-luoi', new Uint8Array([0x7b, 0xff, 0x7d]), now);
+    const bad = normaliseSensorMessage(
+      'hue/sensors/rain/rain-a-luoi',
+      new Uint8Array([0x7b, 0xff, 0x7d]),
+      now,
+    );
     expect(!bad.ok && bad.reject.code).toBe('IOC_INGEST_JSON');
-    const big = normaliseSensorMessage('hue/sensors/rain/rain-a-luoi', new Uint8Array(MAX_SENSOR_PAYLOAD_BYTES + 1), now);
+    const big = normaliseSensorMessage(
+      'hue/sensors/rain/rain-a-luoi',
+      new Uint8Array(MAX_SENSOR_PAYLOAD_BYTES + 1),
+      now,
+    );
     expect(!big.ok && big.reject.code).toBe('IOC_INGEST_TOO_LARGE');
   });
 
@@ -60,6 +97,9 @@ describe('normaliseSensorMessage', () => {
 
 describe('parseSensorTopic', () => {
   it('reads kind and device id', () => {
-    expect(parseSensorTopic('hue/sensors/traffic/traffic-an-cuu')).toEqual({ ok: true, value: { kind: 'traffic', deviceId: 'traffic-an-cuu' } });
+    expect(parseSensorTopic('hue/sensors/traffic/traffic-an-cuu')).toEqual({
+      ok: true,
+      value: { kind: 'traffic', deviceId: 'traffic-an-cuu' },
+    });
   });
 });

@@ -2,7 +2,11 @@ import { Value } from '@sinclair/typebox/value';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { SENSOR_KINDS, type SensorKind } from '@hue-ioc/layers';
 import { fail, ok, type Result } from '../reject.ts';
-import { MultiReadingSchema, SingleReadingSchema, type SensorReadingPayload } from './sensor-reading.schema.ts';
+import {
+  MultiReadingSchema,
+  SingleReadingSchema,
+  type SensorReadingPayload,
+} from './sensor-reading.schema.ts';
 import { SENSOR_KIND_DEFAULTS } from './sensor-kinds.ts';
 
 export const SENSOR_TOPIC_FILTER = 'hue/sensors/+/+';
@@ -32,7 +36,10 @@ export function parseSensorTopic(topic: string): Result<{ kind: SensorKind; devi
   const kind = parts[2] ?? '';
   const deviceId = parts[3] ?? '';
   if (!(SENSOR_KINDS as readonly string[]).includes(kind)) {
-    return fail('IOC_INGEST_UNKNOWN_KIND', `unknown sensor kind "${kind}"; expected one of ${SENSOR_KINDS.join(', ')}`);
+    return fail(
+      'IOC_INGEST_UNKNOWN_KIND',
+      `unknown sensor kind "${kind}"; expected one of ${SENSOR_KINDS.join(', ')}`,
+    );
   }
   if (!DEVICE_ID.test(deviceId)) {
     return fail('IOC_INGEST_DEVICE_ID', `device id "${deviceId}" must match ${DEVICE_ID.source}`);
@@ -44,12 +51,19 @@ export function parseSensorTopic(topic: string): Result<{ kind: SensorKind; devi
  * Validates one MQTT message on a sensor topic and turns it into readings (one per metric).
  * Pure: the caller decides what to store and where rejects go.
  */
-export function normaliseSensorMessage(topic: string, payload: Uint8Array, receivedAt: Date): Result<SensorReading[]> {
+export function normaliseSensorMessage(
+  topic: string,
+  payload: Uint8Array,
+  receivedAt: Date,
+): Result<SensorReading[]> {
   const t = parseSensorTopic(topic);
   if (!t.ok) return t;
   const { kind, deviceId } = t.value;
   if (payload.byteLength > MAX_SENSOR_PAYLOAD_BYTES) {
-    return fail('IOC_INGEST_TOO_LARGE', `payload of ${payload.byteLength} bytes exceeds ${MAX_SENSOR_PAYLOAD_BYTES}`);
+    return fail(
+      'IOC_INGEST_TOO_LARGE',
+      `payload of ${payload.byteLength} bytes exceeds ${MAX_SENSOR_PAYLOAD_BYTES}`,
+    );
   }
   let body: unknown;
   try {
@@ -60,7 +74,9 @@ export function normaliseSensorMessage(topic: string, payload: Uint8Array, recei
   // Check against the shape the sender meant, so the reason names the wrong field rather than "no union member".
   const check = typeof body === 'object' && body !== null && 'values' in body ? checkMulti : checkSingle;
   if (!check.Check(body)) {
-    const errors = [...check.Errors(body)].slice(0, 5).map((e) => ({ path: e.path || '/', message: e.message }));
+    const errors = [...check.Errors(body)]
+      .slice(0, 5)
+      .map((e) => ({ path: e.path || '/', message: e.message }));
     return fail(
       'IOC_INGEST_SCHEMA',
       `payload does not match the sensor reading schema: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`,
@@ -69,18 +85,28 @@ export function normaliseSensorMessage(topic: string, payload: Uint8Array, recei
   }
   const p = Value.Clone(body) as SensorReadingPayload;
   const ts = new Date(p.ts);
-  if (Number.isNaN(ts.getTime()) || !calendarDateExists(p.ts)) return fail('IOC_INGEST_TIME', `ts "${p.ts}" is not a valid time`);
+  if (Number.isNaN(ts.getTime()) || !calendarDateExists(p.ts))
+    return fail('IOC_INGEST_TIME', `ts "${p.ts}" is not a valid time`);
   if (ts.getTime() - receivedAt.getTime() > MAX_FUTURE_SKEW_MS) {
     return fail('IOC_INGEST_TIME', `ts ${p.ts} is more than 5 minutes in the future`);
   }
   const defaults = SENSOR_KIND_DEFAULTS[kind];
   if ('value' in p) {
     if (!Number.isFinite(p.value)) return fail('IOC_INGEST_SCHEMA', 'value must be a finite number');
-    return ok([{ deviceId, kind, metric: defaults.metric, value: p.value, unit: p.unit ?? defaults.unit, ts }]);
+    return ok([
+      { deviceId, kind, metric: defaults.metric, value: p.value, unit: p.unit ?? defaults.unit, ts },
+    ]);
   }
   const readings: SensorReading[] = [];
   for (const [metric, value] of Object.entries(p.values)) {
-    readings.push({ deviceId, kind, metric, value, unit: metric === defaults.metric ? (p.unit ?? defaults.unit) : (p.unit ?? ''), ts });
+    readings.push({
+      deviceId,
+      kind,
+      metric,
+      value,
+      unit: metric === defaults.metric ? (p.unit ?? defaults.unit) : (p.unit ?? ''),
+      ts,
+    });
   }
   return ok(readings);
 }

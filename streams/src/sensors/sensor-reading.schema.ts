@@ -1,7 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 
 /** RFC 3339 / ISO-8601 date-time with an explicit offset or Z. */
-export const ISO_DATE_TIME = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:?\\d{2})$';
+export const ISO_DATE_TIME =
+  '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:?\\d{2})$';
 
 const MetricName = Type.String({ pattern: '^[a-z][a-z0-9_]{0,39}$' });
 const Unit = Type.String({ minLength: 1, maxLength: 16 });
@@ -18,7 +19,11 @@ export const SingleReadingSchema = Type.Object(
 export const MultiReadingSchema = Type.Object(
   {
     ts: Type.String({ pattern: ISO_DATE_TIME }),
-    values: Type.Record(MetricName, Reading, { minProperties: 1, maxProperties: 32, additionalProperties: false }),
+    values: Type.Record(MetricName, Reading, {
+      minProperties: 1,
+      maxProperties: 32,
+      additionalProperties: false,
+    }),
     unit: Type.Optional(Unit),
   },
   { additionalProperties: false },

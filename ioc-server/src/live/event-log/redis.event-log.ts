@@ -54,7 +54,11 @@ export class RedisEventLog implements EventLog {
   private readonly maxEntries: number;
 
   private constructor(private readonly opts: RedisEventLogOptions) {
-    this.redis = new Redis(opts.url, { lazyConnect: true, maxRetriesPerRequest: 3, enableAutoPipelining: true });
+    this.redis = new Redis(opts.url, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 3,
+      enableAutoPipelining: true,
+    });
     this.maxEntries = opts.maxEntries ?? 20_000;
   }
 
@@ -80,15 +84,27 @@ export class RedisEventLog implements EventLog {
   async append(layer: LayerId, changes: readonly LayerChange[]): Promise<number> {
     const k = this.keys(layer);
     if (changes.length === 0) return Number((await this.redis.get(k.seq)) ?? 0);
-    const args: string[] = [JSON.stringify(changes), String(this.maxEntries), String(seqBaseNow()), String(Date.now())];
+    const args: string[] = [
+      JSON.stringify(changes),
+      String(this.maxEntries),
+      String(seqBaseNow()),
+      String(Date.now()),
+    ];
     for (const c of changes) args.push(c.id, c.feature ? JSON.stringify(c.feature) : '');
-    const seq = await (this.redis as unknown as { iocAppend(...a: string[]): Promise<number> }).iocAppend(k.stream, k.seq, k.state, ...args);
+    const seq = await (this.redis as unknown as { iocAppend(...a: string[]): Promise<number> }).iocAppend(
+      k.stream,
+      k.seq,
+      k.state,
+      ...args,
+    );
     return Number(seq);
   }
 
   async snapshot(layer: LayerId) {
     const k = this.keys(layer);
-    const [seq, flat] = await (this.redis as unknown as { iocSnapshot(...a: string[]): Promise<[string | null, string[]]> }).iocSnapshot(k.seq, k.state);
+    const [seq, flat] = await (
+      this.redis as unknown as { iocSnapshot(...a: string[]): Promise<[string | null, string[]]> }
+    ).iocSnapshot(k.seq, k.state);
     const features: Feature[] = [];
     for (let i = 1; i < flat.length; i += 2) features.push(JSON.parse(flat[i]!) as Feature);
     return { seq: seq ? Number(seq) : 0, features };
@@ -111,7 +127,12 @@ export class RedisEventLog implements EventLog {
   private toEntry(layer: LayerId, id: string, fields: string[]): LogEntry {
     const f: Record<string, string> = {};
     for (let i = 0; i < fields.length; i += 2) f[fields[i]!] = fields[i + 1]!;
-    return { layer, seq: Number(id.split('-')[0]), ts: Number(f.t ?? 0), changes: JSON.parse(f.e ?? '[]') as LayerChange[] };
+    return {
+      layer,
+      seq: Number(id.split('-')[0]),
+      ts: Number(f.t ?? 0),
+      changes: JSON.parse(f.e ?? '[]') as LayerChange[],
+    };
   }
 
   async tail(from: ReadonlyMap<LayerId, number>, onEntry: (entry: LogEntry) => void): Promise<void> {
@@ -125,7 +146,8 @@ export class RedisEventLog implements EventLog {
     const loop = async () => {
       while (!this.closed) {
         try {
-          const res = (await reader.xread('COUNT', 1000, 'BLOCK', 1000, 'STREAMS', ...streams, ...ids)) as [string, [string, string[]][]][] | null;
+          const res = (await reader.xread('COUNT', 1000, 'BLOCK', 1000, 'STREAMS', ...streams, ...ids)) as
+            [string, [string, string[]][]][] | null;
           if (!res) continue;
           for (const [stream, rows] of res) {
             const i = streams.indexOf(stream);

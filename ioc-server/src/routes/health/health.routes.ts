@@ -5,9 +5,13 @@ import type { IocContext } from '../../context.ts';
 const Checks = Type.Object({ db: Type.Boolean(), mqtt: Type.Boolean(), live: Type.Boolean() });
 
 export const healthRoutes: FastifyPluginAsync<{ ctx: IocContext }> = async (app, { ctx }) => {
-  app.get('/healthz', { schema: { response: { 200: Type.Object({ status: Type.Literal('ok') }) } } }, async () => ({
-    status: 'ok' as const,
-  }));
+  app.get(
+    '/healthz',
+    { schema: { response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
+    async () => ({
+      status: 'ok' as const,
+    }),
+  );
 
   /** 200 only when the database answers, the MQTT subscription is up and /live is attached. */
   app.get(
@@ -16,7 +20,11 @@ export const healthRoutes: FastifyPluginAsync<{ ctx: IocContext }> = async (app,
       schema: {
         response: {
           200: Type.Object({ status: Type.Literal('ready'), checks: Checks }),
-          503: Type.Object({ status: Type.Literal('not_ready'), checks: Checks, failing: Type.Array(Type.String()) }),
+          503: Type.Object({
+            status: Type.Literal('not_ready'),
+            checks: Checks,
+            failing: Type.Array(Type.String()),
+          }),
         },
       },
     },

@@ -19,8 +19,15 @@ type Source = 'hue-s' | 'hotline' | 'kpi';
 
 const Outcome = Type.Object({
   id: Type.String({ description: 'incident id (or KPI sample key)' }),
-  outcome: Type.Union([Type.Literal('created'), Type.Literal('merged'), Type.Literal('duplicate'), Type.Literal('stored')]),
-  reason: Type.Optional(Type.Object({ distanceM: Type.Number(), minutesApart: Type.Number(), rule: Type.String() })),
+  outcome: Type.Union([
+    Type.Literal('created'),
+    Type.Literal('merged'),
+    Type.Literal('duplicate'),
+    Type.Literal('stored'),
+  ]),
+  reason: Type.Optional(
+    Type.Object({ distanceM: Type.Number(), minutesApart: Type.Number(), rule: Type.String() }),
+  ),
 });
 const ErrorSchema = Type.Object({
   error: Type.Object({ code: Type.String(), message: Type.String(), details: Type.Optional(Type.Unknown()) }),
@@ -48,8 +55,14 @@ const MAX_CSV_BYTES = 20 * 1024 * 1024;
  */
 export const webhookRoutes: FastifyPluginAsync<{ ctx: IocContext }> = async (app, { ctx }) => {
   // Keep the raw bytes: the HMAC covers them exactly.
-  app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: MAX_WEBHOOK_BODY_BYTES * 2 }, (_req, body, done) => done(null, body));
-  app.addContentTypeParser('text/csv', { parseAs: 'buffer', bodyLimit: MAX_CSV_BYTES }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser(
+    'application/json',
+    { parseAs: 'buffer', bodyLimit: MAX_WEBHOOK_BODY_BYTES * 2 },
+    (_req, body, done) => done(null, body),
+  );
+  app.addContentTypeParser('text/csv', { parseAs: 'buffer', bodyLimit: MAX_CSV_BYTES }, (_req, body, done) =>
+    done(null, body),
+  );
 
   const secrets: Record<Source, string | null> = {
     'hue-s': ctx.config.ingestSecrets.hueS,
@@ -61,7 +74,11 @@ export const webhookRoutes: FastifyPluginAsync<{ ctx: IocContext }> = async (app
   const verified = (source: Source, req: FastifyRequest, reply: FastifyReply): Buffer | null => {
     const secret = secrets[source];
     if (!secret) {
-      reply.code(503).send(errorBody('IOC_INGEST_NOT_CONFIGURED', `no secret is configured for ${source} (INGEST_SECRET_*)`));
+      reply
+        .code(503)
+        .send(
+          errorBody('IOC_INGEST_NOT_CONFIGURED', `no secret is configured for ${source} (INGEST_SECRET_*)`),
+        );
       return null;
     }
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
@@ -82,7 +99,11 @@ export const webhookRoutes: FastifyPluginAsync<{ ctx: IocContext }> = async (app
   };
 
   /** Verifies and parses JSON; on failure answers and returns null. */
-  const accept = async (source: Source, req: FastifyRequest, reply: FastifyReply): Promise<unknown | null> => {
+  const accept = async (
+    source: Source,
+    req: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<unknown | null> => {
     const raw = verified(source, req, reply);
     if (raw === null) return null;
     const parsed = parseJsonBody(raw, MAX_WEBHOOK_BODY_BYTES);
@@ -98,19 +119,31 @@ export const webhookRoutes: FastifyPluginAsync<{ ctx: IocContext }> = async (app
     ctx.metrics.deadLetters.inc({ source, reason: r.code });
     req.log.warn({ source, code: r.code, reason: r.reason }, 'webhook body rejected to dead_letters');
     await ctx.repos.deadLetters.insertBatch(ctx.db, [
-      { source, reasonCode: r.code, reason: r.reason, topic: req.url, payload: raw, details: r.details, receivedAt: new Date() },
+      {
+        source,
+        reasonCode: r.code,
+        reason: r.reason,
+        topic: req.url,
+        payload: raw,
+        details: r.details,
+        receivedAt: new Date(),
+      },
     ]);
     reply.code(400).send(errorBody(r.code, r.reason, r.details));
   };
 
-  const reportRoute = (source: 'hue-s' | 'hotline', normalise: (body: unknown) => Result<NormalisedReport>) =>
+  const reportRoute =
+    (source: 'hue-s' | 'hotline', normalise: (body: unknown) => Result<NormalisedReport>) =>
     async (req: FastifyRequest, reply: FastifyReply) => {
       const body = await accept(source, req, reply);
       if (body === null) return reply;
       const report = normalise(body);
       if (!report.ok) return reject(source, req, reply, req.body as Buffer, report.reject);
       const result = await ctx.incidents.ingest(reportInput(report.value));
-      ctx.metrics.ingestMessages.inc({ source, outcome: result.outcome === 'duplicate' ? 'duplicate' : 'stored' });
+      ctx.metrics.ingestMessages.inc({
+        source,
+        outcome: result.outcome === 'duplicate' ? 'duplicate' : 'stored',
+      });
       return reply.code(result.outcome === 'duplicate' ? 200 : 201).send({
         id: result.incidentId,
         outcome: result.outcome,
@@ -119,8 +152,16 @@ export const webhookRoutes: FastifyPluginAsync<{ ctx: IocContext }> = async (app
     };
 
   const ctxFor = () => ({ receivedAt: new Date(), wards: ctx.wards });
-  app.post('/api/ingest/hue-s', { schema: { response: responses, tags: ['ingest'] } }, reportRoute('hue-s', (b) => normaliseHueSReport(b, ctxFor())));
-  app.post('/api/ingest/hotline', { schema: { response: responses, tags: ['ingest'] } }, reportRoute('hotline', (b) => normaliseHotlineTicket(b, ctxFor())));
+  app.post(
+    '/api/ingest/hue-s',
+    { schema: { response: responses, tags: ['ingest'] } },
+    reportRoute('hue-s', (b) => normaliseHueSReport(b, ctxFor())),
+  );
+  app.post(
+    '/api/ingest/hotline',
+    { schema: { response: responses, tags: ['ingest'] } },
+    reportRoute('hotline', (b) => normaliseHotlineTicket(b, ctxFor())),
+  );
 
   /**
    * Bulk import of a call-centre export (text/csv, signed with the hotline secret). Answers with the
@@ -130,8 +171,20 @@ export const webhookRoutes: FastifyPluginAsync<{ ctx: IocContext }> = async (app
     '/api/ingest/hotline/csv',
     {
       schema: {
-        querystring: Type.Object({ wait: Type.Optional(Type.Boolean({ default: true })), filename: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false }),
-        response: { 200: ImportJobSchema, 202: ImportJobSchema, 400: ErrorSchema, 401: ErrorSchema, 503: ErrorSchema },
+        querystring: Type.Object(
+          {
+            wait: Type.Optional(Type.Boolean({ default: true })),
+            filename: Type.Optional(Type.String({ maxLength: 200 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: ImportJobSchema,
+          202: ImportJobSchema,
+          400: ErrorSchema,
+          401: ErrorSchema,
+          503: ErrorSchema,
+        },
         tags: ['ingest'],
       },
     },
@@ -180,6 +233,8 @@ export const webhookRoutes: FastifyPluginAsync<{ ctx: IocContext }> = async (app
     if (!sample.ok) return reject('kpi', req, reply, req.body as Buffer, sample.reject);
     const stored = await ctx.kpis.store(sample.value);
     ctx.metrics.ingestMessages.inc({ source: 'kpi', outcome: stored ? 'stored' : 'duplicate' });
-    return reply.code(stored ? 201 : 200).send({ id: sample.value.sourceId, outcome: stored ? 'stored' : 'duplicate' });
+    return reply
+      .code(stored ? 201 : 200)
+      .send({ id: sample.value.sourceId, outcome: stored ? 'stored' : 'duplicate' });
   });
 };

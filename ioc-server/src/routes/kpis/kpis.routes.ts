@@ -4,7 +4,10 @@ import type { IocContext } from '../../context.ts';
 
 const Kpi = Type.Object({
   kpi: Type.String(),
-  scope: Type.Object({ level: Type.Union([Type.Literal('province'), Type.Literal('ward'), Type.Literal('agency')]), code: Type.String() }),
+  scope: Type.Object({
+    level: Type.Union([Type.Literal('province'), Type.Literal('ward'), Type.Literal('agency')]),
+    code: Type.String(),
+  }),
   value: Type.Number(),
   target: Type.Union([Type.Number(), Type.Null()]),
   ts: Type.String({ format: 'date-time' }),
@@ -19,7 +22,9 @@ export const kpiRoutes: FastifyPluginAsync<{ ctx: IocContext }> = async (app, { 
       schema: {
         querystring: Type.Object(
           {
-            level: Type.Optional(Type.Union([Type.Literal('province'), Type.Literal('ward'), Type.Literal('agency')])),
+            level: Type.Optional(
+              Type.Union([Type.Literal('province'), Type.Literal('ward'), Type.Literal('agency')]),
+            ),
             code: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' })),
           },
           { additionalProperties: false },
@@ -30,7 +35,9 @@ export const kpiRoutes: FastifyPluginAsync<{ ctx: IocContext }> = async (app, { 
     },
     async (req) => {
       const q = req.query as { level?: string; code?: string };
-      const latest = (await ctx.kpis.latest()).filter((k) => (!q.level || k.scope_level === q.level) && (!q.code || k.scope_code === q.code));
+      const latest = (await ctx.kpis.latest()).filter(
+        (k) => (!q.level || k.scope_level === q.level) && (!q.code || k.scope_code === q.code),
+      );
       const series = await ctx.kpis.series24h();
       return {
         items: latest.map((k) => ({
@@ -39,7 +46,10 @@ export const kpiRoutes: FastifyPluginAsync<{ ctx: IocContext }> = async (app, { 
           value: k.value,
           target: k.target,
           ts: k.ts.toISOString(),
-          series: (series.get(`${k.kpi}|${k.scope_level}|${k.scope_code}`) ?? []).map((p) => ({ t: p.t.toISOString(), v: p.v })),
+          series: (series.get(`${k.kpi}|${k.scope_level}|${k.scope_code}`) ?? []).map((p) => ({
+            t: p.t.toISOString(),
+            v: p.v,
+          })),
         })),
       };
     },

@@ -31,7 +31,10 @@ export const referenceRoutes: FastifyPluginAsync<{ ctx: IocContext }> = async (a
     ...ctx.wards.collection,
     features: ctx.wards.collection.features.map((f) => ({
       ...f,
-      properties: { ...f.properties, label_point: ctx.wards.byCode(f.properties.gso_code)?.labelPoint ?? f.properties.label_point },
+      properties: {
+        ...f.properties,
+        label_point: ctx.wards.byCode(f.properties.gso_code)?.labelPoint ?? f.properties.label_point,
+      },
     })),
   });
 
@@ -41,22 +44,30 @@ export const referenceRoutes: FastifyPluginAsync<{ ctx: IocContext }> = async (a
     return wardsGeoJson;
   });
 
-  app.get('/api/wards', { schema: { response: { 200: Type.Object({ items: Type.Array(WardSchema) }) } } }, async () => ({
-    items: ctx.wards.wards,
-  }));
+  app.get(
+    '/api/wards',
+    { schema: { response: { 200: Type.Object({ items: Type.Array(WardSchema) }) } } },
+    async () => ({
+      items: ctx.wards.wards,
+    }),
+  );
 
-  app.get('/api/devices', { schema: { response: { 200: Type.Object({ items: Type.Array(DeviceSchema) }) } } }, async () => ({
-    items: (await ctx.repos.devices.list()).map((d) => ({
-      id: d.id,
-      kind: d.kind,
-      name: d.name,
-      position: d.lon !== null && d.lat !== null ? ([d.lon, d.lat] as [number, number]) : null,
-      wardCode: d.ward_code,
-      thresholds: d.thresholds,
-      unit: d.unit,
-      expectedIntervalS: d.expected_interval_s,
-      autoRegistered: d.auto_registered,
-      lastSeenAt: d.last_seen_at?.toISOString() ?? null,
-    })),
-  }));
+  app.get(
+    '/api/devices',
+    { schema: { response: { 200: Type.Object({ items: Type.Array(DeviceSchema) }) } } },
+    async () => ({
+      items: (await ctx.repos.devices.list()).map((d) => ({
+        id: d.id,
+        kind: d.kind,
+        name: d.name,
+        position: d.lon !== null && d.lat !== null ? ([d.lon, d.lat] as [number, number]) : null,
+        wardCode: d.ward_code,
+        thresholds: d.thresholds,
+        unit: d.unit,
+        expectedIntervalS: d.expected_interval_s,
+        autoRegistered: d.auto_registered,
+        lastSeenAt: d.last_seen_at?.toISOString() ?? null,
+      })),
+    }),
+  );
 };

@@ -130,7 +130,11 @@ describe('LiveClient', () => {
 
   it('sends the token, protocol version and columnar encoding, subscribes without since, goes live', async () => {
     const { client, socket, last, onLayer } = setup();
-    expect(socket.handshakeAuth()).toEqual({ token: 'hue-demo-display', protocol: LIVE_PROTOCOL_VERSION, encoding: 'columnar' });
+    expect(socket.handshakeAuth()).toEqual({
+      token: 'hue-demo-display',
+      protocol: LIVE_PROTOCOL_VERSION,
+      encoding: 'columnar',
+    });
     expect(client.state.status).toBe('connecting');
     socket.open();
     await settle();
