@@ -259,19 +259,23 @@ export async function createContext(config: Config, logger: Logger): Promise<Ioc
         closers.push(stopWatch);
         io = gateway.io;
         emitDelta = gateway.emitDelta;
+        // Notifications are not queued without bound either: a socket behind on its writes gets none
+        // (its layers catch it up with coalesced state when it drains; see live.gateway.ts).
+        const backlogged = (socket: { conn: unknown }) =>
+          (socket.conn as { writeBuffer: unknown[] }).writeBuffer.length > 8;
         // Ticker lines name incidents of every agency: not for agency accounts, which see only their own.
         const tickerSockets = () =>
           [...gateway.nsp.sockets.values()].filter(
             (s) => (s.data as { principal?: { role?: string } }).principal?.role !== 'agency',
           );
         emitTicker = (item) => {
-          for (const s of tickerSockets()) s.emit('ticker', item);
+          for (const s of tickerSockets()) if (!backlogged(s)) s.emit('ticker', item);
         };
         // Consoles follow single incidents: every change on the incidents layer, to whoever may see it.
         emitIncidentChanged = (f) => {
           for (const s of gateway.nsp.sockets.values()) {
             const principal = (s.data as { principal?: Principal }).principal;
-            if (!principal || !scopeFeature(principal, 'incidents', f)) continue;
+            if (!principal || backlogged(s) || !scopeFeature(principal, 'incidents', f)) continue;
             const { version, status, priority, agencyId, dueAt, updatedAt } = f.props;
             s.emit('incident:changed', { id: f.id, version, status, priority, agencyId, dueAt, updatedAt });
           }
