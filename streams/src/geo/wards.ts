@@ -105,7 +105,8 @@ function labelPointOf(feature: WardFeature): [number, number] {
   return [Math.round(x * 1e5) / 1e5, Math.round(y * 1e5) / 1e5];
 }
 
-function bboxOf(geometry: Polygon | MultiPolygon): [number, number, number, number] {
+/** [minLon, minLat, maxLon, maxLat] of a (multi)polygon. */
+export function bboxOf(geometry: Polygon | MultiPolygon): [number, number, number, number] {
   let minX = Infinity;
   let minY = Infinity;
   let maxX = -Infinity;

@@ -1,5 +1,4 @@
-import type { MultiPolygon, Polygon } from 'geojson';
-import type { Ward, WardIndex } from '../geo/wards.ts';
+import { bboxOf, type Ward, type WardIndex } from '../geo/wards.ts';
 import type { Position } from '../ingest/common.ts';
 import { intBetween, pick, weightedPick, type Rand } from './random.ts';
 
@@ -86,24 +85,6 @@ export function offsetPosition(from: Position, distanceM: number, bearingRad: nu
   const dLat = (distanceM * Math.cos(bearingRad)) / 111_320;
   const dLon = (distanceM * Math.sin(bearingRad)) / (111_320 * Math.cos((from[1] * Math.PI) / 180));
   return [round6(from[0] + dLon), round6(from[1] + dLat)];
-}
-
-function bboxOf(geometry: Polygon | MultiPolygon): [number, number, number, number] {
-  let minX = Infinity;
-  let minY = Infinity;
-  let maxX = -Infinity;
-  let maxY = -Infinity;
-  const polygons = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
-  for (const polygon of polygons)
-    for (const ring of polygon)
-      for (const [x, y] of ring) {
-        if (x === undefined || y === undefined) continue;
-        minX = Math.min(minX, x);
-        minY = Math.min(minY, y);
-        maxX = Math.max(maxX, x);
-        maxY = Math.max(maxY, y);
-      }
-  return [minX, minY, maxX, maxY];
 }
 
 /* ---------------------------------------------------------------- streets and addresses */
