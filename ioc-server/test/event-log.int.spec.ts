@@ -57,6 +57,8 @@ describe.each(impls)('EventLog contract: $name', ({ make }) => {
   it('numbers entries increasingly and keeps the state they add up to', async () => {
     const empty = await log.snapshot('sensors');
     expect(empty.features).toEqual([]);
+    expect(empty.changedAt).toBeNull();
+    const before = Date.now();
     const s1 = await log.append('sensors', [{ id: 'kim-long', feature: gauge('kim-long', 1.2) }]);
     const s2 = await log.append('sensors', [
       { id: 'phu-oc', feature: gauge('phu-oc', 0.8) },
@@ -69,6 +71,10 @@ describe.each(impls)('EventLog contract: $name', ({ make }) => {
     const snap = await log.snapshot('sensors');
     expect(snap.seq).toBe(s3);
     expect(snap.features).toEqual([gauge('kim-long', 2.1)]);
+    // The append time of the newest entry: how old the layer's newest data is, the same on every node.
+    expect(snap.changedAt).toBeGreaterThanOrEqual(before);
+    expect(snap.changedAt).toBeLessThanOrEqual(Date.now());
+    expect((await log.range('sensors', s2, s3))?.[0]?.ts).toBe(snap.changedAt);
     // Sequence numbers are larger than any µs-time base of an earlier life of the log.
     expect(s1).toBeGreaterThan((Date.now() - 60_000) * 1000);
   });
@@ -113,7 +119,11 @@ describe.skipIf(!redisUrl)('RedisEventLog across instances', () => {
       while (seenByB.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
       expect(seenByB.map((e) => e.seq)).toEqual([seq]);
       const c = await RedisEventLog.connect({ url: redisUrl!, prefix, logger: silentLogger });
-      expect(await c.snapshot('sensors')).toEqual({ seq, features: [gauge('kim-long', 3.6)] });
+      expect(await c.snapshot('sensors')).toEqual({
+        seq,
+        features: [gauge('kim-long', 3.6)],
+        changedAt: seenByB[0]!.ts,
+      });
       await c.close();
     } finally {
       await a.close();

@@ -22,6 +22,7 @@ describe('applyDelta', () => {
       layer: 'sensors',
       seq: 10,
       serverTime: 0,
+      changedAt: null,
       features: [gauge('kim-long', 0.5), gauge('phu-oc', 0.9)],
     });
     const delta: LayerDelta<{ value: number }> = {
@@ -29,6 +30,7 @@ describe('applyDelta', () => {
       from: 10,
       seq: 12,
       serverTime: 0,
+      changedAt: null,
       upserts: [gauge('kim-long', 2.1)],
       removes: ['phu-oc', 'never-existed'],
     };
@@ -47,7 +49,15 @@ describe('applyDelta', () => {
   it('refuses a delta that does not start where the state is', () => {
     const s = { seq: 5, features: new Map() };
     expect(() =>
-      applyDelta(s, { layer: 'sensors', from: 6, seq: 7, serverTime: 0, upserts: [], removes: [] }),
+      applyDelta(s, {
+        layer: 'sensors',
+        from: 6,
+        seq: 7,
+        serverTime: 0,
+        changedAt: null,
+        upserts: [],
+        removes: [],
+      }),
     ).toThrow(DeltaGapError);
   });
 });
@@ -100,6 +110,7 @@ describe('coalesce', () => {
               from: state.seq,
               seq: state.seq + batch.length,
               serverTime: 0,
+              changedAt: null,
               upserts,
               removes,
             }).state;

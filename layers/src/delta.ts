@@ -8,6 +8,11 @@ export interface LayerSnapshot<P = unknown> {
   seq: number;
   /** Server time (ms since epoch) when this was sent: lets clients show freshness. */
   serverTime: number;
+  /**
+   * When the layer last changed (ms since epoch, the event log's append time, the same on every node):
+   * the age of the newest data in this layer. Null when the log holds no change of it yet.
+   */
+  changedAt: number | null;
   /** Empty when `columns` is present. */
   features: Feature<P>[];
   /**
@@ -23,6 +28,8 @@ export interface LayerDelta<P = unknown> {
   from: number;
   seq: number;
   serverTime: number;
+  /** When the newest change in this delta was appended to the event log (ms since epoch). */
+  changedAt: number | null;
   upserts: Feature<P>[];
   removes: string[];
 }

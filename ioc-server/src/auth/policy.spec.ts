@@ -107,6 +107,7 @@ describe('scopeFeature / scopeDelta / scopeSnapshot', () => {
       from: 10,
       seq: 12,
       serverTime: 0,
+      changedAt: null,
       upserts: [incident('a', 'hepco'), incident('b', 'huewaco')],
       removes: ['z'],
     };
@@ -123,6 +124,7 @@ describe('scopeFeature / scopeDelta / scopeSnapshot', () => {
       layer: 'incidents' as const,
       seq: 5,
       serverTime: 0,
+      changedAt: null,
       features: [incident('a', 'hepco'), incident('b', 'huewaco')],
     };
     expect(scopeSnapshot(hepco, snapshot).features.map((f) => f.id)).toEqual(['a']);

@@ -18,8 +18,8 @@ interface LayerBook {
   features: Map<string, Feature>;
   pending: LogEntry[];
   history: LogEntry[];
-  /** Wall time of the newest change, for freshness. */
-  changedAt: number;
+  /** Append time (event log, same on every node) of the newest change applied; null when none. */
+  changedAt: number | null;
 }
 
 export interface LayerHubOptions {
@@ -70,7 +70,7 @@ export class LayerHub {
         features: new Map(snap.features.map((f) => [f.id, f])),
         pending: [],
         history: [],
-        changedAt: 0,
+        changedAt: snap.changedAt,
       });
       from.set(layer, snap.seq);
     }
@@ -109,8 +109,8 @@ export class LayerHub {
     }
     b.seq = entry.seq;
     b.pending.push(entry);
-    b.changedAt = this.now();
-    this.opts.onApplied?.(b.changedAt - entry.ts);
+    b.changedAt = entry.ts;
+    this.opts.onApplied?.(this.now() - entry.ts);
   }
 
   get(layer: LayerId, id: string): Feature | undefined {
@@ -144,6 +144,7 @@ export class LayerHub {
       from: b.emitted,
       seq: b.seq,
       serverTime: this.now(),
+      changedAt: b.changedAt,
       ...coalesceEntries(pending),
     };
     b.emitted = b.seq;
@@ -167,7 +168,13 @@ export class LayerHub {
   snapshot(layer: LayerId): LayerSnapshot {
     this.flush(layer);
     const b = this.book(layer);
-    return { layer, seq: b.emitted, serverTime: this.now(), features: [...b.features.values()] };
+    return {
+      layer,
+      seq: b.emitted,
+      serverTime: this.now(),
+      changedAt: b.changedAt,
+      features: [...b.features.values()],
+    };
   }
 
   /**
@@ -183,6 +190,7 @@ export class LayerHub {
       from: since,
       seq: b.emitted,
       serverTime: this.now(),
+      changedAt: b.changedAt,
       ...coalesceEntries(b.history.filter((e) => e.seq > since)),
     };
   }
@@ -198,8 +206,8 @@ export class LayerHub {
     return entries ? { upTo, entries } : null;
   }
 
-  /** Wall time of the newest change of a layer (0 when none since start). */
-  changedAt(layer: LayerId): number {
+  /** Append time of the newest change of a layer (null when the log holds none). */
+  changedAt(layer: LayerId): number | null {
     return this.book(layer).changedAt;
   }
 }

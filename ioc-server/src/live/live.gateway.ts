@@ -255,7 +255,14 @@ export function createLiveGateway(opts: LiveGatewayOptions) {
         ],
       },
     ]);
-    return { layer, from: since, seq: recent.seq, serverTime: recent.serverTime, ...merged };
+    return {
+      layer,
+      from: since,
+      seq: recent.seq,
+      serverTime: recent.serverTime,
+      changedAt: recent.changedAt,
+      ...merged,
+    };
   };
 
   /** Called by the hub once per layer per tick. */

@@ -40,6 +40,7 @@ const delta = (layer: 'incidents' | 'alerts', upserts: unknown[], removes: strin
   from: 0,
   seq: 1,
   serverTime: Date.parse('2026-11-27T08:00:00Z'),
+  changedAt: Date.parse('2026-11-27T08:00:00Z'),
   upserts: upserts as LayerDelta['upserts'],
   removes,
 });

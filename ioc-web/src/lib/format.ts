@@ -67,3 +67,20 @@ export function formatNumber(value: number, locale: string, decimals: number): s
       }),
   ).format(value);
 }
+
+const AGE_UNITS = [
+  { unit: 'day', ms: 86_400_000 },
+  { unit: 'hour', ms: 3_600_000 },
+  { unit: 'minute', ms: 60_000 },
+  { unit: 'second', ms: 1_000 },
+] as const;
+
+/** An age in its largest whole unit: "5 giây", "3 phút", "2 giờ" / "5 sec", "3 min", "2 hr". */
+export function formatAge(ms: number, locale: string): string {
+  const age = Math.max(0, ms);
+  const { unit, ms: size } = AGE_UNITS.find((u) => age >= u.ms) ?? AGE_UNITS[3];
+  return cached(
+    `age|${unit}|${locale}`,
+    () => new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'short' }),
+  ).format(Math.floor(age / size));
+}

@@ -18,6 +18,8 @@ export interface LogEntry {
 export interface LayerSnapshotState {
   seq: number;
   features: Feature[];
+  /** Append time (ms) of the newest entry; null when the layer has none. */
+  changedAt: number | null;
 }
 
 /**

@@ -7,6 +7,7 @@ interface Book {
   entries: LogEntry[];
   /** Sequence of the newest trimmed entry: ranges must start at or after it. */
   floor: number;
+  changedAt: number | null;
 }
 
 /** The embedded default: one process, entries kept in memory up to `maxEntries` per layer. */
@@ -21,7 +22,7 @@ export class MemoryEventLog implements EventLog {
   private book(layer: LayerId): Book {
     let b = this.books.get(layer);
     if (!b) {
-      b = { seq: this.nextSeq, features: new Map(), entries: [], floor: this.nextSeq };
+      b = { seq: this.nextSeq, features: new Map(), entries: [], floor: this.nextSeq, changedAt: null };
       this.books.set(layer, b);
     }
     return b;
@@ -32,6 +33,7 @@ export class MemoryEventLog implements EventLog {
     if (changes.length === 0) return b.seq;
     const entry: LogEntry = { layer, seq: ++this.nextSeq, ts: Date.now(), changes: [...changes] };
     b.seq = entry.seq;
+    b.changedAt = entry.ts;
     for (const c of changes) {
       if (c.feature) b.features.set(c.id, c.feature);
       else b.features.delete(c.id);
@@ -47,7 +49,7 @@ export class MemoryEventLog implements EventLog {
 
   async snapshot(layer: LayerId) {
     const b = this.book(layer);
-    return { seq: b.seq, features: [...b.features.values()] };
+    return { seq: b.seq, features: [...b.features.values()], changedAt: b.changedAt };
   }
 
   async range(layer: LayerId, after: number, upTo: number): Promise<LogEntry[] | null> {

@@ -6,7 +6,7 @@ import { seqBaseNow, type EventLog, type LayerChange, type LogEntry } from './ev
 /**
  * Appends atomically: next sequence number (initialised from a time base when the key is new),
  * the entry in the layer's stream with that number as its id, and the layer's current state in a hash.
- * KEYS: stream, seq, state. ARGV: entry JSON, maxlen, seq base, now ms, then id/feature pairs.
+ * KEYS: stream, seq, state, changed-at. ARGV: entry JSON, maxlen, seq base, now ms, then id/feature pairs.
  */
 const APPEND_LUA = `
 redis.call('SET', KEYS[2], ARGV[3], 'NX')
@@ -14,6 +14,7 @@ redis.call('INCR', KEYS[2])
 -- Read back as a string: Lua 5.1 would print a number this large in exponent form.
 local seq = redis.call('GET', KEYS[2])
 redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], seq .. '-0', 'e', ARGV[1], 't', ARGV[4])
+redis.call('SET', KEYS[4], ARGV[4])
 for i = 5, #ARGV, 2 do
   if ARGV[i + 1] == '' then
     redis.call('HDEL', KEYS[3], ARGV[i])
@@ -24,11 +25,12 @@ end
 return seq
 `;
 
-/** Reads seq and state in one atomic step, so the snapshot is exactly the state at that seq. */
+/** Reads seq, state and change time in one atomic step, so the snapshot is exactly the state at that seq. */
 const SNAPSHOT_LUA = `
 local seq = redis.call('GET', KEYS[1])
 local state = redis.call('HGETALL', KEYS[2])
-return { seq or false, state }
+local at = redis.call('GET', KEYS[3])
+return { seq or false, state, at or false }
 `;
 
 export interface RedisEventLogOptions {
@@ -71,14 +73,14 @@ export class RedisEventLog implements EventLog {
       throw new Error(`cannot connect to REDIS_URL: ${(e as Error).message}`);
     }
     log.redis.on('error', (err: Error) => opts.logger.warn({ err: err.message }, 'redis error'));
-    log.redis.defineCommand('iocAppend', { numberOfKeys: 3, lua: APPEND_LUA });
-    log.redis.defineCommand('iocSnapshot', { numberOfKeys: 2, lua: SNAPSHOT_LUA });
+    log.redis.defineCommand('iocAppend', { numberOfKeys: 4, lua: APPEND_LUA });
+    log.redis.defineCommand('iocSnapshot', { numberOfKeys: 3, lua: SNAPSHOT_LUA });
     return log;
   }
 
   private keys(layer: LayerId) {
     const p = `${this.opts.prefix}:layer:${layer}`;
-    return { stream: `${p}:log`, seq: `${p}:seq`, state: `${p}:state` };
+    return { stream: `${p}:log`, seq: `${p}:seq`, state: `${p}:state`, changedAt: `${p}:changed-at` };
   }
 
   async append(layer: LayerId, changes: readonly LayerChange[]): Promise<number> {
@@ -95,6 +97,7 @@ export class RedisEventLog implements EventLog {
       k.stream,
       k.seq,
       k.state,
+      k.changedAt,
       ...args,
     );
     return Number(seq);
@@ -102,12 +105,14 @@ export class RedisEventLog implements EventLog {
 
   async snapshot(layer: LayerId) {
     const k = this.keys(layer);
-    const [seq, flat] = await (
-      this.redis as unknown as { iocSnapshot(...a: string[]): Promise<[string | null, string[]]> }
-    ).iocSnapshot(k.seq, k.state);
+    const [seq, flat, at] = await (
+      this.redis as unknown as {
+        iocSnapshot(...a: string[]): Promise<[string | null, string[], string | null]>;
+      }
+    ).iocSnapshot(k.seq, k.state, k.changedAt);
     const features: Feature[] = [];
     for (let i = 1; i < flat.length; i += 2) features.push(JSON.parse(flat[i]!) as Feature);
-    return { seq: seq ? Number(seq) : 0, features };
+    return { seq: seq ? Number(seq) : 0, features, changedAt: at ? Number(at) : null };
   }
 
   async range(layer: LayerId, after: number, upTo: number): Promise<LogEntry[] | null> {

@@ -3,6 +3,10 @@ import { PRIORITY_LABELS, SENSOR_STATE_LABELS } from '@hue-ioc/layers';
 import type { SceneId } from '$lib/wall/scenes';
 import type { ConnectionStatus } from '$lib/live';
 
+/** The layers whose age the wall header shows (wards follow incidents). */
+export const FRESHNESS_LAYERS = ['incidents', 'sensors', 'cameras', 'alerts'] as const;
+export type FreshnessLayer = (typeof FRESHNESS_LAYERS)[number];
+
 /** Vietnamese first (DOMAIN.md); `?lang=en` switches to English. */
 export type Lang = 'vi' | 'en';
 
@@ -17,6 +21,11 @@ export interface Messages {
   dataAt: (time: string) => string;
   updatedAt: (time: string) => string;
   noDataYet: string;
+  /** Short layer names for the freshness line: "Sự cố 5 giây · Cảm biến 12 giây". */
+  layerAge: Record<FreshnessLayer, string>;
+  freshnessTitle: string;
+  /** A layer with no change known to the server yet. */
+  ageUnknown: string;
   flood: {
     title: string;
     rule: string;
@@ -72,6 +81,9 @@ const vi: Messages = {
   dataAt: (t) => `dữ liệu lúc ${t}`,
   updatedAt: (t) => `Cập nhật lúc ${t}`,
   noDataYet: 'Chưa có dữ liệu',
+  layerAge: { incidents: 'Sự cố', sensors: 'Cảm biến', cameras: 'Camera', alerts: 'Cảnh báo' },
+  freshnessTitle: 'Dữ liệu mới nhất',
+  ageUnknown: 'chưa có',
   flood: {
     title: 'Mực nước sông',
     rule: 'Cấp báo động lũ theo QĐ 05/2020/QĐ-TTg',
@@ -163,6 +175,9 @@ const en: Messages = {
   dataAt: (t) => `data from ${t}`,
   updatedAt: (t) => `Updated at ${t}`,
   noDataYet: 'No data yet',
+  layerAge: { incidents: 'Incidents', sensors: 'Sensors', cameras: 'Cameras', alerts: 'Alerts' },
+  freshnessTitle: 'Newest data',
+  ageUnknown: 'none yet',
   flood: {
     title: 'River levels',
     rule: 'Flood alarm levels of Decision 05/2020/QĐ-TTg',

@@ -11,6 +11,7 @@ const snapshot: LayerSnapshot = {
   layer: 'sensors',
   seq: 10,
   serverTime: Date.UTC(2025, 9, 27, 3, 0, 0),
+  changedAt: Date.UTC(2025, 9, 27, 2, 59, 55),
   features: [gauge('kim-long', 3.62), gauge('phu-oc', 3.3)],
 };
 
@@ -20,6 +21,7 @@ function delta(from: number, seq: number, value: number): LayerDelta {
     from,
     seq,
     serverTime: snapshot.serverTime + seq * 1000,
+    changedAt: snapshot.serverTime + seq * 1000 - 100,
     upserts: [gauge('kim-long', value)],
     removes: [],
   };
@@ -38,6 +40,7 @@ describe('LayerSync', () => {
     expect(sync.applyDelta(delta(10, 12, 3.7))).toBe('applied');
     expect(sync.since).toBe(12);
     expect(sync.view?.serverTime).toBe(snapshot.serverTime + 12_000);
+    expect(sync.view?.changedAt).toBe(snapshot.serverTime + 12_000 - 100);
     expect((sync.view?.state.features.get('kim-long')?.props as SensorProps).value).toBe(3.7);
   });
 

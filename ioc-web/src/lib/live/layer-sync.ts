@@ -23,7 +23,14 @@ export interface LayerView<P> {
   readonly state: LayerState<P>;
   /** `serverTime` (ms) of the snapshot or delta applied last. */
   readonly serverTime: number;
+  /** When the layer last changed, on the server's clock (ms); null when the server knows of no change. */
+  readonly changedAt: number | null;
+  /** When the message carrying `serverTime` arrived, on this client's clock (ms). */
+  readonly receivedAt: number;
 }
+
+const changedAtOf = (message: { changedAt?: unknown }, previous: number | null): number | null =>
+  typeof message.changedAt === 'number' ? message.changedAt : previous;
 
 function isSnapshotShape(value: unknown): value is LayerSnapshot {
   if (typeof value !== 'object' || value === null) return false;
@@ -57,7 +64,10 @@ function isDeltaShape(value: unknown): value is LayerDelta {
 export class LayerSync<P = unknown> {
   #view: LayerView<P> | null = null;
 
-  constructor(readonly layer: LayerId) {}
+  constructor(
+    readonly layer: LayerId,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   get view(): LayerView<P> | null {
     return this.#view;
@@ -72,17 +82,27 @@ export class LayerSync<P = unknown> {
   applySnapshot(message: unknown): boolean {
     if (!isSnapshotShape(message) || message.layer !== this.layer) return false;
     const snapshot = message as LayerSnapshot<P>;
-    this.#view = { state: stateFromSnapshot(snapshot), serverTime: snapshot.serverTime };
+    this.#view = {
+      state: stateFromSnapshot(snapshot),
+      serverTime: snapshot.serverTime,
+      changedAt: changedAtOf(snapshot, null),
+      receivedAt: this.now(),
+    };
     return true;
   }
 
   applyDelta(message: unknown): DeltaOutcome {
     if (!isDeltaShape(message) || message.layer !== this.layer || !this.#view) return 'ignored';
     const delta = message as LayerDelta<P>;
-    const { state } = this.#view;
+    const { state, changedAt } = this.#view;
     if (delta.seq <= state.seq) return 'stale';
     try {
-      this.#view = { state: applyDelta(state, delta).state, serverTime: delta.serverTime };
+      this.#view = {
+        state: applyDelta(state, delta).state,
+        serverTime: delta.serverTime,
+        changedAt: changedAtOf(delta, changedAt),
+        receivedAt: this.now(),
+      };
       return 'applied';
     } catch (error) {
       if (error instanceof DeltaGapError) return 'gap';

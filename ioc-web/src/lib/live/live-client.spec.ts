@@ -86,6 +86,7 @@ function snapshot(seq: number): LayerSnapshot {
     layer: 'sensors',
     seq,
     serverTime: T0 + seq,
+    changedAt: T0 + seq,
     features: [{ id: 'kim-long', position: [107.553, 16.462], props: { kind: 'water_level', value: 3.62 } }],
   };
 }
@@ -96,6 +97,7 @@ function delta(from: number, seq: number): LayerDelta {
     from,
     seq,
     serverTime: T0 + seq,
+    changedAt: T0 + seq,
     upserts: [{ id: 'phu-oc', position: [107.47, 16.53], props: { kind: 'water_level', value: 3.3 } }],
     removes: [],
   };

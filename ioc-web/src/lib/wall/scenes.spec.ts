@@ -3,6 +3,8 @@ import {
   FOCUS_MS,
   currentSceneId,
   focusOn,
+  FOCUS_COOLDOWN_MS,
+  FOCUS_MAX_MS,
   initialRotation,
   playlistFromUrl,
   stepRotation,
@@ -40,6 +42,36 @@ describe('scene rotation', () => {
     expect(currentSceneId(s, config)).toBe('province');
     s = stepRotation(s, config, T0 + FOCUS_MS, false);
     expect(s.focus).toBeNull();
+  });
+
+  it('lets the rotation run for a cool-down after a pause, except for a gauge at BĐ III', () => {
+    const report = { id: 'incident:a', position: kimLong, text: 'Ngập sâu' };
+    let s = focusOn(initialRotation(T0), report, T0);
+    s = stepRotation(s, config, T0 + FOCUS_MS, false);
+    expect(s.focus).toBeNull();
+    // Another urgent report a minute later: the rotation goes on, the report is in the ticker.
+    const t1 = T0 + FOCUS_MS + 60_000;
+    expect(focusOn(s, { ...report, id: 'incident:b' }, t1)).toBe(s);
+    // A gauge at BĐ III takes the wall at once.
+    expect(focusOn(s, { ...report, id: 'alarm:kim-long' }, t1, { force: true }).focus?.id).toBe(
+      'alarm:kim-long',
+    );
+    // After the cool-down a report may pause it again.
+    const t2 = T0 + FOCUS_MS + FOCUS_COOLDOWN_MS;
+    expect(focusOn(s, { ...report, id: 'incident:c' }, t2).focus?.id).toBe('incident:c');
+  });
+
+  it('lets a newer alarm take over a pause, but not make it last for ever', () => {
+    let s = focusOn(initialRotation(T0), { id: 'incident:1', position: kimLong, text: '1' }, T0);
+    // A new urgent report every 90 s, each taking over the pause.
+    for (let i = 1; i <= 10; i++) {
+      const now = T0 + i * 90_000;
+      s = stepRotation(s, config, now, false);
+      if (!s.focus) break;
+      s = focusOn(s, { id: `incident:${i + 1}`, position: kimLong, text: String(i + 1) }, now);
+    }
+    expect(s.focus).toBeNull();
+    expect(s.resumedAt).toBeLessThanOrEqual(T0 + FOCUS_MAX_MS + 90_000);
   });
 
   it('switches to the flood playlist when a gauge reaches BĐ II, and back', () => {

@@ -65,6 +65,14 @@ export const FLOOD_PLAYLIST: readonly SceneId[] = ['flood', 'province', 'flood',
 
 /** A new top-priority alarm holds the wall this long before the rotation goes on. */
 export const FOCUS_MS = 120_000;
+/**
+ * After a pause the rotation runs at least this long before another alarm may pause it again: on a busy
+ * day (or a simulator at high speed) top-priority reports would otherwise hold the wall for good. They
+ * still reach the ticker and the map at once. A gauge at BĐ III is the exception: it always takes the wall.
+ */
+export const FOCUS_COOLDOWN_MS = 180_000;
+/** A pause that newer alarms keep taking over ends this long after it began, all together. */
+export const FOCUS_MAX_MS = 300_000;
 
 export interface PlaylistConfig {
   normal: readonly SceneId[];
@@ -124,6 +132,10 @@ export interface RotationState {
   /** When the current scene started (ms). */
   since: number;
   focus: Focus | null;
+  /** When the current pause began (a newer alarm taking over keeps it); null while rotating. */
+  pausedSince: number | null;
+  /** When the last pause ended, for the cool-down; null when there was none. */
+  resumedAt: number | null;
 }
 
 export function initialRotation(
@@ -133,7 +145,7 @@ export function initialRotation(
   const mode = saved?.mode === 'flood' ? 'flood' : 'normal';
   const index =
     typeof saved?.index === 'number' && Number.isInteger(saved.index) && saved.index >= 0 ? saved.index : 0;
-  return { mode, index, since: now, focus: null };
+  return { mode, index, since: now, focus: null, pausedSince: null, resumedAt: null };
 }
 
 export function currentSceneId(state: RotationState, config: PlaylistConfig): SceneId {
@@ -160,7 +172,7 @@ export function stepRotation(
   if (s.mode !== mode) s = { ...s, mode, index: 0, since: now };
   if (s.focus) {
     if (now < s.focus.until) return s;
-    s = { ...s, focus: null, since: now };
+    s = { ...s, focus: null, since: now, pausedSince: null, resumedAt: now };
   }
   if (!config.rotate) return s;
   const scene = SCENES[currentSceneId(s, config)];
@@ -171,14 +183,25 @@ export function stepRotation(
   return s;
 }
 
-/** Holds the wall on a new top-priority alarm. A newer alarm replaces an older focus. */
+/**
+ * Holds the wall on a new top-priority alarm. During a pause a newer alarm takes it over, within
+ * FOCUS_MAX_MS of the pause's start. Within FOCUS_COOLDOWN_MS after a pause the rotation goes on and the
+ * same state is returned, unless `force` (a gauge at BĐ III).
+ */
 export function focusOn(
   state: RotationState,
   focus: Omit<Focus, 'until'>,
   now: number,
-  holdMs = FOCUS_MS,
+  opts: { force?: boolean; holdMs?: number } = {},
 ): RotationState {
-  return { ...state, focus: { ...focus, until: now + holdMs } };
+  const holdMs = opts.holdMs ?? FOCUS_MS;
+  if (state.focus && state.pausedSince !== null) {
+    const until = Math.max(now + 5_000, Math.min(now + holdMs, state.pausedSince + FOCUS_MAX_MS));
+    return { ...state, focus: { ...focus, until } };
+  }
+  const cooling = state.resumedAt !== null && now - state.resumedAt < FOCUS_COOLDOWN_MS;
+  if (cooling && !opts.force) return state;
+  return { ...state, focus: { ...focus, until: now + holdMs }, pausedSince: now };
 }
 
 /** Layers to draw: the scene's, within `?layers=`. A focus adds the alerts and incidents it is about. */
