@@ -36,6 +36,10 @@ export async function buildApp(
   const ctx = await createContext(config, app.log);
   app.decorate('ioc', ctx);
   ctx.attachLive(app.server, app.log);
+  // Live sockets first: Fastify's close waits for every open connection before its onClose hooks run,
+  // and a wall screen's websocket never ends by itself (without this, stopping a node with screens
+  // attached hung until close-with-grace gave up).
+  app.addHook('preClose', async () => ctx.closeLive());
   app.addHook('onClose', async () => ctx.close());
 
   app.setErrorHandler((err, req, reply) => {

@@ -42,6 +42,8 @@ import { LayerHub } from './live/layer-hub.ts';
 import type { EventLog } from './live/event-log/event-log.ts';
 import { MemoryEventLog } from './live/event-log/memory.event-log.ts';
 import { RedisEventLog } from './live/event-log/redis.event-log.ts';
+import { Redis } from 'ioredis';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { SensorsLayer } from './live/sensors-layer.ts';
 import { createLiveGateway } from './live/live.gateway.ts';
 import { AccessService } from './auth/access.service.ts';
@@ -82,6 +84,8 @@ export interface IocContext {
   attachLive(httpServer: HttpServer, logger: Parameters<typeof createLiveGateway>[0]['logger']): void;
   /** Starts ingest and the simulator (after the HTTP server listens). */
   startIngest(): Promise<void>;
+  /** Disconnects every /live socket and stops socket.io; clients reconnect to another node (or this one, later). */
+  closeLive(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -132,10 +136,31 @@ export async function createContext(config: Config, logger: Logger): Promise<Ioc
     await access.seed();
 
     let io: IoServer | null = null;
+    let closeLive: () => Promise<void> = async () => {};
     const log: EventLog = config.redisUrl
       ? await RedisEventLog.connect({ url: config.redisUrl, prefix: config.redisPrefix, logger })
       : new MemoryEventLog();
     closers.push(() => log.close());
+    // Several nodes: notifications that start on one node (KPI values) reach the others' sockets through
+    // socket.io's Redis streams adapter. Layers do not use it: every node follows the event log.
+    let adapter: ReturnType<typeof createAdapter> | undefined;
+    if (config.redisUrl) {
+      const adapterRedis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
+      await adapterRedis.connect();
+      adapterRedis.on('error', (err: Error) =>
+        logger.warn({ err: err.message }, 'redis (socket.io adapter) error'),
+      );
+      closers.push(() =>
+        adapterRedis.quit().then(
+          () => undefined,
+          () => undefined,
+        ),
+      );
+      adapter = createAdapter(adapterRedis, {
+        streamName: `${config.redisPrefix}:socket.io`,
+        maxLen: 10_000,
+      });
+    }
     // Replaced by the socket.io gateway once the HTTP server exists; until then nobody is subscribed.
     let emitDelta: (d: LayerDelta, entryTimes: number[]) => void = () => {};
     const hub: LayerHub = new LayerHub({
@@ -254,44 +279,39 @@ export async function createContext(config: Config, logger: Logger): Promise<Ioc
           canSubscribe,
           scopeDelta,
           scopeSnapshot,
+          ...(adapter ? { adapter } : {}),
         });
         const stopWatch = watchLiveSockets(access, gateway.nsp, httpLogger);
         closers.push(stopWatch);
         io = gateway.io;
         emitDelta = gateway.emitDelta;
-        // Notifications are not queued without bound either: a socket behind on its writes gets none
-        // (its layers catch it up with coalesced state when it drains; see live.gateway.ts).
-        const backlogged = (socket: { conn: unknown }) =>
-          (socket.conn as { writeBuffer: unknown[] }).writeBuffer.length > 8;
         // Ticker lines name incidents of every agency: not for agency accounts, which see only their own.
-        const tickerSockets = () =>
-          [...gateway.nsp.sockets.values()].filter(
-            (s) => (s.data as { principal?: { role?: string } }).principal?.role !== 'agency',
-          );
-        emitTicker = (item) => {
-          for (const s of tickerSockets()) if (!backlogged(s)) s.emit('ticker', item);
-        };
+        // Both are derived from the layers' deltas, which every node follows: each node sends its own.
+        const mayReadTicker = (p: Principal) => p.role !== 'agency';
+        emitTicker = (item) => gateway.notify('ticker', item, mayReadTicker);
         // Consoles follow single incidents: every change on the incidents layer, to whoever may see it.
         emitIncidentChanged = (f) => {
-          for (const s of gateway.nsp.sockets.values()) {
-            const principal = (s.data as { principal?: Principal }).principal;
-            if (!principal || backlogged(s) || !scopeFeature(principal, 'incidents', f)) continue;
-            const { version, status, priority, agencyId, dueAt, updatedAt } = f.props;
-            s.emit('incident:changed', { id: f.id, version, status, priority, agencyId, dueAt, updatedAt });
-          }
+          const { version, status, priority, agencyId, dueAt, updatedAt } = f.props;
+          gateway.notify(
+            'incident:changed',
+            { id: f.id, version, status, priority, agencyId, dueAt, updatedAt },
+            (p) => scopeFeature(p, 'incidents', f) !== null,
+          );
         };
         gateway.nsp.on('connection', (socket) => {
-          if ((socket.data as { principal?: { role?: string } }).principal?.role === 'agency') return;
+          if (!mayReadTicker(socket.data.principal as Principal)) return;
           for (const item of ticker.latest()) socket.emit('ticker', item);
         });
-        announceKpi = (u) => gateway.nsp.emit('kpi:update', u);
-        closers.push(
-          () =>
-            new Promise<void>((resolve) => {
-              gateway.io.close(() => resolve());
-            }),
-        );
+        // A KPI sample arrives on one node; the adapter carries it to the others' screens.
+        announceKpi = (u) => gateway.broadcastKpi(u);
+        let closing: Promise<void> | null = null;
+        closeLive = () =>
+          (closing ??= new Promise<void>((resolve) => {
+            gateway.io.close(() => resolve());
+          }));
+        closers.push(() => closeLive());
       },
+      closeLive: () => closeLive(),
       async startIngest() {
         if (mqtt.embedded) {
           let broker: EmbeddedBroker;

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { Redis } from 'ioredis';
-import type { Feature, SensorProps } from '@hue-ioc/layers';
+import type { Feature, KpiUpdate, SensorProps } from '@hue-ioc/layers';
+import { signBody } from '@hue-ioc/streams';
 import { LiveMirror, startIoc, waitFor, type RunningIoc } from './support/start-ioc.ts';
 
 /**
@@ -63,6 +64,14 @@ describe.skipIf(!redisUrl)('two nodes on one Redis event log', () => {
     expect(onBKim.props).toMatchObject({ alarmLevel: 3, state: 'alarm3' });
     await waitFor('node A client caught up', () => onA.state!.seq === onB.state!.seq);
     expect(onA.features()).toEqual(onB.features());
+    // Both nodes date the layer's newest change the same way: the log's append time, not their own clocks.
+    expect(onB.changedAt).toBe(onA.changedAt);
+    expect(onB.changedAt).toBeGreaterThanOrEqual(Date.parse(ts));
+    // A client that connects to B later is told the same age in its snapshot.
+    const late = new LiveMirror(b.baseUrl, 'sensors');
+    await waitFor('late snapshot', () => late.state);
+    expect(late.changedAt).toBe(onA.changedAt);
+    late.close();
     // Node B never stored it: it serves it from the log.
     expect(await b.app.ioc.db.query(`SELECT 1 FROM observations WHERE ts = $1`, [ts])).toEqual([]);
 
@@ -81,6 +90,52 @@ describe.skipIf(!redisUrl)('two nodes on one Redis event log', () => {
       () => (onB.state?.features.get('kim-long') as Feature<SensorProps>)?.props.value === 1.1,
     );
     expect(onB.gaps).toBe(0);
+    onB.close();
+  });
+
+  it('a KPI sample posted to node A reaches the screens on node B (socket.io Redis streams adapter)', async () => {
+    const secret = 'cluster-kpi-secret-46';
+    const secrets = { hueS: secret, hotline: secret, kpi: secret, open311: secret };
+    const a = await startIoc({
+      overrides: { redisUrl: redisUrl!, redisPrefix: prefix, ingestSecrets: secrets },
+    });
+    nodes.push(a);
+    const b = await startIoc({
+      overrides: { redisUrl: redisUrl!, redisPrefix: prefix, ingestSecrets: secrets },
+    });
+    nodes.push(b);
+    const onA = new LiveMirror(a.baseUrl, 'sensors');
+    const onB = new LiveMirror(b.baseUrl, 'sensors');
+    const gotA: KpiUpdate[] = [];
+    const gotB: KpiUpdate[] = [];
+    onA.socket.on('kpi:update', (u) => gotA.push(u));
+    onB.socket.on('kpi:update', (u) => gotB.push(u));
+    await waitFor('both connected', () => onA.state && onB.state);
+    const raw = JSON.stringify({
+      kpi: 'ty_le_xu_ly_dung_han',
+      scope: { level: 'province', code: '46' },
+      value: 96.4,
+      target: 95,
+      ts: new Date(Date.now() - 30_000).toISOString(),
+    });
+    const res = await fetch(`${a.baseUrl}/api/ingest/kpi`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...signBody(secret, raw, Math.floor(Date.now() / 1000)),
+      },
+      body: raw,
+    });
+    expect(res.status).toBe(201);
+    await waitFor('kpi:update on node B', () => gotB.length > 0);
+    await waitFor('kpi:update on node A', () => gotA.length > 0);
+    expect(gotB).toEqual(gotA);
+    expect(gotB[0]).toMatchObject({ kpi: 'ty_le_xu_ly_dung_han', value: 96.4, target: 95 });
+    // Exactly once per node: the sender does not get its own value back through the adapter.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(gotA).toHaveLength(1);
+    expect(gotB).toHaveLength(1);
+    onA.close();
     onB.close();
   });
 

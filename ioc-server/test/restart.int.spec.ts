@@ -19,6 +19,27 @@ describe('restart', () => {
     for (const d of dirs) await rm(d, { recursive: true, force: true });
   });
 
+  it('stops promptly with wall screens attached, and they are told the link dropped', async () => {
+    const ioc = await startIoc();
+    const wall = connectLive(ioc.baseUrl);
+    await new Promise<void>((resolve, reject) => {
+      wall.once('connect', resolve);
+      wall.once('connect_error', reject);
+    });
+    const dropped = new Promise<string>((resolve) => wall.once('disconnect', resolve));
+    const t0 = Date.now();
+    // Fastify waits for open connections before its own close hooks: a websocket never ends by itself.
+    await Promise.race([
+      ioc.close(),
+      new Promise((_, reject) =>
+        setTimeout(() => reject(new Error('close hung with a socket attached')), 8_000),
+      ),
+    ]);
+    expect(Date.now() - t0).toBeLessThan(8_000);
+    expect(await dropped).toMatch(/transport close|io server disconnect/);
+    wall.close();
+  });
+
   it('keeps observations and the live state across a restart on the same data folder', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'hue-ioc-restart-'));
     dirs.push(dataDir);

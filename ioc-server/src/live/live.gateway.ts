@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders, Server as HttpServer } from 'node:http';
-import { Server, type Namespace, type Socket } from 'socket.io';
+import { Server, type Namespace, type ServerOptions, type Socket } from 'socket.io';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import {
   LAYER_IDS,
@@ -12,6 +12,7 @@ import {
   type LayerDelta,
   type LayerId,
   type LayerSnapshot,
+  type KpiUpdate,
   type LiveClientToServer,
   type LiveServerToClient,
   type SubscribeAck,
@@ -26,8 +27,16 @@ export type { Principal };
 const checkSubscribe = TypeCompiler.Compile(SubscribeRequestSchema);
 const checkUnsubscribe = TypeCompiler.Compile(UnsubscribeRequestSchema);
 
-type LiveSocket = Socket<LiveClientToServer, LiveServerToClient>;
-export type LiveNamespace = Namespace<LiveClientToServer, LiveServerToClient>;
+/** Events between server nodes (socket.io `serverSideEmit`, through the Redis streams adapter). */
+export interface LiveServerSideEvents {
+  'kpi:update': (update: KpiUpdate) => void;
+}
+
+type LiveSocket = Socket<LiveClientToServer, LiveServerToClient, LiveServerSideEvents>;
+export type LiveNamespace = Namespace<LiveClientToServer, LiveServerToClient, LiveServerSideEvents>;
+
+/** The notifications of /live (everything but the layers), each sent per socket. */
+type Notification = 'ticker' | 'incident:changed' | 'kpi:update';
 
 export interface LiveGatewayOptions {
   httpServer: HttpServer;
@@ -52,6 +61,11 @@ export interface LiveGatewayOptions {
    * drains, gets one coalesced catch-up (or a snapshot). Bounds server memory per stalled client.
    */
   maxQueuedPackets?: number;
+  /**
+   * socket.io adapter for several nodes (the Redis streams adapter when REDIS_URL is set): carries
+   * `broadcast` notifications to the other nodes. Layers do not need it: every node follows the event log.
+   */
+  adapter?: ServerOptions['adapter'];
 }
 
 interface Subscription {
@@ -73,7 +87,11 @@ function handshakeError(code: string, message: string): Error & { data: { code: 
  * coalesced state instead of an unbounded queue.
  */
 export function createLiveGateway(opts: LiveGatewayOptions) {
-  const io = new Server(opts.httpServer, { serveClient: false, maxHttpBufferSize: 64 * 1024 });
+  const io = new Server<LiveClientToServer, LiveServerToClient, LiveServerSideEvents>(opts.httpServer, {
+    serveClient: false,
+    maxHttpBufferSize: 64 * 1024,
+    ...(opts.adapter ? { adapter: opts.adapter } : {}),
+  });
   const nsp: LiveNamespace = io.of(LIVE_NAMESPACE);
   // A healthy socket holds at most about one packet per subscribed layer per tick.
   const maxQueued = opts.maxQueuedPackets ?? 8;
@@ -293,5 +311,32 @@ export function createLiveGateway(opts: LiveGatewayOptions) {
     for (const t of entryTimes) metrics.ingestToEmitSeconds.observe((now - t) / 1000);
     metrics.liveTickSeconds.observe((performance.now() - started) / 1000);
   };
-  return { io, nsp, emitDelta };
+  /**
+   * Sends a notification to every socket of this node that `mayReceive` allows, skipping sockets that
+   * are behind on their writes: notifications are never queued without bound (their layers catch them up
+   * when they drain).
+   */
+  const notify = <E extends Notification>(
+    event: E,
+    payload: Parameters<LiveServerToClient[E]>[0],
+    mayReceive?: (principal: Principal) => boolean,
+  ) => {
+    for (const socket of nsp.sockets.values()) {
+      if (queued(socket) > maxQueued) continue;
+      if (mayReceive && !mayReceive(principalOf(socket))) continue;
+      (socket.emit as (e: E, p: typeof payload) => void)(event, payload);
+    }
+  };
+
+  /** A KPI value for every node's sockets: this node's at once, the others' through the adapter. */
+  const broadcastKpi = (update: KpiUpdate) => {
+    notify('kpi:update', update);
+    if (opts.adapter) nsp.serverSideEmit('kpi:update', update);
+  };
+  nsp.on('kpi:update', (update: KpiUpdate) => {
+    // From another node; checked anyway, a peer on the same Redis could run another version.
+    if (typeof update?.kpi === 'string' && typeof update.value === 'number') notify('kpi:update', update);
+  });
+
+  return { io, nsp, emitDelta, notify, broadcastKpi };
 }

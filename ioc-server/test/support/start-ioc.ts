@@ -103,6 +103,8 @@ export class LiveMirror {
   snapshots = 0;
   deltas = 0;
   gaps = 0;
+  /** `changedAt` of the last snapshot or delta: when the layer last changed, by the event log. */
+  changedAt: number | null = null;
   readonly socket: LiveClient;
 
   constructor(
@@ -121,6 +123,7 @@ export class LiveMirror {
       if (s.layer !== layer) return;
       this.snapshots++;
       this.state = stateFromSnapshot(s);
+      this.changedAt = s.changedAt;
     });
     this.socket.on('layer:delta', (d) => {
       if (d.layer !== layer || !this.state) return;
@@ -131,6 +134,7 @@ export class LiveMirror {
       }
       this.deltas++;
       this.state = applyDelta(this.state, d).state;
+      this.changedAt = d.changedAt;
     });
     this.socket.on('connect', () => {
       void this.subscribe();
