@@ -37,6 +37,8 @@ const browser = await chromium.launch({
 });
 const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
 page.on('crash', () => console.error('the wall page crashed'));
+page.on('close', () => console.error(`the wall page closed at ${new Date().toISOString()}`));
+browser.on('disconnected', () => console.error(`the browser disconnected at ${new Date().toISOString()}`));
 page.on('pageerror', (e) => console.error('page error:', e.message));
 const cdp = await page.context().newCDPSession(page);
 await cdp.send('HeapProfiler.enable');
