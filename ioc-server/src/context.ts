@@ -305,10 +305,7 @@ export async function createContext(config: Config, logger: Logger): Promise<Ioc
         // A KPI sample arrives on one node; the adapter carries it to the others' screens.
         announceKpi = (u) => gateway.broadcastKpi(u);
         let closing: Promise<void> | null = null;
-        closeLive = () =>
-          (closing ??= new Promise<void>((resolve) => {
-            gateway.io.close(() => resolve());
-          }));
+        closeLive = () => (closing ??= gateway.close());
         closers.push(() => closeLive());
       },
       closeLive: () => closeLive(),

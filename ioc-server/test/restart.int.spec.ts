@@ -19,13 +19,17 @@ describe('restart', () => {
     for (const d of dirs) await rm(d, { recursive: true, force: true });
   });
 
-  it('stops promptly with wall screens attached, and they are told the link dropped', async () => {
+  it('stops promptly with wall screens attached, even one that stopped reading, and they are told the link dropped', async () => {
     const ioc = await startIoc();
     const wall = connectLive(ioc.baseUrl);
     await new Promise<void>((resolve, reject) => {
       wall.once('connect', resolve);
       wall.once('connect_error', reject);
     });
+    // And a tablet that stopped reading: it will not answer the websocket close handshake.
+    const frozen = connectLive(ioc.baseUrl);
+    await new Promise<void>((resolve) => frozen.once('connect', resolve));
+    (frozen.io.engine.transport as unknown as { ws: { _socket: { pause(): void } } }).ws._socket.pause();
     const dropped = new Promise<string>((resolve) => wall.once('disconnect', resolve));
     const t0 = Date.now();
     // Fastify waits for open connections before its own close hooks: a websocket never ends by itself.
@@ -38,6 +42,7 @@ describe('restart', () => {
     expect(Date.now() - t0).toBeLessThan(8_000);
     expect(await dropped).toMatch(/transport close|io server disconnect/);
     wall.close();
+    frozen.close();
   });
 
   it('keeps observations and the live state across a restart on the same data folder', async () => {

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders, Server as HttpServer } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { Server, type Namespace, type ServerOptions, type Socket } from 'socket.io';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import {
@@ -93,6 +94,12 @@ export function createLiveGateway(opts: LiveGatewayOptions) {
     ...(opts.adapter ? { adapter: opts.adapter } : {}),
   });
   const nsp: LiveNamespace = io.of(LIVE_NAMESPACE);
+  // Websocket connections, so that closing does not wait on a client that stopped reading.
+  const upgraded = new Set<Duplex>();
+  opts.httpServer.on('upgrade', (_req, socket: Duplex) => {
+    upgraded.add(socket);
+    socket.once('close', () => upgraded.delete(socket));
+  });
   // A healthy socket holds at most about one packet per subscribed layer per tick.
   const maxQueued = opts.maxQueuedPackets ?? 8;
   const subscribers = new Map<LayerId, Map<LiveSocket, Subscription>>(LAYER_IDS.map((l) => [l, new Map()]));
@@ -338,5 +345,26 @@ export function createLiveGateway(opts: LiveGatewayOptions) {
     if (typeof update?.kpi === 'string' && typeof update.value === 'number') notify('kpi:update', update);
   });
 
-  return { io, nsp, emitDelta, notify, broadcastKpi };
+  /**
+   * Disconnects every socket and stops socket.io without closing the HTTP server (its owner does).
+   * A websocket whose client does not answer the close handshake (a stalled tablet) is destroyed after
+   * `graceMs`, so a node never waits on its slowest screen to stop.
+   */
+  const close = async (graceMs = 2_000): Promise<void> => {
+    // What io.close() does, minus closing the HTTP server, which would wait for every connection.
+    await Promise.allSettled(
+      [...io._nsps.values()].map(async (n) => {
+        // `local`: a plain disconnectSockets goes through the adapter and would drop every node's screens.
+        n.local.disconnectSockets(true);
+        await n.adapter.close();
+      }),
+    );
+    io.engine.close();
+    const deadline = Date.now() + graceMs;
+    while (upgraded.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    for (const socket of upgraded) socket.destroy();
+    upgraded.clear();
+  };
+
+  return { io, nsp, emitDelta, notify, broadcastKpi, close };
 }
