@@ -82,7 +82,9 @@ describe.each(brokers)('sensor pipeline on $name', ({ url }) => {
       // Two more readings from a new device: auto-registered, kind from the topic, no position.
       await publisher.publishAsync(
         `hue/sensors/rain/${rainId}`,
-        JSON.stringify({ ts: new Date().toISOString(), value: 12.5 }),
+        // Distinct timestamps: a second reading at the same (device, metric, ts) is a re-delivery and is
+        // dropped as a duplicate; two publishes can fall in the same millisecond on a fast broker.
+        JSON.stringify({ ts: new Date(Date.now() - 2000).toISOString(), value: 12.5 }),
         { qos: 1 },
       );
       await publisher.publishAsync(
