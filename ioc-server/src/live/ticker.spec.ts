@@ -46,6 +46,22 @@ const delta = (layer: 'incidents' | 'alerts', upserts: unknown[], removes: strin
 });
 
 describe('Ticker', () => {
+  it('announces a burst of new incidents by its most urgent lines and one line for the rest', () => {
+    const t = new Ticker();
+    const burst = Array.from({ length: 1200 }, (_, i) =>
+      incident(`IOC-2611-${String(i).padStart(6, '0')}`, i === 700 ? 1 : i === 900 ? 2 : 3),
+    );
+    const items = t.onDelta({ ...delta('incidents', burst), seq: 77 });
+    expect(items).toHaveLength(5);
+    expect(items[0]).toMatchObject({ id: 'incident:IOC-2611-000700', level: 3 });
+    expect(items[1]).toMatchObject({ id: 'incident:IOC-2611-000900', level: 2 });
+    expect(items[4]).toEqual(
+      expect.objectContaining({ id: 'incidents:77', text: 'Và 1.196 phản ánh mới khác', level: 0 }),
+    );
+    // They are all known now: none is announced again.
+    expect(t.onDelta(delta('incidents', burst.slice(0, 10)))).toEqual([]);
+  });
+
   it('announces new incidents once, in Vietnamese and English, not updates of known ones', () => {
     const t = new Ticker();
     t.prime([incident('IOC-2611-000001', 3)], []);

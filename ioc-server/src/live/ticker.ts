@@ -11,6 +11,13 @@ const CHANNEL: Readonly<Record<string, { vi: string; en: string }>> = {
 };
 
 /**
+ * New incidents announced one by one per delta at most; beyond that (a CSV import, a storm of reports in
+ * one tick) the most urgent are announced and one line counts the rest. Sockets take only a few
+ * notifications per tick (live.gateway.ts), and a burst must not push the urgent lines out.
+ */
+export const MAX_INCIDENT_LINES_PER_DELTA = 5;
+
+/**
  * The wall's ticker: new incidents and rising alarms, derived from the layer deltas that every node
  * applies from the event log, so every node tells the same story without a broadcast of its own.
  */
@@ -28,7 +35,7 @@ export class Ticker {
 
   /** Items this delta announces (also kept for clients that connect later). */
   onDelta(delta: LayerDelta): TickerItem[] {
-    const items: TickerItem[] = [];
+    let items: TickerItem[] = [];
     const ts = new Date(delta.serverTime).toISOString();
     if (delta.layer === 'incidents') {
       for (const f of delta.upserts as Feature<IncidentProps>[]) {
@@ -46,6 +53,23 @@ export class Ticker {
         });
       }
       for (const id of delta.removes) this.known.delete(`i:${id}`);
+      if (items.length > MAX_INCIDENT_LINES_PER_DELTA) {
+        const keep = MAX_INCIDENT_LINES_PER_DELTA - 1;
+        // Most urgent first; a stable sort keeps arrival order within a level.
+        const ranked = [...items].sort((a, b) => b.level - a.level);
+        const rest = ranked.length - keep;
+        items = [
+          ...ranked.slice(0, keep),
+          {
+            id: `incidents:${delta.seq}`,
+            kind: 'incident',
+            text: `Và ${rest.toLocaleString('vi-VN')} phản ánh mới khác`,
+            textEn: `And ${rest.toLocaleString('en')} more new reports`,
+            level: 0,
+            ts,
+          },
+        ];
+      }
     } else if (delta.layer === 'alerts') {
       for (const f of delta.upserts as Feature<AlertProps>[]) {
         const before = this.known.get(`a:${f.id}`) ?? 0;
