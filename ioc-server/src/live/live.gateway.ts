@@ -296,7 +296,12 @@ export function createLiveGateway(opts: LiveGatewayOptions) {
     const subs = subscribers.get(delta.layer)!;
     let sent = 0;
     for (const [socket, sub] of subs) {
-      if (sub.behind) continue;
+      if (sub.behind) {
+        // Caught up here too, not only on 'drain': a socket whose queue emptied before it was marked
+        // behind gets no further drain event until something else is written to it.
+        if (queued(socket) <= maxQueued / 2) catchUp(socket, delta.layer, sub);
+        continue;
+      }
       if (sub.seq !== delta.from || queued(socket) > maxQueued) {
         sub.behind = true;
         metrics.liveSlowSkips.inc({ layer: delta.layer });
