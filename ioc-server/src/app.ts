@@ -11,6 +11,7 @@ import { authRoutes } from './routes/auth/auth.routes.ts';
 import { adminRoutes } from './routes/admin/admin.routes.ts';
 import { webhookRoutes } from './routes/ingest/webhooks.routes.ts';
 import { kpiRoutes } from './routes/kpis/kpis.routes.ts';
+import { wallRoutes } from './routes/wall/wall.routes.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -64,6 +65,7 @@ export async function buildApp(
   await app.register(referenceRoutes, { ctx });
   await app.register(webhookRoutes, { ctx });
   await app.register(kpiRoutes, { ctx });
+  await app.register(wallRoutes, { ctx });
 
   if (config.webDir) {
     await app.register(fastifyStatic, { root: config.webDir, wildcard: false, index: ['index.html'] });

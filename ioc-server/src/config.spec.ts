@@ -50,12 +50,21 @@ describe('loadConfig', () => {
         MQTT_PORT: '70000',
         GEO_DIR: '/nowhere',
         ADMIN_USERNAME: 'root',
+        WALL_CONFIG_FILE: '/nowhere/wall.json',
       });
       expect.unreachable();
     } catch (e) {
       expect(e).toBeInstanceOf(ConfigError);
       const problems = (e as ConfigError).problems.join('\n');
-      for (const name of ['PORT', 'DATABASE_URL', 'SIMULATOR', 'MQTT_PORT', 'GEO_DIR', 'ADMIN_PASSWORD'])
+      for (const name of [
+        'PORT',
+        'DATABASE_URL',
+        'SIMULATOR',
+        'MQTT_PORT',
+        'GEO_DIR',
+        'ADMIN_PASSWORD',
+        'WALL_CONFIG_FILE',
+      ])
         expect(problems).toContain(name);
     }
   });

@@ -1,6 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_WALL_CONFIG, validateWallConfig, type WallConfig } from '@hue-ioc/layers';
 
 /** The repository root, found from this file so relative defaults do not depend on the working directory. */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -48,6 +49,10 @@ export interface Config {
   webDir: string | null;
   /** Node name for logs and MQTT client ids. */
   nodeId: string;
+  /** WALL_CONFIG_FILE: the wall's scenes and playlists as JSON; null for DEFAULT_WALL_CONFIG. */
+  wallConfigFile: string | null;
+  /** The wall's scenes and playlists (GET /api/wall/config): read from wallConfigFile and checked at start. */
+  wall: WallConfig;
 }
 
 export class ConfigError extends Error {
@@ -143,6 +148,7 @@ export function loadConfig(env: Env, profile: Profile = 'default', overrides: Pa
   if (shared !== null && shared !== 'off' && !/^[A-Za-z0-9_-]{1,64}$/.test(shared)) {
     problems.push(`MQTT_SHARED_GROUP="${shared}" must be letters, digits, _ or -, or "off"`);
   }
+  const wallFile = str('WALL_CONFIG_FILE');
   const config: Config = {
     port: int('PORT', 8080, 0, 65535),
     host: str('HOST') ?? '0.0.0.0',
@@ -175,11 +181,42 @@ export function loadConfig(env: Env, profile: Profile = 'default', overrides: Pa
     liveTickMs: int('LIVE_TICK_MS', 250, 10, 250),
     webDir: existsSync(resolve(webBuild, 'index.html')) ? webBuild : null,
     nodeId: str('NODE_ID') ?? `ioc-${process.pid}`,
+    wallConfigFile: wallFile === null ? null : resolve(wallFile),
+    wall: DEFAULT_WALL_CONFIG,
     ...overrides,
   };
+  // After the overrides, so that a caller (a test) may name its own file instead of setting `wall`.
+  if (overrides.wall === undefined) config.wall = readWallConfig(config.wallConfigFile, problems);
   if ((config.adminUsername === null) !== (config.adminPassword === null)) {
     problems.push('ADMIN_USERNAME and ADMIN_PASSWORD must be set together');
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** The wall configuration file, parsed and validated; its problems go to `problems`, each by path. */
+function readWallConfig(file: string | null, problems: string[]): WallConfig {
+  if (file === null) return DEFAULT_WALL_CONFIG;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    problems.push(
+      `WALL_CONFIG_FILE: cannot read ${file} (${code === 'ENOENT' ? 'no such file' : (code ?? 'unreadable')})`,
+    );
+    return DEFAULT_WALL_CONFIG;
+  }
+  let value: unknown;
+  try {
+    // A byte-order mark (files saved by Windows editors) is not JSON.
+    value = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (e) {
+    problems.push(`WALL_CONFIG_FILE: ${file} is not valid JSON (${(e as Error).message})`);
+    return DEFAULT_WALL_CONFIG;
+  }
+  const result = validateWallConfig(value);
+  if (result.ok) return result.config;
+  problems.push(...result.problems.map((p) => `WALL_CONFIG_FILE ${file}: ${p}`));
+  return DEFAULT_WALL_CONFIG;
 }

@@ -43,6 +43,7 @@ async function main(): Promise<void> {
     `  database:  ${config.databaseUrl ? 'TimescaleDB at DATABASE_URL' : `embedded TimescaleDB in ${config.dataDir}`}`,
     `  mqtt:      ${app.ioc.mqtt.url}${app.ioc.mqtt.embedded ? ' (embedded broker)' : ''}`,
     `  simulator: ${config.simulator ? `on (speed ${config.simulatorSpeed}x)` : 'off'}`,
+    `  scenes:    ${config.wallConfigFile ? `${config.wall.scenes.length} from ${config.wallConfigFile}` : 'the default four (WALL_CONFIG_FILE to change)'}`,
   ];
   if (config.demo) {
     lines.push(

@@ -6,3 +6,4 @@ export * from './protocol.ts';
 export * from './style.ts';
 export * from './wire.ts';
 export * from './kpi.ts';
+export * from './wall.ts';

@@ -63,6 +63,9 @@ export const ROUTE_POLICIES: Readonly<Record<string, RoutePolicy>> = {
   'GET /api/categories': allow(ANY_ROLE),
   // KPIs are aggregates with no personal data: every signed-in role and the wall may read them.
   'GET /api/kpis': allow(ANY_ROLE),
+  // The wall's scenes and playlists: camera positions and titles, nothing personal. Every wall screen
+  // (display token) reads it at start; signed-in roles may open the wall in a browser too.
+  'GET /api/wall/config': allow(ANY_ROLE),
 
   // Administration
   'GET /api/admin/users': allow(ADMIN),

@@ -1,6 +1,5 @@
 import type { IncidentStatus, SensorState } from '@hue-ioc/layers';
 import { PRIORITY_LABELS, SENSOR_STATE_LABELS } from '@hue-ioc/layers';
-import type { SceneId } from '$lib/wall/scenes';
 import type { ConnectionStatus } from '$lib/live';
 
 /** The layers whose age the wall header shows (wards follow incidents). */
@@ -62,7 +61,7 @@ export interface Messages {
   overdueLegend: string;
   cameraLegend: { online: string; offline: string; recent: string };
   choropleth: string;
-  scene: Record<SceneId, string>;
+  /** Scene titles come with the scenes (GET /api/wall/config, DEFAULT_WALL_CONFIG in layers). */
   floodMode: string;
   paused: string;
   sceneOf: (i: number, n: number) => string;
@@ -151,12 +150,6 @@ const vi: Messages = {
   overdueLegend: 'Quá hạn',
   cameraLegend: { online: 'Camera', offline: 'Camera mất kết nối', recent: 'Camera vừa phát hiện' },
   choropleth: 'Phản ánh mở / 10.000 dân',
-  scene: {
-    province: 'Toàn thành phố',
-    city: 'Trung tâm thành phố',
-    flood: 'Trạm đo mực nước',
-    spike: 'Phường, xã nhiều phản ánh',
-  },
   floodMode: 'Chế độ lũ',
   paused: 'Tạm dừng xoay vòng',
   sceneOf: (i, n) => `${i}/${n}`,
@@ -244,12 +237,6 @@ const en: Messages = {
   overdueLegend: 'Overdue',
   cameraLegend: { online: 'Camera', offline: 'Camera offline', recent: 'Camera event' },
   choropleth: 'Open reports / 10,000 residents',
-  scene: {
-    province: 'Whole city',
-    city: 'City centre',
-    flood: 'River gauges',
-    spike: 'Ward with most reports',
-  },
   floodMode: 'Flood mode',
   paused: 'Rotation paused',
   sceneOf: (i, n) => `${i}/${n}`,

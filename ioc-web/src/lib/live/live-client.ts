@@ -16,6 +16,8 @@ import { LayerSync } from './layer-sync';
 
 export type LiveSocket = Socket<LiveServerToClient, LiveClientToServer>;
 
+const APPLY_TIMINGS = 50;
+
 /**
  * What the UI shows about the link (the explicit connection state of STYLE.md, "realtime protocols"):
  * - `connecting`: no data yet, trying to connect and subscribe;
@@ -30,6 +32,14 @@ export interface ConnectionState {
   /** `serverTime` (ms) of the newest snapshot or delta applied; null before the first. */
   readonly dataTime: number | null;
   readonly failure: LiveError | null;
+}
+
+/** How long applying one delta took on the main thread (LayerSync + the page's `onLayer`), for benchmarks. */
+export interface ApplyTiming {
+  layer: LayerId;
+  /** Upserts + removes in the delta. */
+  changes: number;
+  ms: number;
 }
 
 /** Codes the client itself gives failures that carry no server code. */
@@ -91,6 +101,8 @@ export class LiveClient {
   readonly #subscribed = new Set<LayerId>();
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
   #state: ConnectionState = { status: 'connecting', dataTime: null, failure: null };
+  /** The last APPLY_TIMINGS deltas' apply times (a fixed ring: nothing grows on a wall that runs for weeks). */
+  readonly #timings: ApplyTiming[] = [];
   #closed = false;
 
   constructor(options: LiveClientOptions) {
@@ -116,6 +128,11 @@ export class LiveClient {
 
   get state(): ConnectionState {
     return this.#state;
+  }
+
+  /** Main-thread time of the latest deltas applied, oldest first. */
+  applyTimings(): readonly ApplyTiming[] {
+    return [...this.#timings];
   }
 
   start(): void {
@@ -169,9 +186,17 @@ export class LiveClient {
     socket.on('layer:delta', (delta) => {
       const sync = this.#syncs.get(delta?.layer);
       if (!sync) return;
+      const started = performance.now();
       const outcome = sync.applyDelta(delta);
-      if (outcome === 'applied') this.#changed(sync);
-      else if (outcome === 'gap') void this.#subscribe(sync.layer);
+      if (outcome === 'applied') {
+        this.#changed(sync);
+        this.#timings.push({
+          layer: sync.layer,
+          changes: delta.upserts.length + delta.removes.length,
+          ms: performance.now() - started,
+        });
+        if (this.#timings.length > APPLY_TIMINGS) this.#timings.shift();
+      } else if (outcome === 'gap') void this.#subscribe(sync.layer);
     });
   }
 

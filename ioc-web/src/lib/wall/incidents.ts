@@ -77,17 +77,35 @@ interface ClusterProps {
 export const CLUSTER_MAX_ZOOM = 11;
 
 /**
- * Clusters for the current view: supercluster indexes the open incidents (rebuilt per delta — a few ms
- * for thousands of points) and `at` answers per zoom. Above CLUSTER_MAX_ZOOM it returns no clusters
- * and the caller passes the layer's own array, whose rows deck.gl diffs by reference.
+ * Clusters for the current view: supercluster indexes the open incidents and `at` answers per zoom. The
+ * index is built on the first `at` below CLUSTER_MAX_ZOOM, not per delta: scenes without clusters (city,
+ * flood) never pay for it, which matters at 100k incidents (a load takes hundreds of ms there). Above
+ * CLUSTER_MAX_ZOOM it returns no clusters and the caller passes the layer's own array, whose rows deck.gl
+ * diffs by reference.
  */
 export class IncidentClusters {
-  readonly #index: Supercluster<{ i: number; top: number; overdue: number }, ClusterProps>;
+  #index: Supercluster<{ i: number; top: number; overdue: number }, ClusterProps> | null = null;
   readonly #points: readonly PlacedIncident[];
+  readonly #now: number;
 
   constructor(points: readonly PlacedIncident[], now: number) {
     this.#points = points;
-    this.#index = new Supercluster<{ i: number; top: number; overdue: number }, ClusterProps>({
+    this.#now = now;
+  }
+
+  get size(): number {
+    return this.#points.length;
+  }
+
+  /** Whether the index has been built (tests, benchmarks). */
+  get indexed(): boolean {
+    return this.#index !== null;
+  }
+
+  #indexOf(): Supercluster<{ i: number; top: number; overdue: number }, ClusterProps> {
+    if (this.#index) return this.#index;
+    const now = this.#now;
+    const index = new Supercluster<{ i: number; top: number; overdue: number }, ClusterProps>({
       radius: 56,
       maxZoom: CLUSTER_MAX_ZOOM,
       minPoints: 3,
@@ -97,13 +115,14 @@ export class IncidentClusters {
         acc.overdue += p.overdue;
       },
     });
-    this.#index.load(
-      points.map((f, i) => ({
+    index.load(
+      this.#points.map((f, i) => ({
         type: 'Feature' as const,
         properties: { i, top: f.props.priority, overdue: isOverdue(f.props, now) ? 1 : 0 },
         geometry: { type: 'Point' as const, coordinates: [f.position[0], f.position[1]] },
       })),
     );
+    return (this.#index = index);
   }
 
   /** Clusters and the incidents left on their own at `zoom` (whole world: the wall shows one province). */
@@ -112,7 +131,7 @@ export class IncidentClusters {
     if (z > CLUSTER_MAX_ZOOM) return { clusters: [], singles: this.#points };
     const clusters: IncidentCluster[] = [];
     const singles: PlacedIncident[] = [];
-    for (const c of this.#index.getClusters([-180, -85, 180, 85], z)) {
+    for (const c of this.#indexOf().getClusters([-180, -85, 180, 85], z)) {
       const props = c.properties;
       const [lon, lat] = c.geometry.coordinates as [number, number];
       if ('cluster' in props && props.cluster) {

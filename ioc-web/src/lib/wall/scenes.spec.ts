@@ -1,15 +1,19 @@
 import { describe, expect, it } from 'vitest';
+import { CITY_BOUNDS, DEFAULT_WALL_CONFIG, type WallConfig } from '@hue-ioc/layers';
 import {
   FOCUS_MS,
+  boundsAround,
+  currentScene,
   currentSceneId,
   focusOn,
   FOCUS_COOLDOWN_MS,
   FOCUS_MAX_MS,
   initialRotation,
   playlistFromUrl,
+  rebaseRotation,
   stepRotation,
+  viewOf,
   visibleLayers,
-  SCENES,
 } from './scenes';
 import { addTickerItem, TICKER_CAP } from './ticker';
 import { applyKpiUpdate, tilesFromResponse, trendOf } from './kpis';
@@ -89,12 +93,103 @@ describe('scene rotation', () => {
     expect(c.normal).toEqual(['flood', 'city']);
     expect([...c.layers]).toEqual(['sensors', 'alerts']);
     expect(c.rotate).toBe(false);
-    expect([...visibleLayers(SCENES.city, c, false)]).toEqual(['sensors', 'alerts']);
+    expect([...visibleLayers(c.scenes.get('city')!, c, false)]).toEqual(['sensors', 'alerts']);
+  });
+
+  it("keeps each default scene's own dwell without ?dwell=", () => {
+    const c = playlistFromUrl(new URL('http://wall.local/wall'));
+    let s = initialRotation(T0);
+    s = stepRotation(s, c, T0 + 39_000, false);
+    expect(currentSceneId(s, c)).toBe('province');
+    s = stepRotation(s, c, T0 + 40_000, false);
+    expect(currentSceneId(s, c)).toBe('city');
+    s = stepRotation(s, c, T0 + 70_000, false);
+    expect(currentSceneId(s, c)).toBe('flood');
   });
 
   it('resumes the saved scene after the daily reload', () => {
     expect(initialRotation(T0, { mode: 'flood', index: 2 })).toMatchObject({ mode: 'flood', index: 2 });
     expect(initialRotation(T0, { mode: 'x', index: -1 })).toMatchObject({ mode: 'normal', index: 0 });
+  });
+});
+
+describe('a playlist from the served configuration', () => {
+  /** The centre's own file: the Imperial City (Đại Nội) after the province, a short flood loop. */
+  const served: WallConfig = {
+    scenes: [
+      ...DEFAULT_WALL_CONFIG.scenes,
+      {
+        id: 'dai-noi',
+        title: { vi: 'Đại Nội Huế', en: 'Imperial City' },
+        view: [
+          [107.565, 16.462],
+          [107.592, 16.478],
+        ],
+        layers: ['incidents', 'cameras', 'heat'],
+        dwellS: 20,
+        inset: false,
+      },
+    ],
+    playlists: { normal: ['province', 'dai-noi', 'spike'], flood: ['flood', 'dai-noi'] },
+  };
+  const url = new URL('http://wall.local/wall');
+
+  it("turns through the served playlists with each scene's dwell", () => {
+    const c = playlistFromUrl(url, served);
+    let s = initialRotation(T0);
+    s = stepRotation(s, c, T0 + 40_000, false);
+    expect(currentScene(s, c)).toMatchObject({ id: 'dai-noi', title: { vi: 'Đại Nội Huế' } });
+    s = stepRotation(s, c, T0 + 59_000, false);
+    expect(currentSceneId(s, c)).toBe('dai-noi');
+    s = stepRotation(s, c, T0 + 60_000, false);
+    expect(currentSceneId(s, c)).toBe('spike');
+    s = stepRotation(s, c, T0 + 61_000, true);
+    expect([currentSceneId(s, c), s.mode]).toEqual(['flood', 'flood']);
+    s = stepRotation(s, c, T0 + 61_000 + 25_000, true);
+    expect(currentSceneId(s, c)).toBe('dai-noi');
+    s = stepRotation(s, c, T0 + 61_000 + 45_000, true);
+    expect(currentSceneId(s, c)).toBe('flood');
+  });
+
+  it('lets ?scenes= pick and order the served scenes, and ?layers= narrow theirs', () => {
+    const c = playlistFromUrl(
+      new URL('http://wall.local/wall?scenes=dai-noi,kinh-thanh,city&layers=incidents,heat'),
+      served,
+    );
+    expect(c.normal).toEqual(['dai-noi', 'city']);
+    expect(c.flood).toEqual(['dai-noi', 'city']);
+    expect([...visibleLayers(c.scenes.get('dai-noi')!, c, false)]).toEqual(['incidents', 'heat']);
+    // Before the served configuration arrives the default's scenes are all there is.
+    expect(playlistFromUrl(new URL('http://wall.local/wall?scenes=dai-noi,kinh-thanh,city')).normal).toEqual([
+      'city',
+    ]);
+  });
+
+  it('carries the rotation over when the served configuration replaces the default', () => {
+    const before = playlistFromUrl(url);
+    const after = playlistFromUrl(url, served);
+    // The same scene at the same place: its dwell goes on.
+    const onProvince = initialRotation(T0);
+    expect(rebaseRotation(onProvince, before, after, T0 + 5_000)).toEqual(onProvince);
+    // Another scene there now: it gets its whole dwell.
+    const onCity = { ...initialRotation(T0), index: 1 };
+    const moved = rebaseRotation(onCity, before, after, T0 + 5_000);
+    expect([currentSceneId(moved, after), moved.since]).toEqual(['dai-noi', T0 + 5_000]);
+    // A saved position beyond the served playlist wraps.
+    const far = rebaseRotation({ ...initialRotation(T0), index: 3 }, before, after, T0 + 5_000);
+    expect([far.index, currentSceneId(far, after)]).toEqual([0, 'province']);
+  });
+
+  it("points the camera at the scene's bounds, the spiking ward, or the focus", () => {
+    const c = playlistFromUrl(url, served);
+    expect(viewOf(c.scenes.get('dai-noi')!, null, null)).toEqual([
+      [107.565, 16.462],
+      [107.592, 16.478],
+    ]);
+    const spike = c.scenes.get('spike')!;
+    expect(viewOf(spike, null, null)).toEqual(CITY_BOUNDS);
+    expect(viewOf(spike, null, kimLong)).toEqual(boundsAround(kimLong, 0.05));
+    expect(viewOf(spike, { position: kimLong }, null)).toEqual(boundsAround(kimLong, 0.03));
   });
 });
 

@@ -1,67 +1,27 @@
+import {
+  CITY_BOUNDS,
+  DEFAULT_WALL_CONFIG,
+  WALL_LAYERS,
+  type WallConfig,
+  type WallLayer,
+  type WallScene,
+} from '@hue-ioc/layers';
 import type { LonLatBounds } from '../map/base-style';
-import { CITY_BOUNDS, FLOOD_BOUNDS, PROVINCE_BOUNDS } from '../map/views';
 
-/** What the wall can draw; `?layers=` picks among them (default: all). */
-export const WALL_LAYERS = [
-  'incidents',
-  'clusters',
-  'heat',
-  'sensors',
-  'cameras',
-  'wards',
-  'alerts',
-] as const;
-export type WallLayer = (typeof WALL_LAYERS)[number];
+/** What the wall can draw; `?layers=` picks among them (default: all). Defined with the scenes in `layers`. */
+export { WALL_LAYERS, type WallLayer };
 
-export type SceneId = 'province' | 'city' | 'flood' | 'spike';
+/** A scene's id: a slug of the wall configuration (by default `province`, `city`, `flood`, `spike`). */
+export type SceneId = string;
 
-export interface Scene {
-  id: SceneId;
-  /** Where the camera goes; 'spike' is resolved at run time to the ward with the most open incidents per resident. */
-  view: LonLatBounds | 'spike';
-  layers: readonly WallLayer[];
-  dwellMs: number;
-  /** The city-centre inset is shown (only where the main map shows the whole province). */
-  inset: boolean;
-}
+/**
+ * A scene of the wall configuration (GET /api/wall/config; DEFAULT_WALL_CONFIG until it arrives): where
+ * the camera goes ('spike': the ward with the most open incidents per resident), its layers, its title,
+ * how long it stays, whether the city-centre inset shows.
+ */
+export type Scene = WallScene;
 
 const ALL: readonly WallLayer[] = WALL_LAYERS;
-
-/** The default playlist's scenes (the issue's "province overview → city centre → flood stations → a ward with a spike"). */
-export const SCENES: Readonly<Record<SceneId, Scene>> = {
-  province: {
-    id: 'province',
-    view: PROVINCE_BOUNDS,
-    layers: ['clusters', 'heat', 'sensors', 'wards', 'alerts'],
-    dwellMs: 40_000,
-    inset: true,
-  },
-  city: {
-    id: 'city',
-    view: CITY_BOUNDS,
-    layers: ['incidents', 'sensors', 'cameras', 'alerts'],
-    dwellMs: 30_000,
-    inset: false,
-  },
-  flood: {
-    id: 'flood',
-    view: FLOOD_BOUNDS,
-    layers: ['sensors', 'alerts', 'cameras', 'incidents'],
-    dwellMs: 25_000,
-    inset: false,
-  },
-  spike: {
-    id: 'spike',
-    view: 'spike',
-    layers: ['incidents', 'wards', 'cameras', 'alerts', 'sensors'],
-    dwellMs: 25_000,
-    inset: false,
-  },
-};
-
-export const DEFAULT_PLAYLIST: readonly SceneId[] = ['province', 'city', 'flood', 'spike'];
-/** When a gauge reaches BĐ II the wall watches the rivers: the flood scene comes every other time. */
-export const FLOOD_PLAYLIST: readonly SceneId[] = ['flood', 'province', 'flood', 'city'];
 
 /** A new top-priority alarm holds the wall this long before the rotation goes on. */
 export const FOCUS_MS = 120_000;
@@ -75,6 +35,8 @@ export const FOCUS_COOLDOWN_MS = 180_000;
 export const FOCUS_MAX_MS = 300_000;
 
 export interface PlaylistConfig {
+  /** The configuration's scenes by id. */
+  scenes: ReadonlyMap<SceneId, Scene>;
   normal: readonly SceneId[];
   flood: readonly SceneId[];
   /** Dwell per scene (ms); null keeps each scene's own. */
@@ -85,19 +47,19 @@ export interface PlaylistConfig {
   rotate: boolean;
 }
 
-function isSceneId(s: string): s is SceneId {
-  return s in SCENES;
-}
-
 /**
- * `?scenes=province,city,flood,spike` (order kept; unknown names dropped), `?dwell=30` (seconds),
- * `?layers=incidents,sensors,…`, `?rotate=off`.
+ * The rotation for this screen: the configuration's scenes and playlists, narrowed by the URL —
+ * `?scenes=province,city,flood,spike` (ids of the configuration's scenes; order kept, unknown ids
+ * dropped; the same list in flood mode), `?dwell=30` (seconds), `?layers=incidents,sensors,…`,
+ * `?rotate=off`.
  */
-export function playlistFromUrl(url: URL): PlaylistConfig {
-  const scenes = (url.searchParams.get('scenes') ?? '')
+export function playlistFromUrl(url: URL, wall: WallConfig = DEFAULT_WALL_CONFIG): PlaylistConfig {
+  // `wall` passed validateWallConfig: its playlists are not empty and name only its own scenes.
+  const scenes = new Map(wall.scenes.map((s) => [s.id, s]));
+  const picked = (url.searchParams.get('scenes') ?? '')
     .split(',')
     .map((s) => s.trim())
-    .filter(isSceneId);
+    .filter((s) => scenes.has(s));
   const dwell = Number(url.searchParams.get('dwell'));
   const layersParam = url.searchParams.get('layers');
   const layers = layersParam
@@ -109,8 +71,9 @@ export function playlistFromUrl(url: URL): PlaylistConfig {
       )
     : new Set(ALL);
   return {
-    normal: scenes.length > 0 ? scenes : DEFAULT_PLAYLIST,
-    flood: scenes.length > 0 ? scenes : FLOOD_PLAYLIST,
+    scenes,
+    normal: picked.length > 0 ? picked : wall.playlists.normal,
+    flood: picked.length > 0 ? picked : wall.playlists.flood,
     dwellMs: Number.isFinite(dwell) && dwell >= 5 ? dwell * 1000 : null,
     layers,
     rotate: url.searchParams.get('rotate') !== 'off',
@@ -150,11 +113,31 @@ export function initialRotation(
 
 export function currentSceneId(state: RotationState, config: PlaylistConfig): SceneId {
   const list = state.mode === 'flood' ? config.flood : config.normal;
-  return list[state.index % list.length] ?? 'province';
+  return list[state.index % list.length] ?? DEFAULT_WALL_CONFIG.playlists.normal[0]!;
+}
+
+/** The scene the rotation is on (never undefined: a screen keeps turning whatever it is given). */
+export function currentScene(state: RotationState, config: PlaylistConfig): Scene {
+  return config.scenes.get(currentSceneId(state, config)) ?? DEFAULT_WALL_CONFIG.scenes[0]!;
 }
 
 export function dwellOf(scene: Scene, config: PlaylistConfig): number {
-  return config.dwellMs ?? scene.dwellMs;
+  return config.dwellMs ?? scene.dwellS * 1000;
+}
+
+/**
+ * The rotation carried over to another configuration (the served one replacing the default the wall
+ * started on): the same position in the playlist; the scene's dwell starts again only if its scene changed.
+ */
+export function rebaseRotation(
+  state: RotationState,
+  before: PlaylistConfig,
+  after: PlaylistConfig,
+  now: number,
+): RotationState {
+  const list = state.mode === 'flood' ? after.flood : after.normal;
+  const next = { ...state, index: list.length > 0 ? state.index % list.length : 0 };
+  return currentSceneId(state, before) === currentSceneId(next, after) ? next : { ...next, since: now };
 }
 
 /**
@@ -175,8 +158,7 @@ export function stepRotation(
     s = { ...s, focus: null, since: now, pausedSince: null, resumedAt: now };
   }
   if (!config.rotate) return s;
-  const scene = SCENES[currentSceneId(s, config)];
-  if (now - s.since >= dwellOf(scene, config)) {
+  if (now - s.since >= dwellOf(currentScene(s, config), config)) {
     const list = s.mode === 'flood' ? config.flood : config.normal;
     s = { ...s, index: (s.index + 1) % list.length, since: now };
   }
@@ -225,4 +207,18 @@ export function boundsAround([lon, lat]: readonly [number, number], half = 0.035
     [lon - half * 1.6, lat - half],
     [lon + half * 1.6, lat + half],
   ];
+}
+
+/**
+ * Where the camera goes: around a focus; for a 'spike' scene around the spiking ward (the city centre
+ * until the wards layer has named one); otherwise the scene's bounds.
+ */
+export function viewOf(
+  scene: Scene,
+  focus: Pick<Focus, 'position'> | null,
+  spike: readonly [number, number] | null,
+): LonLatBounds {
+  if (focus) return boundsAround(focus.position, 0.03);
+  if (scene.view === 'spike') return spike ? boundsAround(spike, 0.05) : CITY_BOUNDS;
+  return scene.view;
 }

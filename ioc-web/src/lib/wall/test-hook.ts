@@ -1,6 +1,6 @@
 import type { TickerItem } from '@hue-ioc/layers';
 import type { PlacedIncident } from '@hue-ioc/layers/deck';
-import type { ConnectionStatus } from '$lib/live';
+import type { ApplyTiming, ConnectionStatus } from '$lib/live';
 import type { KpiTile } from './kpis';
 import type { SceneId } from './scenes';
 import type { SensorFeature } from './sensors';
@@ -27,6 +27,8 @@ export interface WallTestHook {
   layers: () => readonly string[];
   /** The deck.gl layer ids on the main map after its last update (e.g. `incidents-symbols`, `alerts-pulse`). */
   drawn: () => readonly string[];
+  /** Main-thread time of the latest deltas applied (LiveClient ring), for `npm run bench:wall-delta`. */
+  applyTimings: () => readonly ApplyTiming[];
 }
 
 export function installTestHook(hook: WallTestHook): () => void {

@@ -1,0 +1,260 @@
+/**
+ * `npm run bench:wall-delta [-- --incidents 100000 --sensors 2000 --rounds 8 --scene city]`: main-thread
+ * time for the wall (Debian Chromium) to apply a 1,000-feature incidents delta while it holds many
+ * incidents and sensors.
+ *
+ * Two figures per delta, both from the page's renderer main thread:
+ * - `apply`: the synchronous handler (LayerSync.applyDelta + the page's onLayer: filter, recluster,
+ *   counts), measured in the page by LiveClient.applyTimings();
+ * - `page JS`: all JavaScript the page ran in the 2.5 s after the delta (Svelte effects, deck.gl attribute
+ *   updates, supercluster, GC), from a DevTools CPU profile, minus the same in a window without a delta.
+ *   Native rendering time ("(program)") is left out: here it is SwiftShader's, not a real GPU's.
+ * Baseline run in the same process: the same deltas on a wall holding 5,000 incidents; the ratio shows how
+ * the cost grows with the wall's size. SwiftShader draws here (no GPU on this machine): GL execution
+ * happens in the GPU process and is not counted; frame rates are not meaningful and are not reported.
+ */
+import { parseArgs } from 'node:util';
+import { chromium, type CDPSession, type Page } from 'playwright-core';
+import type { Feature, IncidentProps, SensorProps } from '@hue-ioc/layers';
+import { DISPLAY_TOKEN, startIoc, type RunningIoc } from '../ioc-server/test/support/start-ioc.ts';
+
+const { values } = parseArgs({
+  options: {
+    incidents: { type: 'string', default: '100000' },
+    baseline: { type: 'string', default: '5000' },
+    sensors: { type: 'string', default: '2000' },
+    rounds: { type: 'string', default: '8' },
+    delta: { type: 'string', default: '1000' },
+    scene: { type: 'string', default: 'city' },
+    /** Prints the page's top functions by self time (DevTools CPU profile) for one delta on the large wall. */
+    profile: { type: 'boolean', default: false },
+  },
+});
+const TOTAL = Number(values.incidents);
+const BASELINE = Number(values.baseline);
+const SENSORS = Number(values.sensors);
+const ROUNDS = Number(values.rounds);
+const DELTA = Number(values.delta);
+const WINDOW_MS = 2500;
+
+// Huế: the incidents spread over the city and the province around it (deterministic).
+let seed = 46;
+const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+const CATEGORIES = ['environment', 'roads', 'drainage', 'lighting', 'urban_order', 'traffic'];
+const STATUSES = ['new', 'assigned', 'in_progress'] as const;
+const now = Date.now();
+
+function incident(i: number, round = 0): Feature<IncidentProps> {
+  const city = i % 3 !== 0;
+  const lon = city ? 107.55 + ((i * 7919) % 1000) / 10_000 : 107.2 + ((i * 104729) % 10_000) / 10_000;
+  const lat = city ? 16.43 + ((i * 6007) % 700) / 10_000 : 16.0 + ((i * 7727) % 7000) / 10_000;
+  const created = new Date(now - ((i * 37) % 72) * 3_600_000).toISOString();
+  return {
+    id: `IOC-2611-${i}`,
+    position: [lon, lat],
+    props: {
+      version: 1 + round,
+      status: STATUSES[(i + round) % STATUSES.length]!,
+      category: CATEGORIES[i % CATEGORIES.length]!,
+      priority: 1 + ((i + round) % 4),
+      title: `Phản ánh số ${i}`,
+      wardCode: null,
+      agencyId: `ubnd-${i % 40}`,
+      dueAt: new Date(now + (((i + round) % 96) - 24) * 3_600_000).toISOString(),
+      createdAt: created,
+      updatedAt: new Date().toISOString(),
+      channels: ['hue_s'],
+    },
+  };
+}
+
+function sensor(i: number): Feature<SensorProps> {
+  return {
+    id: `bench-sensor-${i}`,
+    position: [107.3 + ((i * 7919) % 5000) / 10_000, 16.2 + ((i * 6007) % 4000) / 10_000],
+    props: {
+      kind: 'rain',
+      name: `Trạm đo mưa ${i}`,
+      wardCode: null,
+      metric: 'rain_rate',
+      value: Math.round(rand() * 300) / 10,
+      unit: 'mm/h',
+      observedAt: new Date().toISOString(),
+      alarmLevel: 0,
+      state: 'normal',
+      thresholds: [20, 50, 100],
+      expectedIntervalS: 300,
+    },
+  };
+}
+
+async function seedIncidents(ioc: RunningIoc, from: number, to: number): Promise<void> {
+  for (let i = from; i < to; i += 5000) {
+    const batch: Feature[] = [];
+    for (let j = i; j < Math.min(to, i + 5000); j++) batch.push(incident(j));
+    await ioc.app.ioc.hub.apply('incidents', batch);
+  }
+}
+
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const p90 = (xs: number[]) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.9))]!;
+
+interface RoundResult {
+  applyMs: number;
+  jsMs: number;
+  visibleMs: number;
+}
+
+/** JavaScript time (with the GC it causes) in a CPU profile: everything but idle and native "(program)". */
+function jsTime(profile: CpuProfile): { ms: number; top: [string, number][] } {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  let ms = 0;
+  profile.samples.forEach((id, i) => {
+    const f = byId.get(id)!.callFrame;
+    if (f.functionName === '(idle)' || f.functionName === '(program)') return;
+    const d = (profile.timeDeltas[i] ?? 0) / 1000;
+    ms += d;
+    const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}`;
+    self.set(key, (self.get(key) ?? 0) + d);
+  });
+  return { ms, top: [...self].sort((a, b) => b[1] - a[1]).slice(0, 15) };
+}
+
+async function profiled<T>(
+  cdp: CDPSession,
+  run: () => Promise<T>,
+): Promise<{ result: T; profile: CpuProfile }> {
+  await cdp.send('Profiler.start');
+  const result = await run();
+  const { profile } = (await cdp.send('Profiler.stop')) as { profile: CpuProfile };
+  return { result, profile };
+}
+
+async function measure(ioc: RunningIoc, page: Page, cdp: CDPSession, held: number): Promise<RoundResult[]> {
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 250 });
+  const results: RoundResult[] = [];
+  // Round 0 warms up (JIT, first attribute allocation) and is not counted.
+  for (let round = 0; round <= ROUNDS; round++) {
+    const idle = await profiled(cdp, () => page.waitForTimeout(WINDOW_MS));
+    const before = (await page.evaluate(() => window.__iocWall!.applyTimings().length)) as number;
+    // 1,000 existing incidents change (status, priority, deadline), spread over the whole set.
+    const step = Math.max(1, Math.floor(held / DELTA));
+    const changed: Feature[] = [];
+    for (let k = 0; k < DELTA; k++) changed.push(incident((k * step + round) % held, round));
+    const probe = changed[0]!.id;
+    const probeVersion = (changed[0]!.props as IncidentProps).version;
+    const withDelta = await profiled(cdp, async () => {
+      const sent = Date.now();
+      await ioc.app.ioc.hub.apply('incidents', changed);
+      await page.waitForFunction(
+        ([id, v]) => window.__iocWall!.incidents().some((f) => f.id === id && f.props.version === v),
+        [probe, probeVersion] as const,
+        { timeout: 60_000, polling: 20 },
+      );
+      const visibleMs = Date.now() - sent;
+      await page.waitForTimeout(Math.max(0, WINDOW_MS - (Date.now() - sent)));
+      return visibleMs;
+    });
+    const timings = (await page.evaluate(() => window.__iocWall!.applyTimings())) as {
+      layer: string;
+      changes: number;
+      ms: number;
+    }[];
+    const applyMs = timings
+      .slice(before)
+      .filter((t) => t.layer === 'incidents')
+      .reduce((n, t) => n + t.ms, 0);
+    const idleJs = jsTime(idle.profile);
+    const deltaJs = jsTime(withDelta.profile);
+    const jsMs = deltaJs.ms - idleJs.ms;
+    if (round > 0) results.push({ applyMs, jsMs, visibleMs: withDelta.result });
+    console.log(
+      `  ${held.toLocaleString('en')} incidents, ${round === 0 ? 'warm-up' : `round ${round}`}: apply ${applyMs.toFixed(1)} ms, page JS ${jsMs.toFixed(0)} ms net of an idle window (${idleJs.ms.toFixed(0)} ms), visible after ${withDelta.result} ms`,
+    );
+    if (values.profile && round === ROUNDS) {
+      console.log('  top JS self time in the window with the delta:');
+      for (const [k, ms] of deltaJs.top) console.log(`    ${ms.toFixed(1).padStart(7)} ms  ${k}`);
+    }
+  }
+  return results;
+}
+
+/** The server's slow-client counters: a wall that is skipped as slow sees deltas late. */
+async function printLiveMetrics(ioc: RunningIoc): Promise<void> {
+  const text = await (
+    await fetch(`${ioc.baseUrl}/metrics`, { headers: { authorization: `Bearer ${DISPLAY_TOKEN}` } })
+  ).text();
+  const lines = text.split('\n').filter((l) => /^ioc_live_(slow_skips|resyncs)_total\{/.test(l));
+  console.log(`  server: ${lines.join(', ') || 'no slow skips, no resyncs'}`);
+}
+
+async function openWall(ioc: RunningIoc, expectOpen: number): Promise<{ page: Page; cdp: CDPSession }> {
+  const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+  const cdp = await page.context().newCDPSession(page);
+  await page.goto(
+    `${ioc.baseUrl}/wall?token=${DISPLAY_TOKEN}&scenes=${values.scene}&rotate=off&fly=0&reload=off`,
+  );
+  await page.waitForFunction((n) => (window.__iocWall?.incidents().length ?? 0) >= n, expectOpen, {
+    timeout: 180_000,
+    polling: 500,
+  });
+  await page.waitForTimeout(3000);
+  return { page, cdp };
+}
+
+const ioc = await startIoc({ overrides: { liveTickMs: 250, logLevel: 'silent' } });
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--enable-unsafe-swiftshader', '--use-angle=swiftshader'],
+});
+try {
+  const sensors: Feature[] = [];
+  for (let i = 0; i < SENSORS; i++) sensors.push(sensor(i));
+  await ioc.app.ioc.hub.apply('sensors', sensors);
+
+  console.log(
+    `baseline: ${BASELINE.toLocaleString('en')} incidents + ${SENSORS} sensors, scene ${values.scene}`,
+  );
+  await seedIncidents(ioc, 0, BASELINE);
+  let wall = await openWall(ioc, BASELINE);
+  const base = await measure(ioc, wall.page, wall.cdp, BASELINE);
+  await printLiveMetrics(ioc);
+  await wall.page.close();
+
+  console.log(`large: ${TOTAL.toLocaleString('en')} incidents + ${SENSORS} sensors`);
+  await seedIncidents(ioc, BASELINE, TOTAL);
+  wall = await openWall(ioc, TOTAL);
+  const large = await measure(ioc, wall.page, wall.cdp, TOTAL);
+  await printLiveMetrics(ioc);
+  const heap = (await wall.cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
+  await wall.page.close();
+
+  const row = (name: string, r: RoundResult[]) => ({
+    wall: name,
+    'apply median ms': +median(r.map((x) => x.applyMs)).toFixed(1),
+    'apply p90 ms': +p90(r.map((x) => x.applyMs)).toFixed(1),
+    'page JS median ms': Math.round(median(r.map((x) => x.jsMs))),
+    'page JS p90 ms': Math.round(p90(r.map((x) => x.jsMs))),
+    'visible median ms': median(r.map((x) => x.visibleMs)),
+  });
+  const a = row(`${BASELINE.toLocaleString('en')} incidents (baseline)`, base);
+  const b = row(`${TOTAL.toLocaleString('en')} incidents`, large);
+  console.table([a, b]);
+  console.log(
+    `\n${DELTA}-feature delta on ${TOTAL.toLocaleString('en')} incidents + ${SENSORS} sensors: apply ${b['apply median ms']} ms median (${(b['apply median ms'] / a['apply median ms']).toFixed(1)}× the ${BASELINE.toLocaleString('en')}-incident baseline), all page JS incl. deck.gl's attribute updates ${b['page JS median ms']} ms (${(b['page JS median ms'] / Math.max(1, a['page JS median ms'])).toFixed(1)}×); page JS heap ${(heap.usedSize / 1e6).toFixed(0)} MB\n`,
+  );
+} finally {
+  await browser.close();
+  await ioc.close();
+}
+process.exit(0);
