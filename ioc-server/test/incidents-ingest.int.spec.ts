@@ -82,6 +82,9 @@ describe('ingest every channel into one incident stream', () => {
     expect(report).toMatchObject({ status: 201, body: { outcome: 'created' } });
     const id = report.body.id as string;
     expect(id).toMatch(/^IOC-\d{4}-\d{6}$/);
+    // Version 1 reaches the consoles before the next report merges into it (two changes within one tick
+    // are coalesced into the later one, as on the layers: under load the console would see only v2).
+    await waitFor('incident:changed version 1', () => changes.some((c) => c.id === id && c.version === 1));
 
     const ticketAt = east(here, 80);
     const ticket = await post(ioc, '/api/ingest/hotline', {
