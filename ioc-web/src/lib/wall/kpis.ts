@@ -1,3 +1,5 @@
+import { scaleLinear } from 'd3-scale';
+import { curveMonotoneX, line } from 'd3-shape';
 import type { KpiUpdate } from '@hue-ioc/layers';
 
 export interface KpiPoint {
@@ -100,14 +102,27 @@ export function trendOf(tile: KpiTile): 'up' | 'down' | 'flat' {
   return delta > 0 ? 'up' : 'down';
 }
 
-/** SVG polyline points for a sparkline `width`×`height`, scaled to the series' range (and the target). */
-export function sparklinePoints(
+export interface Sparkline {
+  /** SVG path of the series (d3-shape line, monotone: no overshoot between hourly points). */
+  path: string;
+  /** y of the target on the same scale; null without a target. */
+  targetY: number | null;
+  /** The newest point, marked with a dot (alone, it is the whole line). */
+  last: { x: number; y: number } | null;
+}
+
+/**
+ * A sparkline `width`×`height` over the last SERIES_HOURS hours (d3-scale): time on x, so a gap in the
+ * hourly series shows as a longer segment; the y range covers the values and the target, at least one
+ * unit tall so a flat series is not stretched into noise.
+ */
+export function sparkline(
   series: readonly KpiPoint[],
   width: number,
   height: number,
   target: number | null,
-): string {
-  if (series.length === 0) return '';
+): Sparkline {
+  if (series.length === 0) return { path: '', targetY: null, last: null };
   const values = series.map((p) => p.v);
   if (target !== null) values.push(target);
   let lo = Math.min(...values);
@@ -116,34 +131,23 @@ export function sparklinePoints(
     lo -= 0.5;
     hi += 0.5;
   }
-  const t0 = series[0]!.t;
-  const t1 = series[series.length - 1]!.t;
-  const span = Math.max(t1 - t0, 1);
-  return series
-    .map((p) => {
-      const x = series.length === 1 ? width : ((p.t - t0) / span) * width;
-      const y = height - ((p.v - lo) / (hi - lo)) * height;
-      return `${x.toFixed(1)},${y.toFixed(1)}`;
-    })
-    .join(' ');
-}
-
-/** y of `value` on the same scale as sparklinePoints (for the target line). */
-export function sparklineY(
-  series: readonly KpiPoint[],
-  height: number,
-  target: number | null,
-  value: number,
-): number {
-  const values = series.map((p) => p.v);
-  if (target !== null) values.push(target);
-  let lo = Math.min(...values);
-  let hi = Math.max(...values);
-  if (hi - lo < 1) {
-    lo -= 0.5;
-    hi += 0.5;
-  }
-  return height - ((value - lo) / (hi - lo)) * height;
+  const newest = series[series.length - 1]!.t;
+  const x = scaleLinear()
+    .domain([newest - (SERIES_HOURS - 1) * HOUR, newest])
+    .range([0, width])
+    .clamp(true);
+  const y = scaleLinear().domain([lo, hi]).range([height, 0]);
+  const path =
+    line<KpiPoint>()
+      .x((p) => x(p.t))
+      .y((p) => y(p.v))
+      .curve(curveMonotoneX)(series) ?? '';
+  const newestPoint = series[series.length - 1]!;
+  return {
+    path,
+    targetY: target === null ? null : y(target),
+    last: { x: x(newestPoint.t), y: y(newestPoint.v) },
+  };
 }
 
 /**
