@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alarmLevelFor, sensorStateFor } from './sensor.ts';
+import { alarmLevelFor, alarmSentence, sensorStateFor } from './sensor.ts';
 
 describe('alarm levels', () => {
   // Kim Long on the Hương river, QĐ 05/2020/QĐ-TTg: BĐ I 1.0 m, II 2.0 m, III 3.5 m.
@@ -26,5 +26,18 @@ describe('alarm levels', () => {
     expect(sensorStateFor(2, true, true)).toBe('alarm2');
     expect(sensorStateFor(3, false, true)).toBe('offline');
     expect(sensorStateFor(0, true, false)).toBe('unknown');
+  });
+});
+
+describe('alarmSentence', () => {
+  it('says BĐ I–III for a river gauge and a warning level for other kinds, in both languages', () => {
+    expect(alarmSentence('water_level', 'Trạm Kim Long (sông Hương)', 3, 3.84, 'm')).toEqual({
+      vi: 'Trạm Kim Long (sông Hương) vượt báo động III: 3,84 m',
+      en: 'Trạm Kim Long (sông Hương) above alarm level III: 3.84 m',
+    });
+    expect(alarmSentence('rain', 'Trạm đo mưa A Lưới', 2, 31, 'mm/h').vi).toBe(
+      'Trạm đo mưa A Lưới vượt ngưỡng cảnh báo mức 2: 31 mm/h',
+    );
+    expect(alarmSentence('water_level', 'Trạm Phú Ốc', 1, null, 'm').vi).toBe('Trạm Phú Ốc vượt báo động I');
   });
 });

@@ -51,3 +51,31 @@ export function sensorStateFor(alarmLevel: number, online: boolean, hasValue: bo
   if (alarmLevel === 1) return 'alarm1';
   return 'normal';
 }
+
+const ROMAN = ['', 'I', 'II', 'III'] as const;
+
+/**
+ * The one sentence for a sensor above a threshold, in Vietnamese and English: "Trạm Kim Long (sông
+ * Hương) vượt báo động III: 3,84 m" for a river gauge (BĐ I–III of QĐ 05/2020/QĐ-TTg), "… vượt ngưỡng
+ * cảnh báo mức 2: 31 mm/h" for other kinds. Used by the alarm incidents and the ticker alike.
+ */
+export function alarmSentence(
+  kind: string,
+  name: string,
+  level: number,
+  value: number | null,
+  unit: string | null,
+): { vi: string; en: string } {
+  const reading = (locale: string) =>
+    value === null ? '' : `: ${value.toLocaleString(locale)}${unit ? ` ${unit}` : ''}`;
+  const roman = ROMAN[level] ?? String(level);
+  return kind === 'water_level'
+    ? {
+        vi: `${name} vượt báo động ${roman}${reading('vi-VN')}`,
+        en: `${name} above alarm level ${roman}${reading('en')}`,
+      }
+    : {
+        vi: `${name} vượt ngưỡng cảnh báo mức ${level}${reading('vi-VN')}`,
+        en: `${name} above warning level ${level}${reading('en')}`,
+      };
+}

@@ -1,11 +1,9 @@
 import { ALARM_HYSTERESIS, nextAlarmLevel, type CategoryCode, type Logger } from '@hue-ioc/streams';
-import type { AlertProps, Feature, SensorKind } from '@hue-ioc/layers';
+import { alarmSentence, type AlertProps, type Feature, type SensorKind } from '@hue-ioc/layers';
 import type { Db } from '../storage/db.ts';
 import type { DeviceRow } from '../storage/device.repository.ts';
 import type { LayerHub } from '../live/layer-hub.ts';
 import type { IncidentService } from './incident.service.ts';
-
-const ROMAN = ['', 'I', 'II', 'III'] as const;
 
 /** What a sensor alarm is about, for the incident it opens (DOMAIN.md categories). */
 const ALARM_CATEGORY: Readonly<Record<SensorKind, CategoryCode>> = {
@@ -129,8 +127,5 @@ export class AlarmService {
 }
 
 export function alarmTitle(device: DeviceRow, level: number, value: number, unit: string | null): string {
-  const v = `${value.toLocaleString('vi-VN')}${unit ? ` ${unit}` : ''}`;
-  return device.kind === 'water_level'
-    ? `${device.name} vượt báo động ${ROMAN[level] ?? level}: ${v}`
-    : `${device.name} vượt ngưỡng cảnh báo mức ${level}: ${v}`;
+  return alarmSentence(device.kind, device.name, level, value, unit).vi;
 }

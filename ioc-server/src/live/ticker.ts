@@ -1,7 +1,13 @@
-import type { AlertProps, Feature, IncidentProps, LayerDelta, TickerItem } from '@hue-ioc/layers';
+import {
+  alarmSentence,
+  type AlertProps,
+  type Feature,
+  type IncidentProps,
+  type LayerDelta,
+  type TickerItem,
+} from '@hue-ioc/layers';
 import { CATEGORIES } from '@hue-ioc/streams';
 
-const ROMAN = ['', 'I', 'II', 'III'] as const;
 const CATEGORY = new Map(CATEGORIES.map((c) => [c.code, c]));
 const CHANNEL: Readonly<Record<string, { vi: string; en: string }>> = {
   hue_s: { vi: 'Hue-S', en: 'Hue-S' },
@@ -75,16 +81,18 @@ export class Ticker {
         const before = this.known.get(`a:${f.id}`) ?? 0;
         this.known.set(`a:${f.id}`, f.props.level);
         if (f.props.kind !== 'sensor_alarm' || f.props.level <= before) continue;
-        const value =
-          typeof f.props.value !== 'number'
-            ? ''
-            : `: ${f.props.value.toLocaleString('vi-VN')}${f.props.unit ? ` ${f.props.unit}` : ''}`;
-        const isGauge = f.props.deviceKind === 'water_level';
+        const sentence = alarmSentence(
+          f.props.deviceKind,
+          f.props.name,
+          f.props.level,
+          typeof f.props.value === 'number' ? f.props.value : null,
+          f.props.unit,
+        );
         items.push({
           id: `alarm:${f.props.deviceId}:${f.props.level}:${f.props.since}`,
           kind: 'alarm',
-          text: `${f.props.name} ${isGauge ? `vượt báo động ${ROMAN[f.props.level]}` : `vượt ngưỡng cảnh báo mức ${f.props.level}`}${value}`,
-          textEn: `${f.props.name} ${isGauge ? `above alarm level ${ROMAN[f.props.level]}` : `above warning level ${f.props.level}`}${value}`,
+          text: sentence.vi,
+          textEn: sentence.en,
           level: f.props.level as 1 | 2 | 3,
           ts,
         });
