@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import mqtt from 'mqtt';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { DEFAULT_WALL_CONFIG, type WallConfig } from '@hue-ioc/layers';
 
 /**
  * A wall screen outlives its server: the server process is killed (SIGKILL, no goodbye to the sockets),
@@ -40,7 +41,7 @@ describe('/wall survives a server crash', () => {
   const errors: string[] = [];
 
   /** The real server process (`ioc-server/src/server.ts`), as `npm start` runs it, minus the simulator. */
-  async function startServer(): Promise<void> {
+  async function startServer(extraEnv: Record<string, string> = {}): Promise<void> {
     const child = spawn(process.execPath, ['--import', 'tsx', 'ioc-server/src/server.ts'], {
       cwd: REPO,
       env: {
@@ -55,6 +56,7 @@ describe('/wall survives a server crash', () => {
         DEMO_DISPLAY_TOKEN: TOKEN,
         LOG_LEVEL: 'warn',
         NODE_ID: `reconnect-${process.pid}`,
+        ...extraEnv,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -119,7 +121,7 @@ describe('/wall survives a server crash', () => {
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('shows "reconnecting" with the data time while the server is down, then recovers without a reload', async () => {
+  it('shows "reconnecting" with the data time while the server is down, then recovers without a reload and takes the new scene playlist', async () => {
     await publishLevel(1.42);
     await expect.poll(kimLong, { timeout: 10_000 }).toBe(1.42);
     // Anything the page keeps in memory would be lost by a reload: mark it, and count navigations.
@@ -139,6 +141,8 @@ describe('/wall survives a server crash', () => {
         .evaluateAll((els) => els.map((e) => e.getAttribute('data-layer-age'))),
     ).toEqual(['incidents', 'sensors', 'cameras', 'alerts']);
 
+    expect(await page.locator('[data-scene]').getAttribute('data-scene')).toBe('province');
+
     await killServer();
     const connection = page.locator('[data-connection]');
     await expect
@@ -154,12 +158,36 @@ describe('/wall survives a server crash', () => {
     await page.waitForTimeout(1500);
     await page.screenshot({ path: resolve(ARTIFACTS, 'wall-1920x1080-reconnecting.png') });
 
-    await startServer();
+    // It comes back with another scene playlist, which the wall fetches again once the link is back.
+    const wallFile = join(dataDir, 'wall.json');
+    const citadel: WallConfig = {
+      scenes: [
+        ...DEFAULT_WALL_CONFIG.scenes,
+        {
+          id: 'dai-noi',
+          title: { vi: 'Đại Nội Huế', en: 'Imperial City' },
+          view: [
+            [107.565, 16.462],
+            [107.592, 16.478],
+          ],
+          layers: ['sensors', 'alerts'],
+          dwellS: 60,
+          inset: false,
+        },
+      ],
+      playlists: { normal: ['dai-noi', 'province'], flood: ['flood', 'dai-noi'] },
+    };
+    await writeFile(wallFile, JSON.stringify(citadel));
+    await startServer({ WALL_CONFIG_FILE: wallFile });
     // socket.io retries with back-off (at most 10 s apart): the wall is live again on its own.
     await expect.poll(() => connection.getAttribute('data-connection'), { timeout: 30_000 }).toBe('live');
     // Data published after the restart reaches the same page.
-    await publishLevel(2.47);
-    await expect.poll(kimLong, { timeout: 15_000 }).toBe(2.47);
+    await publishLevel(1.87);
+    await expect.poll(kimLong, { timeout: 15_000 }).toBe(1.87);
+    await expect
+      .poll(() => page.locator('[data-scene]').getAttribute('data-scene'), { timeout: 15_000 })
+      .toBe('dai-noi');
+    await expect.poll(() => page.locator('[data-scene]').innerText()).toMatch(/Đại Nội Huế/);
     expect(await page.evaluate(() => (window as unknown as { __sameDocument?: number }).__sameDocument)).toBe(
       46,
     );
