@@ -15,6 +15,8 @@
  * the cost grows with the wall's size. SwiftShader draws here (no GPU on this machine): GL execution
  * happens in the GPU process and is not counted; frame rates are not meaningful and are not reported.
  */
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium, type CDPSession, type Page } from 'playwright-core';
 import type { Feature, IncidentProps, SensorProps } from '@hue-ioc/layers';
@@ -269,6 +271,10 @@ try {
   const large = await measure(ioc, wall.page, wall.cdp, TOTAL);
   await printLiveMetrics(ioc);
   const heap = (await wall.cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
+  await mkdir(resolve(import.meta.dirname, '../artifacts'), { recursive: true });
+  const shot = resolve(import.meta.dirname, `../artifacts/wall-${TOTAL}-incidents-${values.scene}.png`);
+  await wall.page.screenshot({ path: shot, timeout: 120_000 });
+  console.log(`screenshot of the large wall: ${shot}`);
   await wall.page.close();
 
   const row = (name: string, r: RoundResult[]) => ({

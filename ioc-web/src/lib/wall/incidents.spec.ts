@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PlacedIncident } from '@hue-ioc/layers/deck';
-import { CLUSTER_MAX_ZOOM, IncidentClusters } from './incidents';
+import { CLUSTER_EVERYWHERE_ABOVE, CLUSTER_MAX_ZOOM, IncidentClusters } from './incidents';
 
 const NOW = Date.parse('2026-11-27T03:00:00Z');
 
@@ -52,5 +52,21 @@ describe('IncidentClusters', () => {
     expect(clusters).toHaveLength(1);
     expect(clusters[0]).toMatchObject({ count: 20, topPriority: 1, overdue: 4 });
     expect(singles.map((s) => s.id)).toEqual(['IOC-2611-99']);
+  });
+});
+
+describe('IncidentClusters on a very large wall', () => {
+  it('clusters at city zoom too above CLUSTER_EVERYWHERE_ABOVE incidents, and draws singles below it', () => {
+    const many = Array.from({ length: CLUSTER_EVERYWHERE_ABOVE + 1 }, (_, i) =>
+      incident(i, 3, 107.55 + (i % 400) * 0.0002, 16.43 + Math.floor(i / 400) * 0.0002),
+    );
+    const large = new IncidentClusters(many, NOW);
+    expect(large.everywhere).toBe(true);
+    const atCity = large.at(13);
+    expect(atCity.clusters.length).toBeGreaterThan(0);
+    expect(atCity.clusters.length + atCity.singles.length).toBeLessThan(many.length / 10);
+    const small = new IncidentClusters(many.slice(0, 1000), NOW);
+    expect(small.everywhere).toBe(false);
+    expect(small.at(13)).toEqual({ clusters: [], singles: many.slice(0, 1000) });
   });
 });

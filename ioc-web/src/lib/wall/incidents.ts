@@ -75,6 +75,13 @@ interface ClusterProps {
 
 /** supercluster settings for the wall: at city zoom and closer every incident is drawn on its own. */
 export const CLUSTER_MAX_ZOOM = 11;
+/**
+ * Above this many open incidents the wall clusters at every zoom it uses (up to street level), whatever the
+ * scene's layers: tens of thousands of single icons are unreadable on a wall, and drawing them stalled a
+ * software-rendered page for over a minute at 100k (npm run bench:wall-delta).
+ */
+export const CLUSTER_EVERYWHERE_ABOVE = 20_000;
+const CLUSTER_MAX_ZOOM_LARGE = 16;
 
 /**
  * Clusters for the current view: supercluster indexes the open incidents and `at` answers per zoom. The
@@ -87,10 +94,17 @@ export class IncidentClusters {
   #index: Supercluster<{ i: number; top: number; overdue: number }, ClusterProps> | null = null;
   readonly #points: readonly PlacedIncident[];
   readonly #now: number;
+  readonly #maxZoom: number;
 
   constructor(points: readonly PlacedIncident[], now: number) {
     this.#points = points;
     this.#now = now;
+    this.#maxZoom = points.length > CLUSTER_EVERYWHERE_ABOVE ? CLUSTER_MAX_ZOOM_LARGE : CLUSTER_MAX_ZOOM;
+  }
+
+  /** Too many incidents to draw one by one: clusters are drawn in every scene, at every zoom. */
+  get everywhere(): boolean {
+    return this.#maxZoom > CLUSTER_MAX_ZOOM;
   }
 
   get size(): number {
@@ -107,7 +121,7 @@ export class IncidentClusters {
     const now = this.#now;
     const index = new Supercluster<{ i: number; top: number; overdue: number }, ClusterProps>({
       radius: 56,
-      maxZoom: CLUSTER_MAX_ZOOM,
+      maxZoom: this.#maxZoom,
       minPoints: 3,
       map: (p) => ({ top: p.top, overdue: p.overdue }),
       reduce: (acc, p) => {
@@ -128,7 +142,7 @@ export class IncidentClusters {
   /** Clusters and the incidents left on their own at `zoom` (whole world: the wall shows one province). */
   at(zoom: number): { clusters: IncidentCluster[]; singles: readonly PlacedIncident[] } {
     const z = Math.floor(zoom);
-    if (z > CLUSTER_MAX_ZOOM) return { clusters: [], singles: this.#points };
+    if (z > this.#maxZoom) return { clusters: [], singles: this.#points };
     const clusters: IncidentCluster[] = [];
     const singles: PlacedIncident[] = [];
     for (const c of this.#indexOf().getClusters([-180, -85, 180, 85], z)) {
