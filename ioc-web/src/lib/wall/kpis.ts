@@ -1,5 +1,6 @@
 import { scaleLinear } from 'd3-scale';
 import { curveMonotoneX, line } from 'd3-shape';
+import { loadWithRetry } from './load-with-retry';
 import type { KpiUpdate } from '@hue-ioc/layers';
 
 export interface KpiPoint {
@@ -158,26 +159,13 @@ export function loadKpis(
   onLoaded: (tiles: Map<string, KpiTile>) => void,
   retryMs = 15_000,
 ): () => void {
-  const abort = new AbortController();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const attempt = async () => {
-    try {
-      const response = await fetch('/api/kpis?level=province', {
-        headers: token ? { authorization: `Bearer ${token}` } : {},
-        signal: abort.signal,
-      });
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      onLoaded(tilesFromResponse(await response.json()));
-    } catch {
-      if (abort.signal.aborted) return;
-      timer = setTimeout(() => void attempt(), retryMs);
-    }
-  };
-  void attempt();
-  return () => {
-    abort.abort();
-    clearTimeout(timer);
-  };
+  return loadWithRetry({
+    path: '/api/kpis?level=province',
+    token,
+    parse: tilesFromResponse,
+    onLoaded,
+    retryMs,
+  });
 }
 
 /** Agency display names from `GET /api/agencies` (id → {vi, en}); empty on failure (ids are shown). */

@@ -1,4 +1,5 @@
 import { validateWallConfig, type WallConfig } from '@hue-ioc/layers';
+import { loadWithRetry } from './load-with-retry';
 
 /**
  * Fetches the wall's scenes and playlists (GET /api/wall/config, with the display token like every other
@@ -10,26 +11,15 @@ export function loadWallConfig(
   onLoaded: (config: WallConfig) => void,
   retryMs = 10_000,
 ): () => void {
-  const abort = new AbortController();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const attempt = async () => {
-    try {
-      const response = await fetch('/api/wall/config', {
-        headers: token ? { authorization: `Bearer ${token}` } : {},
-        signal: abort.signal,
-      });
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      const result = validateWallConfig(await response.json());
+  return loadWithRetry({
+    path: '/api/wall/config',
+    token,
+    parse: (body) => {
+      const result = validateWallConfig(body);
       if (!result.ok) throw new Error(result.problems.join('; '));
-      onLoaded(result.config);
-    } catch {
-      if (abort.signal.aborted) return;
-      timer = setTimeout(() => void attempt(), retryMs);
-    }
-  };
-  void attempt();
-  return () => {
-    abort.abort();
-    clearTimeout(timer);
-  };
+      return result.config;
+    },
+    onLoaded,
+    retryMs,
+  });
 }

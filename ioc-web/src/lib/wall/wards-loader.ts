@@ -1,4 +1,5 @@
 import { isWardCollection, type WardCollection } from '$lib/map/wards';
+import { loadWithRetry } from './load-with-retry';
 
 /**
  * Fetches the ward boundaries (GET /api/geo/wards), retrying every `retryMs` until it works: the
@@ -10,27 +11,15 @@ export function loadWards(
   onFailed: () => void,
   retryMs = 10_000,
 ): () => void {
-  const abort = new AbortController();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const attempt = async () => {
-    try {
-      const response = await fetch('/api/geo/wards', {
-        headers: token ? { authorization: `Bearer ${token}` } : {},
-        signal: abort.signal,
-      });
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      const body: unknown = await response.json();
+  return loadWithRetry({
+    path: '/api/geo/wards',
+    token,
+    parse: (body) => {
       if (!isWardCollection(body)) throw new Error('not a FeatureCollection');
-      onLoaded(body);
-    } catch {
-      if (abort.signal.aborted) return;
-      onFailed();
-      timer = setTimeout(() => void attempt(), retryMs);
-    }
-  };
-  void attempt();
-  return () => {
-    abort.abort();
-    clearTimeout(timer);
-  };
+      return body;
+    },
+    onLoaded,
+    onFailed,
+    retryMs,
+  });
 }
