@@ -18,8 +18,9 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { chromium, type CDPSession, type Page } from 'playwright-core';
+import type { CDPSession, Page } from 'playwright-core';
 import type { Feature, IncidentProps, SensorProps } from '@hue-ioc/layers';
+import { ARTIFACTS, launchChromium } from '../ioc-web/tests/support/chromium.ts';
 import {
   DISPLAY_TOKEN,
   LiveMirror,
@@ -247,10 +248,7 @@ async function openWall(ioc: RunningIoc, expectOpen: number): Promise<{ page: Pa
 }
 
 const ioc = await startIoc({ overrides: { liveTickMs: 250, logLevel: 'silent' } });
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--enable-unsafe-swiftshader', '--use-angle=swiftshader'],
-});
+const browser = await launchChromium();
 try {
   const sensors: Feature[] = [];
   for (let i = 0; i < SENSORS; i++) sensors.push(sensor(i));
@@ -271,8 +269,8 @@ try {
   const large = await measure(ioc, wall.page, wall.cdp, TOTAL);
   await printLiveMetrics(ioc);
   const heap = (await wall.cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
-  await mkdir(resolve(import.meta.dirname, '../artifacts'), { recursive: true });
-  const shot = resolve(import.meta.dirname, `../artifacts/wall-${TOTAL}-incidents-${values.scene}.png`);
+  await mkdir(ARTIFACTS, { recursive: true });
+  const shot = resolve(ARTIFACTS, `wall-${TOTAL}-incidents-${values.scene}.png`);
   await wall.page.screenshot({ path: shot, timeout: 120_000 });
   console.log(`screenshot of the large wall: ${shot}`);
   await wall.page.close();

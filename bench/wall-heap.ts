@@ -5,7 +5,8 @@
  * sample after the first minute (same run); the ratio is the last sample against it.
  */
 import { parseArgs } from 'node:util';
-import { chromium } from 'playwright-core';
+
+import { launchChromium } from '../ioc-web/tests/support/chromium.ts';
 import { DISPLAY_TOKEN, startIoc } from '../ioc-server/test/support/start-ioc.ts';
 
 const { values } = parseArgs({
@@ -21,20 +22,7 @@ const ioc = await startIoc({
     ingestSecrets: { hueS: secret, hotline: secret, kpi: secret, open311: secret },
   },
 });
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--enable-unsafe-swiftshader',
-    '--use-angle=swiftshader',
-  ],
-});
+const browser = await launchChromium();
 const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
 page.on('crash', () => console.error('the wall page crashed'));
 page.on('close', () => console.error(`the wall page closed at ${new Date().toISOString()}`));

@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { DEFAULT_WALL_CONFIG, type WallConfig } from '@hue-ioc/layers';
 import { ConfigError } from '../src/config.ts';
 import { DISPLAY_TOKEN, startIoc, type RunningIoc } from './support/start-ioc.ts';
+import { withDaiNoi } from './support/wall-config.ts';
 
 /**
  * The wall's playlist comes from the server (issue "Scenes: a configurable playlist"): the default four
@@ -15,23 +16,10 @@ import { DISPLAY_TOKEN, startIoc, type RunningIoc } from './support/start-ioc.ts
 const REPO = resolve(import.meta.dirname, '../..');
 
 /** A centre that shows the Imperial City (Đại Nội) between the province and the city centre. */
-const CITADEL: WallConfig = {
-  scenes: [
-    ...DEFAULT_WALL_CONFIG.scenes,
-    {
-      id: 'dai-noi',
-      title: { vi: 'Đại Nội Huế', en: 'Imperial City' },
-      view: [
-        [107.565, 16.462],
-        [107.592, 16.478],
-      ],
-      layers: ['incidents', 'cameras', 'sensors', 'alerts'],
-      dwellS: 20,
-      inset: false,
-    },
-  ],
-  playlists: { normal: ['province', 'dai-noi', 'city', 'spike'], flood: ['flood', 'province'] },
-};
+const CITADEL = withDaiNoi(
+  { normal: ['province', 'dai-noi', 'city', 'spike'], flood: ['flood', 'province'] },
+  { dwellS: 20 },
+);
 
 /** The same, as an operator might get it wrong. */
 const BROKEN = {

@@ -1,26 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startIoc, type RunningIoc } from '../../ioc-server/test/support/start-ioc.ts';
 import { createUser } from '../../ioc-server/test/support/auth.ts';
+import { ARTIFACTS, launchChromium } from './support/chromium.ts';
 
 /**
  * The login page and /admin in real Chromium against the real server: an admin logs in, issues a display
  * token (shown once), revokes it and finds both in the audit log; a wrong password and an operator are
  * told so in Vietnamese.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = resolve(import.meta.dirname, '../../artifacts');
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const VIEWPORT = { width: 1440, height: 900 };
 const TOKEN_NAME = 'Màn hình tường phòng giao ban';
 
@@ -53,7 +43,7 @@ describe('/login and /admin in Chromium', () => {
       username: 'dieuhanh.ca1',
       password: 'Ca-truc-sang-1',
     });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+    browser = await launchChromium({ webgl: false });
     await mkdir(ARTIFACTS, { recursive: true });
   });
   afterAll(async () => {

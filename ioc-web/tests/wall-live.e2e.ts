@@ -2,29 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import mqtt from 'mqtt';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { signBody } from '@hue-ioc/streams';
 import { DISPLAY_TOKEN, startIoc, type RunningIoc } from '../../ioc-server/test/support/start-ioc.ts';
+import { ARTIFACTS, launchChromium } from './support/chromium.ts';
 
 /**
  * The operators' wall against the real server: every live layer drawn, an urgent Hue-S report on the map
  * and in the ticker within 2 s, a Kim Long reading above BĐ III turning the flood panel red and holding
  * the rotation on it; screenshots at 1920×1080 and 3840×2160 in artifacts/.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = resolve(import.meta.dirname, '../../artifacts');
 const SECRET = 'wall-test-secret-46';
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--enable-unsafe-swiftshader',
-  '--use-angle=swiftshader',
-];
 // SwiftShader draws a few frames a second: the heatmap is left out here (its own screenshot below), and
 // scenes jump instead of flying.
 const LAYERS = 'incidents,clusters,sensors,cameras,wards,alerts';
@@ -53,7 +41,7 @@ describe('/wall: live layers, ticker and alarms in Chromium', () => {
       overrides: { ingestSecrets: { hueS: SECRET, hotline: SECRET, kpi: SECRET, open311: SECRET } },
     });
     if (!ioc.config.webDir) throw new Error('the web app is not built: run `npm run build` (npm test does)');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
     page.on('pageerror', (e) => errors.push(e.message));
     await mkdir(ARTIFACTS, { recursive: true });

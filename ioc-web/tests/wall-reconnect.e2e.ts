@@ -5,19 +5,17 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import mqtt from 'mqtt';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { DEFAULT_WALL_CONFIG, type WallConfig } from '@hue-ioc/layers';
+import type { Browser, Page } from 'playwright-core';
+import { ARTIFACTS, launchChromium } from './support/chromium.ts';
+import { withDaiNoi } from '../../ioc-server/test/support/wall-config.ts';
 
 /**
  * A wall screen outlives its server: the server process is killed (SIGKILL, no goodbye to the sockets),
  * the wall says it is reconnecting and how old its data is, keeps the map, and when the server is back
  * it catches up by itself — same page, no reload — and shows readings published after the restart.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = resolve(import.meta.dirname, '../../artifacts');
 const REPO = resolve(import.meta.dirname, '../..');
 const TOKEN = 'reconnect-display-token-46';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--enable-unsafe-swiftshader', '--use-angle=swiftshader'];
 
 async function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
@@ -102,7 +100,7 @@ describe('/wall survives a server crash', () => {
     port = await freePort();
     mqttPort = await freePort();
     await startServer();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
     page.on('pageerror', (e) => errors.push(e.message));
     await mkdir(ARTIFACTS, { recursive: true });
@@ -160,23 +158,10 @@ describe('/wall survives a server crash', () => {
 
     // It comes back with another scene playlist, which the wall fetches again once the link is back.
     const wallFile = join(dataDir, 'wall.json');
-    const citadel: WallConfig = {
-      scenes: [
-        ...DEFAULT_WALL_CONFIG.scenes,
-        {
-          id: 'dai-noi',
-          title: { vi: 'Đại Nội Huế', en: 'Imperial City' },
-          view: [
-            [107.565, 16.462],
-            [107.592, 16.478],
-          ],
-          layers: ['sensors', 'alerts'],
-          dwellS: 60,
-          inset: false,
-        },
-      ],
-      playlists: { normal: ['dai-noi', 'province'], flood: ['flood', 'dai-noi'] },
-    };
+    const citadel = withDaiNoi(
+      { normal: ['dai-noi', 'province'], flood: ['flood', 'dai-noi'] },
+      { layers: ['sensors', 'alerts'] },
+    );
     await writeFile(wallFile, JSON.stringify(citadel));
     await startServer({ WALL_CONFIG_FILE: wallFile });
     // socket.io retries with back-off (at most 10 s apart): the wall is live again on its own.

@@ -2,44 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { DEFAULT_WALL_CONFIG, type WallConfig } from '@hue-ioc/layers';
+import type { Browser, Page } from 'playwright-core';
 import { DISPLAY_TOKEN, startIoc, type RunningIoc } from '../../ioc-server/test/support/start-ioc.ts';
+import { launchChromium } from './support/chromium.ts';
+import { withDaiNoi } from '../../ioc-server/test/support/wall-config.ts';
 
 /**
  * The wall turns through the server's playlist (WALL_CONFIG_FILE → GET /api/wall/config): a centre's own
  * scene, the Imperial City (Đại Nội), is shown first, with its Vietnamese title in the scene banner.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--enable-unsafe-swiftshader',
-  '--use-angle=swiftshader',
-];
 
-const CITADEL: WallConfig = {
-  scenes: [
-    ...DEFAULT_WALL_CONFIG.scenes,
-    {
-      id: 'dai-noi',
-      title: { vi: 'Đại Nội Huế', en: 'Imperial City' },
-      view: [
-        [107.565, 16.462],
-        [107.592, 16.478],
-      ],
-      layers: ['incidents', 'cameras', 'sensors', 'alerts'],
-      dwellS: 60,
-      inset: false,
-    },
-  ],
-  playlists: { normal: ['dai-noi', 'province', 'city'], flood: ['flood', 'dai-noi'] },
-};
+const CITADEL = withDaiNoi({ normal: ['dai-noi', 'province', 'city'], flood: ['flood', 'dai-noi'] });
 
 describe('/wall with a scene playlist from the server', () => {
   let dir: string;
@@ -54,7 +27,7 @@ describe('/wall with a scene playlist from the server', () => {
     await writeFile(file, JSON.stringify(CITADEL, null, 2));
     ioc = await startIoc({ overrides: { wallConfigFile: file } });
     if (!ioc.config.webDir) throw new Error('the web app is not built: run `npm run build` (npm test does)');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
     page.on('pageerror', (e) => errors.push(e.message));
   });

@@ -2,26 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import mqtt from 'mqtt';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { DISPLAY_TOKEN, startIoc, type RunningIoc } from '../../ioc-server/test/support/start-ioc.ts';
+import { ARTIFACTS, launchChromium } from './support/chromium.ts';
 
 /**
  * The wall in real Chromium (Debian's, driven by playwright-core) against the real server: the map loads,
  * sensors arrive over /live, and a Kim Long reading above BĐ II turns its gauge to alarm level II.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = resolve(import.meta.dirname, '../../artifacts');
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--enable-unsafe-swiftshader',
-  '--use-angle=swiftshader',
-];
 
 describe('/wall in Chromium', () => {
   let ioc: RunningIoc;
@@ -32,7 +20,7 @@ describe('/wall in Chromium', () => {
   beforeAll(async () => {
     ioc = await startIoc();
     if (!ioc.config.webDir) throw new Error('the web app is not built: run `npm run build` (npm test does)');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
     page.on('pageerror', (e) => errors.push(e.message));
     await mkdir(ARTIFACTS, { recursive: true });
