@@ -119,6 +119,13 @@ describe('/live handshake and commands', () => {
         code: 'IOC_AUTH_REQUIRED',
       });
 
+      // The documented handshake: `auth: { token }` alone means the current protocol version.
+      const plain = connectLive(ioc.baseUrl, { token: DISPLAY_TOKEN });
+      const plainAck = await plain.timeout(5000).emitWithAck('subscribe', { layer: 'sensors' });
+      expect(plainAck).toMatchObject({ ok: true, layer: 'sensors', mode: 'snapshot' });
+      plain.close();
+      expect(await refused({ token: DISPLAY_TOKEN, protocol: '1' })).toMatchObject({ code: 'IOC_LIVE_PROTOCOL' });
+
       const c = connectLive(ioc.baseUrl);
       const bad = await c.timeout(5000).emitWithAck('subscribe', { layer: 'rivers' } as never);
       expect(bad).toMatchObject({ ok: false, error: { code: 'IOC_LIVE_BAD_REQUEST' } });

@@ -3,8 +3,8 @@ import { LayerIdSchema, type LayerId } from './feature.ts';
 import type { LayerDelta, LayerSnapshot } from './delta.ts';
 
 /**
- * Version of the /live protocol. Clients send it in the handshake (`auth.protocol`); a server that
- * does not speak it refuses the connection with IOC_LIVE_PROTOCOL.
+ * Version of the /live protocol. Clients may send it in the handshake (`auth.protocol`; absent means this
+ * version); a server that does not speak an explicitly named version refuses it with IOC_LIVE_PROTOCOL.
  */
 export const LIVE_PROTOCOL_VERSION = 1;
 export const LIVE_NAMESPACE = '/live';
@@ -79,7 +79,8 @@ export interface LiveClientToServer {
 /** What a client puts in the socket.io handshake `auth`. */
 export interface LiveHandshakeAuth {
   token?: string;
-  protocol: number;
+  /** Absent means the current version (LIVE_PROTOCOL_VERSION); an explicit unknown one is refused. */
+  protocol?: number;
   /** Snapshot encoding: `json` (the default, readable for debugging) or `columnar` (smaller). */
   encoding?: LiveEncoding;
 }

@@ -141,7 +141,8 @@ export function createLiveGateway(opts: LiveGatewayOptions) {
 
   nsp.use(async (socket, next) => {
     const auth = (socket.handshake.auth ?? {}) as { token?: unknown; protocol?: unknown; encoding?: unknown };
-    if (auth.protocol !== LIVE_PROTOCOL_VERSION) {
+    // ARCHITECTURE.md: a missing protocol means the current version; only an explicit other one is refused.
+    if (auth.protocol !== undefined && auth.protocol !== LIVE_PROTOCOL_VERSION) {
       metrics.liveRejects.inc({ reason: 'protocol' });
       return next(
         handshakeError(
