@@ -132,12 +132,12 @@ export function loadConfig(env: Env, profile: Profile = 'default', overrides: Pa
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     problems.push(`LOG_LEVEL="${logLevel}" must be one of fatal, error, warn, info, debug, trace, silent`);
   }
-  const geoDefault = resolve(REPO_ROOT, '../shared/data');
+  const geoDefault = resolve(REPO_ROOT, 'geo');
   const geoDir = resolve(str('GEO_DIR') ?? geoDefault);
   if (!existsSync(resolve(geoDir, 'hue_wards_2025.geojson'))) {
     problems.push(
       `GEO_DIR: no hue_wards_2025.geojson in ${geoDir}` +
-        (str('GEO_DIR') === null ? ' (the default is ../shared/data beside the checkout; set GEO_DIR)' : ''),
+        (str('GEO_DIR') === null ? ' (the default is geo/ in the repository; set GEO_DIR)' : ''),
     );
   }
   const webBuild = resolve(REPO_ROOT, 'ioc-web/build');

@@ -16,7 +16,7 @@ interface ReferenceDevice {
 }
 
 /**
- * The reference stations of shared/data/SOURCES.md plus a plausible starter network of rain, air and
+ * The reference stations of geo/SOURCES.md plus a plausible starter network of rain, air and
  * traffic sensors. Gauge positions are the approximate ones given there; verify before production.
  */
 export const REFERENCE_DEVICES: readonly ReferenceDevice[] = [

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { WardIndex } from './wards.ts';
 import { foldVietnamese, normaliseAddress, wardFromAddress } from './address.ts';
 
-const GEO_DIR = resolve(import.meta.dirname, '../../../../shared/data');
+const GEO_DIR = resolve(import.meta.dirname, '../../../geo');
 
 describe('foldVietnamese / normaliseAddress', () => {
   it('strips diacritics in NFC and NFD alike, đ → d, lowercases and collapses spaces', () => {

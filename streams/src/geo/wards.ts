@@ -4,7 +4,7 @@ import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import { polylabel } from './polylabel.ts';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 
-/** Properties of `hue_wards_2025.geojson` (see shared/data/SOURCES.md). */
+/** Properties of `hue_wards_2025.geojson` (see geo/SOURCES.md). */
 export interface WardProperties {
   gso_code: string;
   name: string;

@@ -7,7 +7,7 @@ import { normaliseHueSReport } from './hue-s.normalise.ts';
 import { normaliseCameraMessage } from './camera.normalise.ts';
 import { cameraMergeCandidate, enrich, reportMergeCandidate } from './enrich.ts';
 
-const GEO_DIR = resolve(import.meta.dirname, '../../../../shared/data');
+const GEO_DIR = resolve(import.meta.dirname, '../../../geo');
 const calendar = new WorkingCalendar();
 const receivedAt = new Date('2026-10-28T01:15:00Z'); // Wednesday 08:15 in Huế
 

@@ -6,7 +6,7 @@ import { normaliseKpiSample } from './kpi.normalise.ts';
 import { normaliseCameraMessage, parseCameraTopic } from './camera.normalise.ts';
 import type { Position } from './common.ts';
 
-const GEO_DIR = resolve(import.meta.dirname, '../../../../shared/data');
+const GEO_DIR = resolve(import.meta.dirname, '../../../geo');
 const receivedAt = new Date('2026-10-28T01:30:00Z'); // 08:30 in Huế
 const enc = (v: unknown) => new TextEncoder().encode(typeof v === 'string' ? v : JSON.stringify(v));
 

@@ -4,7 +4,7 @@ import { WardIndex } from '../geo/wards.ts';
 import { normaliseHueSReport } from './hue-s.normalise.ts';
 import { normaliseVietnamesePhone, checkHttpUrl, parseJsonBody } from './common.ts';
 
-const GEO_DIR = resolve(import.meta.dirname, '../../../../shared/data');
+const GEO_DIR = resolve(import.meta.dirname, '../../../geo');
 const receivedAt = new Date('2026-10-28T01:15:00Z'); // 08:15 in Huế
 
 const report = () => ({

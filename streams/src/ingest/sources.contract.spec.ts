@@ -14,7 +14,7 @@ import { normaliseCameraMessage } from './camera.normalise.ts';
  * same idempotency key (so the server's unique key makes the re-delivery a no-op); an input older than
  * one already seen still normalises with its own time (out of order is not an error).
  */
-const GEO_DIR = resolve(import.meta.dirname, '../../../../shared/data');
+const GEO_DIR = resolve(import.meta.dirname, '../../../geo');
 const receivedAt = new Date('2026-11-27T03:00:00Z'); // 10:00 in Huế
 const enc = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
 let wards: WardIndex;

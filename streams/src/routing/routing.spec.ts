@@ -9,7 +9,7 @@ import { DEFAULT_ROUTING_TABLE, HEPCO_SERVICE_AREA } from './rules.ts';
 import { routeIncident } from './route-incident.ts';
 import type { Position } from '../ingest/common.ts';
 
-const GEO_DIR = resolve(import.meta.dirname, '../../../../shared/data');
+const GEO_DIR = resolve(import.meta.dirname, '../../../geo');
 
 // Places in Huế (approximate, WGS84).
 const DAI_NOI: Position = [107.5769, 16.4689]; // Imperial City, inside the citadel

@@ -30,7 +30,7 @@ export const CLI_USAGE = `Huế simulator: plays Hue-S, the 19001075 hotline, KP
   --seed N           seed of the run (integer, default 46)
   --start TIME       model start, ISO 8601, e.g. 2025-10-27T08:00:00+07:00 (default now)
   --rate N           multiplies citizen report rates (default 1: ~120 Hue-S reports a model day)
-  --geo-dir DIR      folder with hue_wards_2025.geojson (default ../shared/data beside the checkout)
+  --geo-dir DIR      folder with hue_wards_2025.geojson (default geo/ in the repository)
   --progress D       time between progress lines (default 5s)
   --no-webhooks, --no-mqtt   leave one side out
 `;

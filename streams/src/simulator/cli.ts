@@ -16,7 +16,7 @@ import { Simulator, type SimulatorStats } from './simulator.ts';
  * --duration (or Ctrl-C).
  */
 
-const DEFAULT_GEO_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../shared/data');
+const DEFAULT_GEO_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../geo');
 
 /** "2025-10-27 09:35" in Huế (UTC+7, no daylight saving). */
 function hueTime(t: Date): string {

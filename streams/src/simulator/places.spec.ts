@@ -5,7 +5,7 @@ import { haversineM } from '../incidents/merge.ts';
 import { offsetPosition, WardPlaces, wardWeights } from './places.ts';
 import { mulberry32 } from './signals.ts';
 
-const GEO_DIR = resolve(import.meta.dirname, '../../../../shared/data');
+const GEO_DIR = resolve(import.meta.dirname, '../../../geo');
 
 describe('where citizens report from', () => {
   let wards: WardIndex;

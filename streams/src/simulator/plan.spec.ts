@@ -16,7 +16,7 @@ import { DUPLICATE_DELAY_MIN, DUPLICATE_DISTANCE_M } from './report-sources.ts';
 import { FLOOD_PRONE_WARDS } from './scenario.ts';
 import { hueHour } from './world.ts';
 
-const GEO_DIR = resolve(import.meta.dirname, '../../../../shared/data');
+const GEO_DIR = resolve(import.meta.dirname, '../../../geo');
 /** Midnight in Huế on the day of the 2025 flood crest at Kim Long. */
 const MIDNIGHT = Date.parse('2025-10-27T00:00:00+07:00');
 const HOUR = 3_600_000;

@@ -15,7 +15,7 @@ import { silentLogger, type Logger } from '../logger.ts';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../mqtt/embedded-broker.ts';
 import { Simulator } from './simulator.ts';
 
-const GEO_DIR = resolve(import.meta.dirname, '../../../../shared/data');
+const GEO_DIR = resolve(import.meta.dirname, '../../../geo');
 const SECRET = 'hue-demo-secret';
 
 interface Received {

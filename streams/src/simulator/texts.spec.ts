@@ -7,7 +7,7 @@ import { placeIn } from './places.ts';
 import { mulberry32 } from './signals.ts';
 import { allTemplates, hotlineSummary, reportText, vietnameseMobile, vietnameseName } from './texts.ts';
 
-const GEO_DIR = resolve(import.meta.dirname, '../../../../shared/data');
+const GEO_DIR = resolve(import.meta.dirname, '../../../geo');
 
 describe('report texts', () => {
   let wards: WardIndex;
