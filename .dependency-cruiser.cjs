@@ -1,8 +1,10 @@
 // Dependency rules: the package direction from ARCHITECTURE.md ("Packages and who may import whom").
 //
-//   layers  ◄── streams ◄── ioc-server
+//   layers  ◄── streams ◄── ioc-server ◄┄┄┄ ioc-web/tests  (`@hue-ioc/server/testing` only)
 //      ▲
 //      └────────── ioc-web  (layers only; `layers/deck` is for the web alone)
+//
+//   bench/ (not a workspace) may import all of the above; nothing imports bench/.
 //
 // Workspace packages are imported by name (`@hue-ioc/layers`, …). With `preserveSymlinks: false` (node's
 // default) dependency-cruiser follows the node_modules/@hue-ioc/* symlinks, so such an import resolves to the
@@ -28,8 +30,11 @@ const WEB = pkg('ioc-web', 'web');
 // The deck.gl factories: the `@hue-ioc/layers/deck` entry point and the folder behind it.
 const LAYERS_DECK = '^(layers/src/deck/|(node_modules/)?@hue-ioc/layers/deck(/|$))';
 
-// Test code: unit specs beside the code, integration and browser tests in test/ and tests/.
+// Test code: unit specs beside the code, integration and browser tests in test/ and tests/. The server's
+// test harness (`@hue-ioc/server/testing` → ioc-server/test/support/index.ts) is test code by this pattern.
 const TEST_FILES = '(\\.spec\\.ts$|\\.e2e\\.ts$|/tests?/)';
+// The server's test harness: the `./testing` entry of ioc-server/package.json, resolved or not.
+const SERVER_TESTING = '^(ioc-server/test/support/index\\.ts$|(node_modules/)?@hue-ioc/server/testing$)';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -95,10 +100,52 @@ module.exports = {
     },
     {
       name: 'web-not-to-server-code',
-      comment: 'ioc-web imports layers only: never ioc-server or streams (ARCHITECTURE.md).',
+      comment:
+        'ioc-web imports layers only: never ioc-server or streams (ARCHITECTURE.md). Its browser tests are ' +
+        'the one exception, see web-tests-only-through-server-testing.',
       severity: 'error',
-      from: { path: '^ioc-web/' },
+      from: { path: '^ioc-web/', pathNot: '^ioc-web/tests/' },
       to: { path: [SERVER, STREAMS] },
+    },
+    {
+      name: 'web-tests-only-through-server-testing',
+      comment:
+        'The browser tests (ioc-web/tests) are end-to-end tests of the whole system and start a real server, ' +
+        'but only through its public test harness `@hue-ioc/server/testing`: never its src/ or test/ files, ' +
+        'never streams (what they need of it, e.g. signBody, the harness re-exports).',
+      severity: 'error',
+      from: { path: '^ioc-web/tests/' },
+      to: { path: [SERVER, STREAMS], pathNot: SERVER_TESTING },
+    },
+    {
+      name: 'web-tests-harness-by-name',
+      comment:
+        'The harness is imported by its package name, `@hue-ioc/server/testing` (declared in ioc-web ' +
+        'devDependencies), not by a relative path into another package.',
+      severity: 'error',
+      from: { path: '^ioc-web/tests/' },
+      to: { path: SERVER_TESTING, dependencyTypesNot: ['aliased-workspace'] },
+    },
+    {
+      name: 'production-not-to-test-code',
+      comment:
+        'Code that ships (everything but tests and bench/) may not import test code: not the server harness ' +
+        '`@hue-ioc/server/testing`, not a spec, not a test/ or tests/ file. Test code is free to use ' +
+        'devDependencies (not-to-dev-dep exempts it), so importing it would smuggle them into production.',
+      severity: 'error',
+      from: { pathNot: [TEST_FILES, '^bench/'] },
+      to: { path: [TEST_FILES, SERVER_TESTING] },
+    },
+    {
+      name: 'nothing-to-bench',
+      comment:
+        "bench/ benchmarks the whole system: it may import every package, the server's internals " +
+        '(repositories, buildApp) and the test harnesses included, and only the general rules (cycles, ' +
+        'unresolvable, undeclared packages: bench declares its own in the root package.json) apply to it. ' +
+        'It is not shipped, so not-to-dev-dep does not. Nothing may import bench/.',
+      severity: 'error',
+      from: { pathNot: '^bench/' },
+      to: { path: '^bench/' },
     },
     {
       name: 'no-circular',
@@ -130,10 +177,17 @@ module.exports = {
       name: 'not-to-dev-dep',
       comment:
         'Production code of layers, streams and ioc-server may not import devDependencies: they are absent ' +
-        'from the production image. (ioc-web is bundled at build time, so its devDependencies are fine.)',
+        'from the production image. (ioc-web is bundled at build time, so its devDependencies are fine.) ' +
+        'A package that is also a dependency of the importing workspace is not one: with ' +
+        'combinedDependencies it is typed both npm and npm-dev when the root declares it for bench/ ' +
+        '(mqtt, ioredis), and the workspace declaration is what puts it in the image.',
       severity: 'error',
       from: { path: '^(layers|streams|ioc-server)/', pathNot: TEST_FILES },
-      to: { dependencyTypes: ['npm-dev'], pathNot: '(^|/)node_modules/@types/' },
+      to: {
+        dependencyTypes: ['npm-dev'],
+        dependencyTypesNot: ['npm'],
+        pathNot: '(^|/)node_modules/@types/',
+      },
     },
   ],
   options: {

@@ -2,8 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startIoc, type RunningIoc } from '../../ioc-server/test/support/start-ioc.ts';
-import { createUser } from '../../ioc-server/test/support/auth.ts';
+import { createUser, startIoc, type RunningIoc } from '@hue-ioc/server/testing';
 import { ARTIFACTS, launchChromium } from './support/chromium.ts';
 
 /**

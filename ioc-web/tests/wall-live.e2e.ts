@@ -3,8 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import mqtt from 'mqtt';
 import type { Browser, Page } from 'playwright-core';
-import { signBody } from '@hue-ioc/streams';
-import { DISPLAY_TOKEN, startIoc, type RunningIoc } from '../../ioc-server/test/support/start-ioc.ts';
+import { DISPLAY_TOKEN, signBody, startIoc, type RunningIoc } from '@hue-ioc/server/testing';
 import { ARTIFACTS, launchChromium } from './support/chromium.ts';
 
 /**

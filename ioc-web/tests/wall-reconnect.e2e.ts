@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import mqtt from 'mqtt';
 import type { Browser, Page } from 'playwright-core';
 import { ARTIFACTS, launchChromium } from './support/chromium.ts';
-import { withDaiNoi } from '../../ioc-server/test/support/wall-config.ts';
+import { withDaiNoi } from '@hue-ioc/server/testing';
 
 /**
  * A wall screen outlives its server: the server process is killed (SIGKILL, no goodbye to the sockets),

@@ -3,9 +3,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { DISPLAY_TOKEN, startIoc, type RunningIoc } from '../../ioc-server/test/support/start-ioc.ts';
+import { DISPLAY_TOKEN, startIoc, withDaiNoi, type RunningIoc } from '@hue-ioc/server/testing';
 import { launchChromium } from './support/chromium.ts';
-import { withDaiNoi } from '../../ioc-server/test/support/wall-config.ts';
 
 /**
  * The wall turns through the server's playlist (WALL_CONFIG_FILE → GET /api/wall/config): a centre's own
