@@ -117,7 +117,7 @@ async function benchMqttIngest(): Promise<void> {
   });
   const app = await buildApp(config);
   await app.listen({ port: 0, host: '127.0.0.1' });
-  const publisher = await mqtt.connectAsync(app.ioc.mqtt.url, { protocolVersion: 4 });
+  const publisher = await mqtt.connectAsync(app.mqtt.url, { protocolVersion: 4 });
   const t0 = Date.now() - n * 1000;
   const ours = await timeIt(async () => {
     await Promise.all(
@@ -130,7 +130,7 @@ async function benchMqttIngest(): Promise<void> {
       ),
     );
     for (;;) {
-      const [row] = await app.ioc.db.query<{ n: number }>(
+      const [row] = await app.db.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM observations WHERE device_id LIKE 'bench-%'`,
       );
       if (row!.n >= n) break;

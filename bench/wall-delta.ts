@@ -104,7 +104,7 @@ async function seedIncidents(ioc: RunningIoc, from: number, to: number): Promise
   for (let i = from; i < to; i += 5000) {
     const batch: Feature[] = [];
     for (let j = i; j < Math.min(to, i + 5000); j++) batch.push(incident(j));
-    await ioc.app.ioc.hub.apply('incidents', batch);
+    await ioc.app.hub.apply('incidents', batch);
   }
 }
 
@@ -180,7 +180,7 @@ async function measure(ioc: RunningIoc, page: Page, cdp: CDPSession, held: numbe
         }
         return NaN;
       })();
-      await ioc.app.ioc.hub.apply('incidents', changed);
+      await ioc.app.hub.apply('incidents', changed);
       // Not seen within the limit is a result too (NaN), not a crash: a software-rendered page can fall
       // that far behind.
       const seen = await page
@@ -252,7 +252,7 @@ const browser = await launchChromium();
 try {
   const sensors: Feature[] = [];
   for (let i = 0; i < SENSORS; i++) sensors.push(sensor(i));
-  await ioc.app.ioc.hub.apply('sensors', sensors);
+  await ioc.app.hub.apply('sensors', sensors);
 
   console.log(
     `baseline: ${BASELINE.toLocaleString('en')} incidents + ${SENSORS} sensors, scene ${values.scene}`,

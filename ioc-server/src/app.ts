@@ -1,47 +1,91 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import type { Config } from './config.ts';
-import { createContext, type IocContext } from './context.ts';
 import { AppError, errorBody } from './errors.ts';
+import { LOG_REDACT, logSerializers } from './auth/personal-data.ts';
+import { PLUGIN_NAMES, type PluginName } from './plugins/plugin-names.ts';
+import configPlugin from './plugins/external/config.plugin.ts';
+import dbPlugin from './plugins/external/db.plugin.ts';
+import redisPlugin from './plugins/external/redis.plugin.ts';
+import mqttBrokerPlugin from './plugins/external/mqtt-broker.plugin.ts';
+import geoPlugin from './plugins/app/geo.plugin.ts';
+import repositoriesPlugin from './plugins/app/repositories.plugin.ts';
+import accessPlugin from './plugins/app/access.plugin.ts';
+import eventLogPlugin from './plugins/app/event-log.plugin.ts';
+import layerHubPlugin from './plugins/app/layer-hub.plugin.ts';
+import liveLayersPlugin from './plugins/app/live-layers.plugin.ts';
+import kpisPlugin from './plugins/app/kpis.plugin.ts';
+import liveGatewayPlugin from './plugins/app/live-gateway.plugin.ts';
+import ingestPlugin from './plugins/app/ingest.plugin.ts';
+import mqttIngestPlugin from './plugins/app/mqtt-ingest.plugin.ts';
+import simulatorPlugin from './plugins/app/simulator.plugin.ts';
 import { healthRoutes } from './routes/health/health.routes.ts';
 import { referenceRoutes } from './routes/reference/reference.routes.ts';
-import { accessPlugin } from './auth/access.plugin.ts';
-import { LOG_REDACT, logSerializers } from './auth/personal-data.ts';
 import { authRoutes } from './routes/auth/auth.routes.ts';
 import { adminRoutes } from './routes/admin/admin.routes.ts';
 import { webhookRoutes } from './routes/ingest/webhooks.routes.ts';
 import { kpiRoutes } from './routes/kpis/kpis.routes.ts';
 import { wallRoutes } from './routes/wall/wall.routes.ts';
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    ioc: IocContext;
-  }
+/**
+ * The app's plugins by name (fastify/demo's layout): external plugins (config, database, Redis, MQTT broker)
+ * before app plugins (storage, access, live state, ingest), before routes. Each declares what it depends
+ * on, so fastify-plugin refuses a subset that lacks a dependency, naming it; start-up follows this order and
+ * shutdown the reverse.
+ */
+const PLUGINS: Record<Exclude<PluginName, 'config'>, FastifyPluginAsync> = {
+  db: dbPlugin,
+  redis: redisPlugin,
+  'mqtt-broker': mqttBrokerPlugin,
+  geo: geoPlugin,
+  repositories: repositoriesPlugin,
+  access: accessPlugin,
+  'event-log': eventLogPlugin,
+  'layer-hub': layerHubPlugin,
+  'live-layers': liveLayersPlugin,
+  kpis: kpisPlugin,
+  'live-gateway': liveGatewayPlugin,
+  ingest: ingestPlugin,
+  'mqtt-ingest': mqttIngestPlugin,
+  simulator: simulatorPlugin,
+};
+
+/** Route modules by name; each states the plugins it needs (routes/route-plugin.ts). */
+export const ROUTES = {
+  auth: authRoutes,
+  admin: adminRoutes,
+  health: healthRoutes,
+  reference: referenceRoutes,
+  ingest: webhookRoutes,
+  kpis: kpiRoutes,
+  wall: wallRoutes,
+} as const;
+export type RouteName = keyof typeof ROUTES;
+
+export interface BuildAppOptions {
+  logger?: FastifyServerOptions['logger'];
+  /**
+   * Load only these plugins and routes (tests of one part); `config` always loads. Default: everything.
+   * A plugin whose dependencies are not in the subset makes `buildApp` fail, naming them.
+   */
+  only?: { plugins: readonly PluginName[]; routes: readonly RouteName[] };
 }
 
 /**
  * Builds the whole IOC as one Fastify instance: storage, live layers, /live, REST and the web app.
  * Tests build it with their own config and `listen({ port: 0 })`; `server.ts` adds signals and logging.
  */
-export async function buildApp(
-  config: Config,
-  options: { logger?: FastifyServerOptions['logger'] } = {},
-): Promise<FastifyInstance> {
+export async function buildApp(config: Config, options: BuildAppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     // No credentials or reporter data in the logs (auth/personal-data.ts).
     logger: options.logger ?? { level: config.logLevel, redact: LOG_REDACT, serializers: logSerializers },
     bodyLimit: 1024 * 1024,
     // Correlation id on every log line and error response.
     genReqId: () => crypto.randomUUID(),
+    // Opening the embedded database and running migrations on a loaded 2-core machine takes tens of
+    // seconds (avvio's default allows a plugin 10 s); a plugin that hangs still fails start-up, by name.
+    pluginTimeout: 120_000,
   });
-  const ctx = await createContext(config, app.log);
-  app.decorate('ioc', ctx);
-  ctx.attachLive(app.server, app.log);
-  // Live sockets first: Fastify's close waits for every open connection before its onClose hooks run,
-  // and a wall screen's websocket never ends by itself (without this, stopping a node with screens
-  // attached hung until close-with-grace gave up).
-  app.addHook('preClose', async () => ctx.closeLive());
-  app.addHook('onClose', async () => ctx.close());
 
   app.setErrorHandler((err, req, reply) => {
     if (err instanceof AppError)
@@ -57,29 +101,23 @@ export async function buildApp(
     return reply.code(500).send(errorBody('IOC_INTERNAL', `internal error (reference ${req.id})`));
   });
 
-  // Before every route: it refuses to start when a route has no row in auth/policy.ts.
-  await app.register(accessPlugin, { access: ctx.access, webDir: config.webDir });
-  await app.register(authRoutes, { ctx });
-  await app.register(adminRoutes, { ctx });
-  await app.register(healthRoutes, { ctx });
-  await app.register(referenceRoutes, { ctx });
-  await app.register(webhookRoutes, { ctx });
-  await app.register(kpiRoutes, { ctx });
-  await app.register(wallRoutes, { ctx });
+  await app.register(configPlugin, { config });
+  const plugins = new Set<PluginName>(options.only?.plugins ?? PLUGIN_NAMES);
+  for (const name of PLUGIN_NAMES) {
+    if (name !== 'config' && plugins.has(name)) await app.register(PLUGINS[name]);
+  }
+  const routes = options.only?.routes ?? (Object.keys(ROUTES) as RouteName[]);
+  for (const name of routes) await app.register(ROUTES[name]);
 
-  if (config.webDir) {
+  if (config.webDir && !options.only) {
     await app.register(fastifyStatic, { root: config.webDir, wildcard: false, index: ['index.html'] });
   }
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0] ?? '';
-    const isApi = /^\/(api|open311|cap|open-data|socket\.io)(\/|$)/.test(path);
+    const isApi = /^\/(api|open311|cap|open-data|socket\.io|docs)(\/|$)/.test(path);
     // The web app routes on the client: any other GET gets its shell.
-    if (config.webDir && req.method === 'GET' && !isApi) return reply.sendFile('index.html');
+    if (config.webDir && !options.only && req.method === 'GET' && !isApi) return reply.sendFile('index.html');
     return reply.code(404).send(errorBody('IOC_NOT_FOUND', `no route for ${req.method} ${path}`));
-  });
-
-  app.addHook('onReady', async () => {
-    await ctx.startIngest();
   });
   return app;
 }

@@ -41,7 +41,7 @@ async function main(): Promise<void> {
     `  wall:      ${base}/wall${config.displayToken ? `?token=${config.displayToken}` : ''}`,
     `  ready:     ${base}/readyz   metrics: ${base}/metrics`,
     `  database:  ${config.databaseUrl ? 'TimescaleDB at DATABASE_URL' : `embedded TimescaleDB in ${config.dataDir}`}`,
-    `  mqtt:      ${app.ioc.mqtt.url}${app.ioc.mqtt.embedded ? ' (embedded broker)' : ''}`,
+    `  mqtt:      ${app.mqtt.url}${app.mqtt.embedded ? ' (embedded broker)' : ''}`,
     `  simulator: ${config.simulator ? `on (speed ${config.simulatorSpeed}x)` : 'off'}`,
     `  scenes:    ${config.wallConfigFile ? `${config.wall.scenes.length} from ${config.wallConfigFile}` : 'the default four (WALL_CONFIG_FILE to change)'}`,
   ];

@@ -419,7 +419,7 @@ describe('access control', () => {
       const token = created.body.token as string;
       expect(token).toMatch(/^ioc_dt_[\w-]{43}$/);
       expect(created.body.hint).toBe(token.slice(-4));
-      const rows = await ioc.app.ioc.db.query<{ token_hash: string }>(
+      const rows = await ioc.app.db.query<{ token_hash: string }>(
         `SELECT token_hash FROM display_tokens WHERE id = $1`,
         [created.body.id],
       );
@@ -513,11 +513,8 @@ describe('access control', () => {
           channels: ['hue_s'],
         },
       });
-      await ioc.app.ioc.hub.apply('incidents', [
-        feature('IOC-T-1', TEST_AGENCY),
-        feature('IOC-T-2', 'hepco'),
-      ]);
-      ioc.app.ioc.hub.flushAll();
+      await ioc.app.hub.apply('incidents', [feature('IOC-T-1', TEST_AGENCY), feature('IOC-T-2', 'hepco')]);
+      ioc.app.hub.flushAll();
       const agencySession = await sessionFor(ioc.app, 'agency');
       const operatorSession = await sessionFor(ioc.app, 'operator');
       const agency = track(liveClient(ioc.baseUrl, { session: agencySession }));
@@ -543,7 +540,7 @@ describe('access control', () => {
       expect(seen.agency.has('IOC-T-2')).toBe(false);
       expect(seen.operator.has('IOC-T-2')).toBe(true);
       // Reassigned to HEPCO: the Sở Xây dựng screen loses it, the desk sees the change.
-      await ioc.app.ioc.hub.apply('incidents', [feature('IOC-T-1', 'hepco')]);
+      await ioc.app.hub.apply('incidents', [feature('IOC-T-1', 'hepco')]);
       await waitFor(
         'operator sees the reassignment',
         () => (seen.operator.get('IOC-T-1')?.props as { agencyId?: string })?.agencyId === 'hepco',
@@ -713,7 +710,7 @@ describe('seeding', () => {
         expect(
           (await call(again, 'GET', '/api/auth/me', { headers: sessions.admin!.headers() })).status,
         ).toBe(200);
-        expect((await again.app.ioc.access.users.list()).length).toBe(5);
+        expect((await again.app.access.users.list()).length).toBe(5);
       } finally {
         await again.close();
       }
@@ -727,7 +724,7 @@ describe('seeding', () => {
       overrides: { adminUsername: 'quantri', adminPassword: 'mot-mat-khau-dai-hon' },
     });
     try {
-      const users = await ioc.app.ioc.access.users.list();
+      const users = await ioc.app.access.users.list();
       expect(users.map((u) => [u.username, u.role])).toEqual([['quantri', 'admin']]);
       await login(ioc.baseUrl, 'quantri', 'mot-mat-khau-dai-hon');
       await expect(login(ioc.baseUrl, 'admin', 'hue-demo')).rejects.toThrow(/401/);

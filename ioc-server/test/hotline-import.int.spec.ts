@@ -52,11 +52,11 @@ describe('hotline CSV import', () => {
     expect(errors[0]!.code).toBe('IOC_INGEST_PHONE');
 
     // The row without coordinates found its ward from the address text.
-    const [lit] = await ioc.app.ioc.db.query<{ ward_code: string; category: string }>(
+    const [lit] = await ioc.app.db.query<{ ward_code: string; category: string }>(
       `SELECT i.ward_code, i.category FROM incidents i JOIN incident_sources s ON s.incident_id = i.id WHERE s.source_id = 'HL-CSV-1'`,
     );
     expect(lit).toEqual({ ward_code: '19789', category: 'lighting' });
-    const letters = await ioc.app.ioc.repos.deadLetters.recent(10, 'csv');
+    const letters = await ioc.app.repos.deadLetters.recent(10, 'csv');
     expect(letters.map((l) => l.topic).sort()).toEqual(['hotline.csv#4', 'hotline.csv#5']);
 
     const again = await upload(ioc, csv);

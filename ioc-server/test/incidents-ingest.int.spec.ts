@@ -108,7 +108,7 @@ describe('ingest every channel into one incident stream', () => {
     );
     await waitFor(
       'three sources on one incident',
-      async () => (await ioc.app.ioc.repos.incidents.get(id))!.sources.length === 3,
+      async () => (await ioc.app.repos.incidents.get(id))!.sources.length === 3,
     );
 
     const far = await post(ioc, '/api/ingest/hue-s', {
@@ -123,12 +123,12 @@ describe('ingest every channel into one incident stream', () => {
     expect(far).toMatchObject({ status: 201, body: { outcome: 'created' } });
     expect(far.body.id).not.toBe(id);
 
-    const row = (await ioc.app.ioc.repos.incidents.get(id))!;
+    const row = (await ioc.app.repos.incidents.get(id))!;
     expect(row.sources.map((s) => s.channel)).toEqual(['hue_s', 'hotline', 'camera']);
     expect(row).toMatchObject({ category: 'drainage', ward_code: '19789', status: 'new' });
     expect(row.agency_id).toBeTruthy();
     expect(row.due_at!.getTime()).toBeGreaterThan(t0.getTime());
-    const events = await ioc.app.ioc.repos.incidents.events(id);
+    const events = await ioc.app.repos.incidents.events(id);
     expect(events.map((e) => e.type)).toEqual(['created', 'source_added', 'source_added']);
     expect((events[1]!.data as { reason: { rule: string } }).reason.rule).toBeTruthy();
 
@@ -173,7 +173,7 @@ describe('ingest every channel into one incident stream', () => {
   it('refuses a bad signature and stores nothing; keeps a signed malformed body in dead_letters', async () => {
     const count = async () =>
       (
-        await ioc.app.ioc.db.query<{ i: number; d: number }>(
+        await ioc.app.db.query<{ i: number; d: number }>(
           `SELECT (SELECT count(*) FROM incidents)::int AS i, (SELECT count(*) FROM dead_letters)::int AS d`,
         )
       )[0]!;
@@ -211,7 +211,7 @@ describe('ingest every channel into one incident stream', () => {
     });
     expect(bad.status).toBe(400);
     expect(bad.body).toMatchObject({ error: { code: 'IOC_INGEST_SCHEMA' } });
-    const [letter] = await ioc.app.ioc.repos.deadLetters.recent(1, 'hotline');
+    const [letter] = await ioc.app.repos.deadLetters.recent(1, 'hotline');
     expect(letter).toMatchObject({ reason_code: 'IOC_INGEST_SCHEMA', topic: '/api/ingest/hotline' });
     expect(Buffer.from(letter!.payload_base64!, 'base64').toString()).toContain(`hl-${run}-bad`);
     const notJson = await post(ioc, '/api/ingest/hue-s', null, { raw: '{"id": ' });
@@ -228,7 +228,7 @@ describe('ingest every channel into one incident stream', () => {
       return f?.props.level === 2 ? f : undefined;
     });
     const incidentId = a2.props.incidentId!;
-    expect((await ioc.app.ioc.repos.incidents.get(incidentId))!.priority).toBe(2);
+    expect((await ioc.app.repos.incidents.get(incidentId))!.priority).toBe(2);
 
     await pub.publishAsync('hue/sensors/water_level/kim-long', JSON.stringify({ ts: at(1), value: 3.61 }), {
       qos: 1,
@@ -238,7 +238,7 @@ describe('ingest every channel into one incident stream', () => {
       () =>
         (alerts.state?.features.get('alarm:kim-long') as Feature<AlertProps> | undefined)?.props.level === 3,
     );
-    const row = (await ioc.app.ioc.repos.incidents.get(incidentId))!;
+    const row = (await ioc.app.repos.incidents.get(incidentId))!;
     expect(row.priority).toBe(1);
     expect(row.sources.map((s) => s.channel)).toEqual(['sensor', 'sensor']);
     expect(row.title).toContain('Kim Long');
@@ -259,7 +259,7 @@ describe('ingest every channel into one incident stream', () => {
       qos: 1,
     });
     await waitFor('alert cleared', () => alerts.state && !alerts.state.features.has('alarm:kim-long'));
-    expect((await ioc.app.ioc.repos.incidents.get(incidentId))!.sources).toHaveLength(2);
+    expect((await ioc.app.repos.incidents.get(incidentId))!.sources).toHaveLength(2);
   });
 
   it('stores KPI samples once and announces them on /live', async () => {

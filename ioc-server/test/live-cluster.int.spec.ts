@@ -73,7 +73,7 @@ describe.skipIf(!redisUrl)('two nodes on one Redis event log', () => {
     expect(late.changedAt).toBe(onA.changedAt);
     late.close();
     // Node B never stored it: it serves it from the log.
-    expect(await b.app.ioc.db.query(`SELECT 1 FROM observations WHERE ts = $1`, [ts])).toEqual([]);
+    expect(await b.app.db.query(`SELECT 1 FROM observations WHERE ts = $1`, [ts])).toEqual([]);
 
     onA.close();
     await a.close();
@@ -146,10 +146,10 @@ describe.skipIf(!redisUrl)('two nodes on one Redis event log', () => {
     const mirror = new LiveMirror(node.baseUrl, 'alerts');
     await waitFor('snapshot', () => mirror.state);
     for (let i = 0; i < 20; i++)
-      await node.app.ioc.hub.apply('alerts', [
+      await node.app.hub.apply('alerts', [
         { id: `flood-${i}`, position: [107.55, 16.46], props: { level: i % 4 } },
       ]);
-    await waitFor('caught up', () => mirror.state!.seq === node.app.ioc.hub.seq('alerts'));
+    await waitFor('caught up', () => mirror.state!.seq === node.app.hub.seq('alerts'));
     mirror.close();
     const since = mirror.state!;
 
@@ -157,9 +157,9 @@ describe.skipIf(!redisUrl)('two nodes on one Redis event log', () => {
     nodes.splice(nodes.indexOf(node), 1);
     node = await start(dataDir);
     for (let i = 0; i < 500; i++) {
-      if (i % 9 === 0) await node.app.ioc.hub.apply('alerts', [], [`flood-${i % 30}`]);
+      if (i % 9 === 0) await node.app.hub.apply('alerts', [], [`flood-${i % 30}`]);
       else
-        await node.app.ioc.hub.apply('alerts', [
+        await node.app.hub.apply('alerts', [
           { id: `flood-${i % 30}`, position: [107.55, 16.46], props: { level: i % 4, i } },
         ]);
     }
@@ -167,11 +167,11 @@ describe.skipIf(!redisUrl)('two nodes on one Redis event log', () => {
     back.state = since; // the client remembers what it had applied
     await waitFor(
       'resumed',
-      () => back.state!.seq === node.app.ioc.hub.seq('alerts') && back.state!.seq > since.seq,
+      () => back.state!.seq === node.app.hub.seq('alerts') && back.state!.seq > since.seq,
     );
     expect(back.snapshots).toBe(0);
     expect(back.gaps).toBe(0);
-    expect(back.features()).toEqual(new Map(node.app.ioc.hub.features('alerts').map((f) => [f.id, f])));
+    expect(back.features()).toEqual(new Map(node.app.hub.features('alerts').map((f) => [f.id, f])));
     back.close();
   });
 
@@ -196,7 +196,7 @@ describe.skipIf(!redisUrl)('two nodes on one Redis event log', () => {
       await pub.endAsync();
       const count = async (node: RunningIoc) =>
         (
-          await node.app.ioc.db.query<{ n: number }>(
+          await node.app.db.query<{ n: number }>(
             `SELECT count(*)::int AS n FROM observations WHERE device_id LIKE $1`,
             [`share-${run}-%`],
           )

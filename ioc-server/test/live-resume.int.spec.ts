@@ -18,7 +18,7 @@ describe('/live resume (in-process log)', () => {
   });
 
   it('a client that missed 500 changes resumes with `since` and gets exactly the server state, no gap, no duplicate', async () => {
-    const hub = ioc.app.ioc.hub;
+    const hub = ioc.app.hub;
     for (let i = 0; i < 50; i++) await hub.apply('alerts', [alert(`a${i}`, i)]);
     const mirror = new LiveMirror(ioc.baseUrl, 'alerts');
     await waitFor('snapshot', () => mirror.state);
@@ -52,7 +52,7 @@ describe('/live resume (in-process log)', () => {
   });
 
   it('a client handed a delta whose `from` is not its seq re-subscribes and converges', async () => {
-    const hub = ioc.app.ioc.hub;
+    const hub = ioc.app.hub;
     const mirror = new LiveMirror(ioc.baseUrl, 'alerts');
     await waitFor('snapshot', () => mirror.state);
     // Pretend the client lost a delta: rewind its seq, then let a change flow.

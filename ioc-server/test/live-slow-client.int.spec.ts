@@ -16,7 +16,7 @@ describe('/live with a client that stops reading', () => {
   });
 
   it('keeps the per-socket queue bounded while it does not read for 30 s and 50k changes flow, then converges', async () => {
-    const hub = ioc.app.ioc.hub;
+    const hub = ioc.app.hub;
     const pad = 'x'.repeat(1000); // ~1 KB per feature, so the stall outgrows the kernel's socket buffers
     const feature = (i: number, round: number): Feature => ({
       id: `inc-${i}`,
@@ -36,7 +36,7 @@ describe('/live with a client that stops reading', () => {
     // Every socket's queue, the stalled one's included: layers, ticker and incident:changed all count.
     // engine.io's own heartbeat (a `ping` every 25 s) is not ours to bound, and is not counted.
     const queues = () =>
-      [...ioc.app.ioc.io!.of('/live').sockets.values()].map(
+      [...ioc.app.live.nsp.sockets.values()].map(
         (s) =>
           (s.conn as unknown as { writeBuffer: { type: string }[] }).writeBuffer.filter(
             (p) => p.type === 'message',

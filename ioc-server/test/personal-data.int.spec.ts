@@ -60,7 +60,7 @@ describe('personal data never reaches a role that has no need of it', () => {
     const people = await waitFor(
       'reports with reporters',
       async () => {
-        const rows = await ioc.app.ioc.db.query<{ name: string | null; phone: string | null }>(
+        const rows = await ioc.app.db.query<{ name: string | null; phone: string | null }>(
           `SELECT reporter->>'name' AS name, reporter->>'phone' AS phone FROM incidents WHERE reporter->>'phone' IS NOT NULL`,
         );
         return rows.length >= 5 ? rows : undefined;

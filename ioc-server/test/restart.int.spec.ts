@@ -56,18 +56,15 @@ describe('restart', () => {
     await waitFor(
       'reading stored',
       async () =>
-        (
-          await first.app.ioc.db.query(`SELECT 1 FROM observations WHERE device_id = 'phu-oc' AND ts = $1`, [
-            ts,
-          ])
-        ).length === 1,
+        (await first.app.db.query(`SELECT 1 FROM observations WHERE device_id = 'phu-oc' AND ts = $1`, [ts]))
+          .length === 1,
     );
     await pub.endAsync();
     await first.close({ keepData: true });
 
     const second = await startIoc({ dataDir });
     try {
-      const rows = await second.app.ioc.db.query<{ value: number }>(
+      const rows = await second.app.db.query<{ value: number }>(
         `SELECT value FROM observations WHERE device_id = 'phu-oc' AND ts = $1`,
         [ts],
       );
@@ -124,7 +121,9 @@ describe('/live handshake and commands', () => {
       const plainAck = await plain.timeout(5000).emitWithAck('subscribe', { layer: 'sensors' });
       expect(plainAck).toMatchObject({ ok: true, layer: 'sensors', mode: 'snapshot' });
       plain.close();
-      expect(await refused({ token: DISPLAY_TOKEN, protocol: '1' })).toMatchObject({ code: 'IOC_LIVE_PROTOCOL' });
+      expect(await refused({ token: DISPLAY_TOKEN, protocol: '1' })).toMatchObject({
+        code: 'IOC_LIVE_PROTOCOL',
+      });
 
       const c = connectLive(ioc.baseUrl);
       const bad = await c.timeout(5000).emitWithAck('subscribe', { layer: 'rivers' } as never);

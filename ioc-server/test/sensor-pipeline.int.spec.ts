@@ -105,7 +105,7 @@ describe.each(brokers)('sensor pipeline on $name', ({ url }) => {
       for (let i = 1; i < deltas.length; i++) expect(deltas[i]!.from).toBe(deltas[i - 1]!.seq);
       expect(deltas[0]!.from).toBe(ack.ok ? ack.seq : -1);
 
-      const rows = await ioc.app.ioc.db.query<{ value: number; metric: string }>(
+      const rows = await ioc.app.db.query<{ value: number; metric: string }>(
         `SELECT metric, value FROM observations WHERE device_id = $1 ORDER BY ts, metric`,
         [rainId],
       );
@@ -114,16 +114,16 @@ describe.each(brokers)('sensor pipeline on $name', ({ url }) => {
         { metric: 'rain_24h', value: 80 },
         { metric: 'rain_rate', value: 31 },
       ]);
-      const kim = await ioc.app.ioc.db.query<{ value: number }>(
+      const kim = await ioc.app.db.query<{ value: number }>(
         `SELECT value FROM observations WHERE device_id = 'kim-long' AND ts = $1`,
         [ts],
       );
       expect(kim).toEqual([{ value: 2.34 }]);
 
-      await ioc.app.ioc.db.exec(
+      await ioc.app.db.exec(
         `CALL refresh_continuous_aggregate('observations_1m', now() - interval '1 hour', now() + interval '1 minute')`,
       );
-      const rollup = await ioc.app.ioc.db.query<{ samples: number; max_value: number }>(
+      const rollup = await ioc.app.db.query<{ samples: number; max_value: number }>(
         `SELECT samples::int AS samples, max_value FROM observations_1m WHERE device_id = $1 AND metric = 'rain_rate'`,
         [rainId],
       );
@@ -150,10 +150,10 @@ describe.each(brokers)('sensor pipeline on $name', ({ url }) => {
         'IOC_INGEST_SCHEMA',
       ],
     ];
-    const before = await ioc.app.ioc.db.query<{ n: number }>('SELECT count(*)::int AS n FROM dead_letters');
+    const before = await ioc.app.db.query<{ n: number }>('SELECT count(*)::int AS n FROM dead_letters');
     for (const [topic, payload] of bad) await publisher.publishAsync(topic, payload, { qos: 1 });
     const letters = await waitFor('5 dead letters', async () => {
-      const rows = await ioc.app.ioc.repos.deadLetters.recent(50, 'mqtt');
+      const rows = await ioc.app.repos.deadLetters.recent(50, 'mqtt');
       return rows.length - before[0]!.n >= bad.length ? rows.slice(0, bad.length).reverse() : undefined;
     });
     expect(letters.map((l) => l.reason_code)).toEqual(bad.map((b) => b[2]));
@@ -174,14 +174,14 @@ describe.each(brokers)('sensor pipeline on $name', ({ url }) => {
     await publisher.publishAsync('hue/sensors/water_level/phu-oc', body, { qos: 1 });
     await publisher.publishAsync('hue/sensors/water_level/phu-oc', body, { qos: 1 });
     await waitFor('phu-oc reading stored', async () => {
-      const r = await ioc.app.ioc.db.query<{ n: number }>(
+      const r = await ioc.app.db.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM observations WHERE device_id = 'phu-oc' AND ts = $1`,
         [ts],
       );
       return r[0]!.n === 1;
     });
     await new Promise((r) => setTimeout(r, 200));
-    const r = await ioc.app.ioc.db.query<{ n: number }>(
+    const r = await ioc.app.db.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM observations WHERE device_id = 'phu-oc' AND ts = $1`,
       [ts],
     );

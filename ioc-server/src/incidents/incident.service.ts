@@ -50,8 +50,6 @@ export interface IncidentServiceDeps {
   metrics: Metrics;
   logger: Logger;
   merge?: MergeOptions;
-  /** Called after incidents changed (e.g. to recount the wards layer). */
-  onChanged?: () => void;
   now?: () => Date;
 }
 
@@ -66,9 +64,19 @@ const MERGE_LOCK = 4_619_001;
 export class IncidentService {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly now: () => Date;
+  private readonly changeListeners = new Set<() => void>();
 
   constructor(private readonly deps: IncidentServiceDeps) {
     this.now = deps.now ?? (() => new Date());
+  }
+
+  /**
+   * Follows changes this node makes to incidents (the wards layer recounts on them); returns the
+   * unsubscribe function. Other nodes' changes reach their own listeners on those nodes.
+   */
+  onChanged(listener: () => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
   }
 
   /** One at a time in this process, so two reports of one thing arriving together merge rather than race. */
@@ -178,7 +186,7 @@ export class IncidentService {
     this.deps.metrics.incidentOutcomes.inc({ channel: input.channel, outcome: result.outcome.outcome });
     if (result.row) {
       await this.deps.hub.apply('incidents', [incidentFeature(result.row)]);
-      this.deps.onChanged?.();
+      for (const listener of this.changeListeners) listener();
     }
     return result.outcome;
   }

@@ -13,10 +13,15 @@ export interface KpiLatest {
 
 /** KPI samples from public-service systems: stored idempotently, announced live as `kpi:update`. */
 export class KpiService {
-  constructor(
-    private readonly db: Db,
-    private readonly announce: (u: KpiUpdate) => void,
-  ) {}
+  private readonly listeners = new Set<(u: KpiUpdate) => void>();
+
+  constructor(private readonly db: Db) {}
+
+  /** Follows the samples this node stores (the /live gateway announces them); returns the unsubscribe. */
+  onUpdate(listener: (u: KpiUpdate) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
 
   /** True when stored, false when the same sample (kpi, scope, ts) was already there. */
   async store(s: NormalisedKpiSample): Promise<boolean> {
@@ -26,7 +31,14 @@ export class KpiService {
       [s.ts, s.kpi, s.scope.level, s.scope.code, s.value, s.target],
     );
     if (rows.length === 0) return false;
-    this.announce({ kpi: s.kpi, scope: s.scope, value: s.value, target: s.target, ts: s.ts.toISOString() });
+    const update: KpiUpdate = {
+      kpi: s.kpi,
+      scope: s.scope,
+      value: s.value,
+      target: s.target,
+      ts: s.ts.toISOString(),
+    };
+    for (const listener of this.listeners) listener(update);
     return true;
   }
 

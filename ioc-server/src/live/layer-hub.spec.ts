@@ -18,10 +18,10 @@ async function hubWithLog(historyLimit?: number) {
   const hub = new LayerHub({
     log,
     tickMs: 60_000,
-    emit: (d) => emitted.push(d),
     layers: ['sensors'],
     ...(historyLimit ? { historyLimit } : {}),
   });
+  hub.onDelta((d) => emitted.push(d));
   await hub.start();
   return { hub, emitted, base: hub.seq('sensors') };
 }

@@ -22,10 +22,11 @@ interface LayerBook {
   changedAt: number | null;
 }
 
+/** Receives each coalesced delta once per tick; `entryTimes` are the entries' append times. */
+export type DeltaListener = (delta: LayerDelta, entryTimes: number[]) => void;
+
 export interface LayerHubOptions {
   log: EventLog;
-  /** Emits one delta to this node's subscribers of its layer; `entryTimes` are the entries' append times. */
-  emit: (delta: LayerDelta, entryTimes: number[]) => void;
   tickMs: number;
   /** Entries kept per layer in memory for resume. */
   historyLimit?: number;
@@ -33,7 +34,7 @@ export interface LayerHubOptions {
   layers?: readonly LayerId[];
   /** Called for every entry applied, with the time since it was appended (event-log lag). */
   onApplied?: (lagMs: number) => void;
-  /** Called when `emit` throws; the delta is still recorded, so clients resume from the log. */
+  /** Called when a delta listener throws; the delta is still recorded, so clients resume from the log. */
   onEmitError?: (err: Error, delta: LayerDelta) => void;
 }
 
@@ -48,10 +49,20 @@ export class LayerHub {
   private timer: NodeJS.Timeout | undefined;
   private readonly historyLimit: number;
   private readonly now: () => number;
+  private readonly listeners = new Set<DeltaListener>();
 
   constructor(private readonly opts: LayerHubOptions) {
     this.historyLimit = opts.historyLimit ?? 5_000;
     this.now = opts.now ?? Date.now;
+  }
+
+  /**
+   * Follows this node's deltas (the /live gateway, the ticker, consoles' change notices); returns the
+   * unsubscribe function. Listeners run in the tick, in the order they subscribed.
+   */
+  onDelta(listener: DeltaListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   get log(): EventLog {
@@ -153,14 +164,15 @@ export class LayerHub {
       const dropped = b.history.splice(0, b.history.length - this.historyLimit);
       b.floor = dropped[dropped.length - 1]!.seq;
     }
-    try {
-      this.opts.emit(
-        delta,
-        pending.map((e) => e.ts),
-      );
-    } catch (e) {
-      // A consumer's fault must not stop the tick (it runs in a timer: a throw would end the process).
-      this.opts.onEmitError?.(e as Error, delta);
+    const times = pending.map((e) => e.ts);
+    for (const listener of this.listeners) {
+      try {
+        listener(delta, times);
+      } catch (e) {
+        // A consumer's fault must not stop the tick (it runs in a timer: a throw would end the process),
+        // nor keep the delta from the other listeners.
+        this.opts.onEmitError?.(e as Error, delta);
+      }
     }
   }
 

@@ -374,3 +374,5 @@ export function createLiveGateway(opts: LiveGatewayOptions) {
 
   return { io, nsp, emitDelta, notify, broadcastKpi, close };
 }
+
+export type LiveGateway = ReturnType<typeof createLiveGateway>;

@@ -26,7 +26,6 @@ describe('SensorsLayer', () => {
     const hub = new LayerHub({
       log: new MemoryEventLog(),
       tickMs: 60_000,
-      emit: () => undefined,
       layers: ['sensors', 'alerts'],
     });
     await hub.start();

@@ -30,7 +30,7 @@ const sessionOf = (username: string, userId: number, sessionId: string): Session
 
 /** Makes sure the agency of `agency` accounts exists (the incident seed normally has it). */
 async function ensureAgency(app: FastifyInstance): Promise<void> {
-  await app.ioc.db.query(
+  await app.db.query(
     `INSERT INTO agencies (id, name_vi, name_en, kind) VALUES ($1, 'Sở Xây dựng', 'Department of Construction', 'department')
      ON CONFLICT (id) DO NOTHING`,
     [TEST_AGENCY],
@@ -46,7 +46,7 @@ export async function createUser(
   if (role === 'agency') await ensureAgency(app);
   const username = opts.username ?? `${role}-${Math.random().toString(36).slice(2, 8)}`;
   const password = opts.password ?? `mật-khẩu-${newSecret().slice(0, 10)}`;
-  const row = await app.ioc.access.users.create({
+  const row = await app.access.users.create({
     username,
     displayName: `Cán bộ ${role}`,
     passwordHash: await hashPassword(password),
@@ -73,10 +73,10 @@ export async function sessionFor(
 /** Another session for an existing user. */
 export async function openSession(app: FastifyInstance, userId: number, username: string): Promise<Session> {
   const sessionId = newSecret();
-  await app.ioc.access.sessions.create({
+  await app.access.sessions.create({
     idHash: sha256(sessionId),
     userId,
-    maxS: app.ioc.config.sessionMaxS,
+    maxS: app.config.sessionMaxS,
     ip: null,
     userAgent: 'test',
   });
@@ -117,7 +117,7 @@ export async function newDisplayToken(
   app: FastifyInstance,
   name = 'Màn hình tường phòng điều hành',
 ): Promise<{ id: number; token: string }> {
-  const { row, token } = await app.ioc.access.createDisplayToken(name, {
+  const { row, token } = await app.access.createDisplayToken(name, {
     principal: null,
     ip: null,
     correlationId: 'test',

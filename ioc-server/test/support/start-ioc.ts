@@ -55,7 +55,7 @@ export async function startIoc(
   return {
     app,
     baseUrl: `http://127.0.0.1:${address.port}`,
-    mqttUrl: app.ioc.mqtt.url,
+    mqttUrl: app.mqtt.url,
     dataDir,
     config,
     async close(closeOpts) {

@@ -1,10 +1,9 @@
-import type { FastifyPluginAsync } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import type { IocContext } from '../../context.ts';
 import { AppError } from '../../errors.ts';
 import { actorOf } from '../../auth/access.plugin.ts';
 import { publicToken, publicUser } from '../../auth/access.service.ts';
 import { ROLES } from '../../auth/principal.ts';
+import { routePlugin } from '../route-plugin.ts';
 
 const RoleSchema = Type.Union(ROLES.map((r) => Type.Literal(r)));
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 }) });
@@ -118,8 +117,8 @@ function decodeCursor(cursor: string): { ts: string; id: number } {
 }
 
 /** Users, display tokens, the audit trail (admin only, policy.ts) and the agency list (any role). */
-export const adminRoutes: FastifyPluginAsync<{ ctx: IocContext }> = async (app, { ctx }) => {
-  const { access } = ctx;
+export const adminRoutes = routePlugin('admin', [], async (app) => {
+  const { access } = app;
 
   app.get(
     '/api/admin/users',
@@ -224,4 +223,4 @@ export const adminRoutes: FastifyPluginAsync<{ ctx: IocContext }> = async (app, 
       })),
     }),
   );
-};
+});

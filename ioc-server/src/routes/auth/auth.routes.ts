@@ -1,12 +1,12 @@
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import type { IocContext } from '../../context.ts';
 import { AppError } from '../../errors.ts';
 import { actorOf, requireCsrf, requirePrincipal } from '../../auth/access.plugin.ts';
 import { CSRF_COOKIE, SESSION_COOKIE } from '../../auth/access.service.ts';
 import { ROLES, type Principal } from '../../auth/principal.ts';
 import { rateLimited } from '../../auth/rate-limit.ts';
 import { csrfTokenFor, sha256 } from '../../auth/secrets.ts';
+import { routePlugin } from '../route-plugin.ts';
 
 const LoginBody = Type.Object(
   {
@@ -70,8 +70,8 @@ function clearSessionCookies(req: FastifyRequest, reply: FastifyReply) {
 }
 
 /** POST /api/auth/login, POST /api/auth/logout, GET /api/auth/me (ARCHITECTURE.md, "Access"). */
-export const authRoutes: FastifyPluginAsync<{ ctx: IocContext }> = async (app, { ctx }) => {
-  const { access } = ctx;
+export const authRoutes = routePlugin('auth', [], async (app) => {
+  const { access } = app;
 
   app.post<{ Body: Static<typeof LoginBody> }>(
     '/api/auth/login',
@@ -120,4 +120,4 @@ export const authRoutes: FastifyPluginAsync<{ ctx: IocContext }> = async (app, {
     const sessionId = req.cookies[SESSION_COOKIE];
     return me(p, p.credential.type === 'session' && sessionId ? { csrfToken: csrfTokenFor(sessionId) } : {});
   });
-};
+});

@@ -1,10 +1,17 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import type { IocContext } from '../../context.ts';
+import { routePlugin } from '../route-plugin.ts';
 
 const Checks = Type.Object({ db: Type.Boolean(), mqtt: Type.Boolean(), live: Type.Boolean() });
 
-export const healthRoutes: FastifyPluginAsync<{ ctx: IocContext }> = async (app, { ctx }) => {
+/** What /readyz checks besides the database: the MQTT subscription and the /live gateway. */
+const readiness = (app: FastifyInstance) => ({
+  db: true,
+  mqtt: app.mqttIngest.connected,
+  live: app.hasDecorator('live'),
+});
+
+export const healthRoutes = routePlugin('health', ['db', 'mqtt-ingest'], async (app) => {
   app.get(
     '/healthz',
     { schema: { response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
@@ -29,8 +36,8 @@ export const healthRoutes: FastifyPluginAsync<{ ctx: IocContext }> = async (app,
       },
     },
     async (_req, reply) => {
-      const checks = ctx.readiness();
-      checks.db = await ctx.db.query('SELECT 1').then(
+      const checks = readiness(app);
+      checks.db = await app.db.query('SELECT 1').then(
         () => true,
         () => false,
       );
@@ -43,7 +50,7 @@ export const healthRoutes: FastifyPluginAsync<{ ctx: IocContext }> = async (app,
   );
 
   app.get('/metrics', async (_req, reply) => {
-    reply.type(ctx.metrics.registry.contentType);
-    return ctx.metrics.registry.metrics();
+    reply.type(app.metrics.registry.contentType);
+    return app.metrics.registry.metrics();
   });
-};
+});

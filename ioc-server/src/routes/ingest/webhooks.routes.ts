@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import {
   MAX_WEBHOOK_BODY_BYTES,
@@ -11,9 +11,9 @@ import {
   type Reject,
   type Result,
 } from '@hue-ioc/streams';
-import type { IocContext } from '../../context.ts';
 import { errorBody } from '../../errors.ts';
 import { reportInput } from '../../incidents/inputs.ts';
+import { routePlugin } from '../route-plugin.ts';
 
 type Source = 'hue-s' | 'hotline' | 'kpi';
 
@@ -53,7 +53,7 @@ const MAX_CSV_BYTES = 20 * 1024 * 1024;
  * answered 400 with the reason and kept in dead_letters. A retried delivery finds its incident and changes
  * nothing.
  */
-export const webhookRoutes: FastifyPluginAsync<{ ctx: IocContext }> = async (app, { ctx }) => {
+export const webhookRoutes = routePlugin('ingest', ['ingest', 'kpis', 'geo', 'repositories'], async (app) => {
   // Keep the raw bytes: the HMAC covers them exactly.
   app.addContentTypeParser(
     'application/json',
@@ -65,9 +65,9 @@ export const webhookRoutes: FastifyPluginAsync<{ ctx: IocContext }> = async (app
   );
 
   const secrets: Record<Source, string | null> = {
-    'hue-s': ctx.config.ingestSecrets.hueS,
-    hotline: ctx.config.ingestSecrets.hotline,
-    kpi: ctx.config.ingestSecrets.kpi,
+    'hue-s': app.config.ingestSecrets.hueS,
+    hotline: app.config.ingestSecrets.hotline,
+    kpi: app.config.ingestSecrets.kpi,
   };
 
   /** Checks the signature over the raw body; on failure answers and returns null. */
@@ -90,7 +90,7 @@ export const webhookRoutes: FastifyPluginAsync<{ ctx: IocContext }> = async (app
       now: new Date(),
     });
     if (!sig.ok) {
-      ctx.metrics.webhookRejects.inc({ source, code: sig.reject.code });
+      app.metrics.webhookRejects.inc({ source, code: sig.reject.code });
       req.log.warn({ source, code: sig.reject.code }, 'webhook signature refused');
       reply.code(401).send(errorBody(sig.reject.code, sig.reject.reason));
       return null;
@@ -115,10 +115,10 @@ export const webhookRoutes: FastifyPluginAsync<{ ctx: IocContext }> = async (app
   };
 
   const reject = async (source: Source, req: FastifyRequest, reply: FastifyReply, raw: Buffer, r: Reject) => {
-    ctx.metrics.webhookRejects.inc({ source, code: r.code });
-    ctx.metrics.deadLetters.inc({ source, reason: r.code });
+    app.metrics.webhookRejects.inc({ source, code: r.code });
+    app.metrics.deadLetters.inc({ source, reason: r.code });
     req.log.warn({ source, code: r.code, reason: r.reason }, 'webhook body rejected to dead_letters');
-    await ctx.repos.deadLetters.insertBatch(ctx.db, [
+    await app.repos.deadLetters.insertBatch(app.db, [
       {
         source,
         reasonCode: r.code,
@@ -139,8 +139,8 @@ export const webhookRoutes: FastifyPluginAsync<{ ctx: IocContext }> = async (app
       if (body === null) return reply;
       const report = normalise(body);
       if (!report.ok) return reject(source, req, reply, req.body as Buffer, report.reject);
-      const result = await ctx.incidents.ingest(reportInput(report.value));
-      ctx.metrics.ingestMessages.inc({
+      const result = await app.incidents.ingest(reportInput(report.value));
+      app.metrics.ingestMessages.inc({
         source,
         outcome: result.outcome === 'duplicate' ? 'duplicate' : 'stored',
       });
@@ -151,7 +151,7 @@ export const webhookRoutes: FastifyPluginAsync<{ ctx: IocContext }> = async (app
       });
     };
 
-  const ctxFor = () => ({ receivedAt: new Date(), wards: ctx.wards });
+  const ctxFor = () => ({ receivedAt: new Date(), wards: app.wards });
   app.post(
     '/api/ingest/hue-s',
     { schema: { response: responses, tags: ['ingest'] } },
@@ -193,14 +193,14 @@ export const webhookRoutes: FastifyPluginAsync<{ ctx: IocContext }> = async (app
       if (raw === null) return reply;
       let rows: Record<string, string>[];
       try {
-        rows = ctx.hotlineImport.parse(raw);
+        rows = app.hotlineImport.parse(raw);
       } catch (e) {
         const err = e as Error & { code?: string };
         return reply.code(400).send(errorBody(err.code ?? 'IOC_INGEST_CSV', err.message));
       }
       const q = req.query as { wait?: boolean; filename?: string };
-      const job = await ctx.hotlineImport.start(rows, q.filename ?? null);
-      const done = ctx.hotlineImport.run(job, rows);
+      const job = await app.hotlineImport.start(rows, q.filename ?? null);
+      const done = app.hotlineImport.run(job, rows);
       if (q.wait === false) {
         void done;
         return reply.code(202).header('location', `/api/ingest/imports/${job.id}`).send(job);
@@ -220,7 +220,7 @@ export const webhookRoutes: FastifyPluginAsync<{ ctx: IocContext }> = async (app
     },
     async (req, reply) => {
       if (verified('hotline', req, reply) === null) return reply;
-      const job = await ctx.hotlineImport.get((req.params as { id: string }).id);
+      const job = await app.hotlineImport.get((req.params as { id: string }).id);
       if (!job) return reply.code(404).send(errorBody('IOC_NOT_FOUND', 'no such import'));
       return job;
     },
@@ -231,10 +231,10 @@ export const webhookRoutes: FastifyPluginAsync<{ ctx: IocContext }> = async (app
     if (body === null) return reply;
     const sample = normaliseKpiSample(body, ctxFor());
     if (!sample.ok) return reject('kpi', req, reply, req.body as Buffer, sample.reject);
-    const stored = await ctx.kpis.store(sample.value);
-    ctx.metrics.ingestMessages.inc({ source: 'kpi', outcome: stored ? 'stored' : 'duplicate' });
+    const stored = await app.kpis.store(sample.value);
+    app.metrics.ingestMessages.inc({ source: 'kpi', outcome: stored ? 'stored' : 'duplicate' });
     return reply
       .code(stored ? 201 : 200)
       .send({ id: sample.value.sourceId, outcome: stored ? 'stored' : 'duplicate' });
   });
-};
+});

@@ -1,6 +1,5 @@
-import type { FastifyPluginAsync } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import type { IocContext } from '../../context.ts';
+import { routePlugin } from '../route-plugin.ts';
 
 const Kpi = Type.Object({
   kpi: Type.String(),
@@ -15,7 +14,7 @@ const Kpi = Type.Object({
   series: Type.Array(Type.Object({ t: Type.String({ format: 'date-time' }), v: Type.Number() })),
 });
 
-export const kpiRoutes: FastifyPluginAsync<{ ctx: IocContext }> = async (app, { ctx }) => {
+export const kpiRoutes = routePlugin('kpis', ['kpis'], async (app) => {
   app.get(
     '/api/kpis',
     {
@@ -35,10 +34,10 @@ export const kpiRoutes: FastifyPluginAsync<{ ctx: IocContext }> = async (app, { 
     },
     async (req) => {
       const q = req.query as { level?: string; code?: string };
-      const latest = (await ctx.kpis.latest()).filter(
+      const latest = (await app.kpis.latest()).filter(
         (k) => (!q.level || k.scope_level === q.level) && (!q.code || k.scope_code === q.code),
       );
-      const series = await ctx.kpis.series24h();
+      const series = await app.kpis.series24h();
       return {
         items: latest.map((k) => ({
           kpi: k.kpi,
@@ -54,4 +53,4 @@ export const kpiRoutes: FastifyPluginAsync<{ ctx: IocContext }> = async (app, { 
       };
     },
   );
-};
+});

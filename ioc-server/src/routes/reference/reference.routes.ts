@@ -1,6 +1,5 @@
-import type { FastifyPluginAsync } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import type { IocContext } from '../../context.ts';
+import { routePlugin } from '../route-plugin.ts';
 
 const WardSchema = Type.Object({
   code: Type.String({ description: 'GSO code of the phường/xã' }),
@@ -25,15 +24,15 @@ const DeviceSchema = Type.Object({
   lastSeenAt: Type.Union([Type.String(), Type.Null()]),
 });
 
-export const referenceRoutes: FastifyPluginAsync<{ ctx: IocContext }> = async (app, { ctx }) => {
+export const referenceRoutes = routePlugin('reference', ['geo', 'repositories'], async (app) => {
   // The reference file, with each label point moved inside its ward where the file's is not (WardIndex).
   const wardsGeoJson = JSON.stringify({
-    ...ctx.wards.collection,
-    features: ctx.wards.collection.features.map((f) => ({
+    ...app.wards.collection,
+    features: app.wards.collection.features.map((f) => ({
       ...f,
       properties: {
         ...f.properties,
-        label_point: ctx.wards.byCode(f.properties.gso_code)?.labelPoint ?? f.properties.label_point,
+        label_point: app.wards.byCode(f.properties.gso_code)?.labelPoint ?? f.properties.label_point,
       },
     })),
   });
@@ -48,7 +47,7 @@ export const referenceRoutes: FastifyPluginAsync<{ ctx: IocContext }> = async (a
     '/api/wards',
     { schema: { response: { 200: Type.Object({ items: Type.Array(WardSchema) }) } } },
     async () => ({
-      items: ctx.wards.wards,
+      items: app.wards.wards,
     }),
   );
 
@@ -56,7 +55,7 @@ export const referenceRoutes: FastifyPluginAsync<{ ctx: IocContext }> = async (a
     '/api/devices',
     { schema: { response: { 200: Type.Object({ items: Type.Array(DeviceSchema) }) } } },
     async () => ({
-      items: (await ctx.repos.devices.list()).map((d) => ({
+      items: (await app.repos.devices.list()).map((d) => ({
         id: d.id,
         kind: d.kind,
         name: d.name,
@@ -70,4 +69,4 @@ export const referenceRoutes: FastifyPluginAsync<{ ctx: IocContext }> = async (a
       })),
     }),
   );
-};
+});

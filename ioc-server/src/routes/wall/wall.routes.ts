@@ -1,15 +1,14 @@
-import type { FastifyPluginAsync } from 'fastify';
 import { WallConfigSchema } from '@hue-ioc/layers';
-import type { IocContext } from '../../context.ts';
+import { routePlugin } from '../route-plugin.ts';
 
 /**
  * The wall's scenes and playlists (issue "Scenes: a configurable playlist"), as read from WALL_CONFIG_FILE
  * and validated at start (config.ts), or DEFAULT_WALL_CONFIG. Every wall screen asks for it when it starts.
  */
-export const wallRoutes: FastifyPluginAsync<{ ctx: IocContext }> = async (app, { ctx }) => {
+export const wallRoutes = routePlugin('wall', [], async (app) => {
   app.get(
     '/api/wall/config',
     { schema: { response: { 200: WallConfigSchema }, tags: ['wall'] } },
-    async () => ctx.config.wall,
+    async () => app.config.wall,
   );
-};
+});

@@ -1,0 +1,83 @@
+import fp from 'fastify-plugin';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import type { Feature, IncidentProps } from '@hue-ioc/layers';
+import { createLiveGateway, type LiveGateway } from '../../live/live.gateway.ts';
+import { Ticker } from '../../live/ticker.ts';
+import { authenticateLive, watchLiveSockets } from '../../auth/live-access.ts';
+import { canSubscribe, scopeDelta, scopeFeature, scopeSnapshot } from '../../auth/policy.ts';
+import type { Principal } from '../../auth/principal.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** socket.io `/live` on this app's HTTP server. */
+    live: LiveGateway;
+  }
+}
+
+/** Ticker lines name incidents of every agency: not for agency accounts, which see only their own. */
+const mayReadTicker = (p: Principal) => p.role !== 'agency';
+
+/**
+ * `/live` (ARCHITECTURE.md): follows the hub's deltas and sends them per socket, scoped by auth/policy.ts;
+ * derives the wall's ticker and the consoles' `incident:changed` from the same deltas (every node follows
+ * the log, so each node sends its own); announces this node's KPI samples to every node's screens.
+ */
+export default fp(
+  async (app) => {
+    const { hub, access, metrics, redis, config } = app;
+    const gateway = createLiveGateway({
+      httpServer: app.server,
+      hub,
+      logger: app.log,
+      metrics,
+      authenticate: (handshake) => authenticateLive(access, handshake),
+      canSubscribe,
+      scopeDelta,
+      scopeSnapshot,
+      // Several nodes: notifications that start on one node (KPI values) reach the others' sockets
+      // through socket.io's Redis streams adapter. Layers do not use it: every node follows the event log.
+      ...(redis
+        ? { adapter: createAdapter(redis, { streamName: `${config.redisPrefix}:socket.io`, maxLen: 10_000 }) }
+        : {}),
+    });
+    app.decorate('live', gateway);
+
+    const ticker = new Ticker();
+    ticker.prime(hub.features('incidents'), hub.features('alerts'));
+    const stopDeltas = hub.onDelta((delta, entryTimes) => {
+      gateway.emitDelta(delta, entryTimes);
+      for (const item of ticker.onDelta(delta)) gateway.notify('ticker', item, mayReadTicker);
+      if (delta.layer !== 'incidents') return;
+      // Consoles follow single incidents: every change on the incidents layer, to whoever may see it.
+      for (const f of delta.upserts as Feature<IncidentProps>[]) {
+        const { version, status, priority, agencyId, dueAt, updatedAt } = f.props;
+        gateway.notify(
+          'incident:changed',
+          { id: f.id, version, status, priority, agencyId, dueAt, updatedAt },
+          (p) => scopeFeature(p, 'incidents', f) !== null,
+        );
+      }
+    });
+    gateway.nsp.on('connection', (socket) => {
+      if (!mayReadTicker(socket.data.principal as Principal)) return;
+      for (const item of ticker.latest()) socket.emit('ticker', item);
+    });
+    // A KPI sample arrives on one node; the adapter carries it to the others' screens.
+    const stopKpis = app.kpis.onUpdate((u) => gateway.broadcastKpi(u));
+    const stopWatch = watchLiveSockets(access, gateway.nsp, app.log);
+
+    let closing: Promise<void> | null = null;
+    const close = () => (closing ??= gateway.close());
+    // Live sockets first: Fastify's close waits for every open connection before its onClose hooks run,
+    // and a wall screen's websocket never ends by itself (without this, stopping a node with screens
+    // attached hung until close-with-grace gave up).
+    app.addHook('preClose', close);
+    app.addHook('onClose', async () => {
+      stopDeltas();
+      stopKpis();
+      stopWatch();
+      await close();
+    });
+  },
+  { name: 'live-gateway', dependencies: ['layer-hub', 'access', 'redis', 'kpis', 'live-layers'] },
+);
