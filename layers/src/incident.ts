@@ -15,10 +15,51 @@ export const INCIDENT_STATUSES = [
 ] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 
+export const IncidentStatusSchema = Type.Union(INCIDENT_STATUSES.map((s) => Type.Literal(s)));
+
+/** The words of DOMAIN.md's state table: Vietnamese as the public sees it, English for `?lang=en`. */
+export const INCIDENT_STATUS_LABELS: Readonly<Record<IncidentStatus, { vi: string; en: string }>> = {
+  new: { vi: 'Mới tiếp nhận', en: 'New' },
+  verified: { vi: 'Đã xác minh', en: 'Verified' },
+  rejected: { vi: 'Từ chối', en: 'Rejected' },
+  assigned: { vi: 'Đã chuyển xử lý', en: 'Assigned' },
+  in_progress: { vi: 'Đang xử lý', en: 'In progress' },
+  returned: { vi: 'Trả lại', en: 'Returned' },
+  extended: { vi: 'Gia hạn', en: 'Extended' },
+  resolved: { vi: 'Đã xử lý', en: 'Resolved' },
+  closed: { vi: 'Đã đóng', en: 'Closed' },
+  reopened: { vi: 'Mở lại', en: 'Reopened' },
+};
+
+/**
+ * Finished: the unit's reply is published (resolved), the citizen rated it (closed) or it was not valid
+ * (rejected). A finished incident leaves the wall, absorbs no new reports and runs no SLA clock.
+ */
+export const FINISHED_INCIDENT_STATUSES = [
+  'rejected',
+  'resolved',
+  'closed',
+] as const satisfies readonly IncidentStatus[];
+export type FinishedIncidentStatus = (typeof FINISHED_INCIDENT_STATUSES)[number];
+export type OpenIncidentStatus = Exclude<IncidentStatus, FinishedIncidentStatus>;
+
+export function isFinishedStatus(status: IncidentStatus): status is FinishedIncidentStatus {
+  return (FINISHED_INCIDENT_STATUSES as readonly IncidentStatus[]).includes(status);
+}
+
+/** Every other state, in the order of the handling process. */
+export const OPEN_INCIDENT_STATUSES: readonly OpenIncidentStatus[] = INCIDENT_STATUSES.filter(
+  (s): s is OpenIncidentStatus => !isFinishedStatus(s),
+);
+
+export function isIncidentStatus(value: unknown): value is IncidentStatus {
+  return typeof value === 'string' && (INCIDENT_STATUSES as readonly string[]).includes(value);
+}
+
 /** What the `incidents` layer carries per incident: no personal data ever goes on a layer. */
 export const IncidentPropsSchema = Type.Object({
   version: Type.Integer({ minimum: 1 }),
-  status: Type.Union(INCIDENT_STATUSES.map((s) => Type.Literal(s))),
+  status: IncidentStatusSchema,
   category: Type.String(),
   /** 1 = highest (urgent reports, BĐ III) … 4 = lowest. */
   priority: Type.Integer({ minimum: 1, maximum: 4 }),

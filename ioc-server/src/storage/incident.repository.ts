@@ -1,4 +1,5 @@
 import type { IncidentSource, OpenIncident, CategoryCode, MergeReason } from '@hue-ioc/streams';
+import { OPEN_INCIDENT_STATUSES, type IncidentStatus } from '@hue-ioc/layers';
 import type { Queryable } from './db.ts';
 
 export interface IncidentRow {
@@ -49,17 +50,12 @@ export interface SourceRow {
   matchReason: MergeReason | null;
 }
 
-/** States in which an incident still absorbs new reports of the same thing. */
-export const MERGEABLE_STATES = [
-  'new',
-  'verified',
-  'assigned',
-  'in_progress',
-  'returned',
-  'extended',
-  'reopened',
-] as const;
-export const OPEN_STATES_SQL = `('new', 'verified', 'assigned', 'in_progress', 'returned', 'extended', 'reopened')`;
+/** A list of statuses as an SQL `IN` list: typed, so a status the state table lacks does not compile. */
+const statusList = (statuses: readonly IncidentStatus[]): string =>
+  `(${statuses.map((s) => `'${s}'`).join(', ')})`;
+
+/** States in which an incident still absorbs new reports of the same thing and counts as open. */
+export const OPEN_STATES_SQL = statusList(OPEN_INCIDENT_STATUSES);
 
 const COLUMNS = `id, version, status, category, priority, title, description, lon, lat, ward_code, address, agency_id,
   due_at, sources, reporter, media, created_at, updated_at, resolved_at, closed_at`;
@@ -211,7 +207,7 @@ export class IncidentRepository {
 
   async listOpen(q: Queryable = this.db, limit = 50_000): Promise<IncidentRow[]> {
     return q.query<IncidentRow>(
-      `SELECT ${COLUMNS} FROM incidents WHERE status NOT IN ('closed', 'rejected') ORDER BY created_at DESC LIMIT $1`,
+      `SELECT ${COLUMNS} FROM incidents WHERE status NOT IN ${statusList(['closed', 'rejected'])} ORDER BY created_at DESC LIMIT $1`,
       [limit],
     );
   }

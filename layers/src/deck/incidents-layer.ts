@@ -1,7 +1,7 @@
 import { IconLayer, ScatterplotLayer, TextLayer } from '@deck.gl/layers';
 import type { Layer } from '@deck.gl/core';
 import type { Feature, Position } from '../feature.ts';
-import type { IncidentProps, IncidentStatus } from '../incident.ts';
+import { isFinishedStatus, type IncidentProps } from '../incident.ts';
 import { OVERDUE_COLOR, priorityColor, type Rgba } from '../style.ts';
 import { changedRowRanges } from './data-diff.ts';
 import { SHAPE_MAPPING, shapeAtlas, type ShapeName } from './shape-atlas.ts';
@@ -19,11 +19,9 @@ export interface IncidentCluster {
   readonly overdue: number;
 }
 
-/** States in which an incident is finished and leaves the wall. */
-const FINISHED: ReadonlySet<IncidentStatus> = new Set(['resolved', 'closed', 'rejected']);
-
+/** A finished incident (FINISHED_INCIDENT_STATUSES) leaves the wall. */
 export function isOpenIncident(props: IncidentProps): boolean {
-  return !FINISHED.has(props.status);
+  return !isFinishedStatus(props.status);
 }
 
 /** Past its hạn xử lý (deadline) at `now` (ms) and still open. */

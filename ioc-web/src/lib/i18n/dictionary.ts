@@ -1,5 +1,10 @@
 import type { IncidentStatus, SensorState } from '@hue-ioc/layers';
-import { PRIORITY_LABELS, SENSOR_STATE_LABELS } from '@hue-ioc/layers';
+import {
+  INCIDENT_STATUSES,
+  INCIDENT_STATUS_LABELS,
+  PRIORITY_LABELS,
+  SENSOR_STATE_LABELS,
+} from '@hue-ioc/layers';
 import type { ConnectionStatus } from '$lib/live';
 
 /** The layers whose age the wall header shows (wards follow incidents). */
@@ -67,6 +72,14 @@ export interface Messages {
   sceneOf: (i: number, n: number) => string;
 }
 
+/** DOMAIN.md's state table, declared once in layers. */
+function statusLabels(lang: Lang): Record<IncidentStatus, string> {
+  return Object.fromEntries(INCIDENT_STATUSES.map((s) => [s, INCIDENT_STATUS_LABELS[s][lang]])) as Record<
+    IncidentStatus,
+    string
+  >;
+}
+
 const vi: Messages = {
   locale: 'vi-VN',
   centre: 'Trung tâm Giám sát, điều hành đô thị thông minh',
@@ -129,18 +142,7 @@ const vi: Messages = {
   urgentCount: 'Khẩn cấp',
   byAgency: 'Quá hạn theo đơn vị',
   noAgency: 'Chưa giao đơn vị',
-  incidentStatus: {
-    new: 'Mới tiếp nhận',
-    verified: 'Đã xác minh',
-    rejected: 'Từ chối',
-    assigned: 'Đã chuyển xử lý',
-    in_progress: 'Đang xử lý',
-    returned: 'Trả lại',
-    extended: 'Gia hạn',
-    resolved: 'Đã xử lý',
-    closed: 'Đã đóng',
-    reopened: 'Mở lại',
-  },
+  incidentStatus: statusLabels('vi'),
   priority: {
     1: PRIORITY_LABELS[1].vi,
     2: PRIORITY_LABELS[2].vi,
@@ -216,18 +218,7 @@ const en: Messages = {
   urgentCount: 'Urgent',
   byAgency: 'Overdue by unit',
   noAgency: 'Not yet assigned',
-  incidentStatus: {
-    new: 'New',
-    verified: 'Verified',
-    rejected: 'Rejected',
-    assigned: 'Assigned',
-    in_progress: 'In progress',
-    returned: 'Returned',
-    extended: 'Extended',
-    resolved: 'Resolved',
-    closed: 'Closed',
-    reopened: 'Reopened',
-  },
+  incidentStatus: statusLabels('en'),
   priority: {
     1: PRIORITY_LABELS[1].en,
     2: PRIORITY_LABELS[2].en,
