@@ -1,10 +1,8 @@
-/** The roles of the IOC (ARCHITECTURE.md, "Access"); the `users.role` CHECK constraint lists the same. */
-export const ROLES = ['admin', 'supervisor', 'operator', 'agency', 'leader', 'display'] as const;
-export type Role = (typeof ROLES)[number];
+import type { Role } from '@hue-ioc/layers';
 
-export function isRole(value: unknown): value is Role {
-  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
-}
+// The roles are declared once, in layers (role.ts), for the web's consoles too; test/domain-lists.int.spec.ts
+// pins the `users.role` CHECK constraint to them.
+export { ROLES, isRole, type Role } from '@hue-ioc/layers';
 
 /** The credential a principal was built from: what revalidation looks up again. */
 export type Credential =

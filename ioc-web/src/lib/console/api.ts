@@ -1,5 +1,6 @@
 import { goto } from '$app/navigation';
-import type { ConsoleMessages, RoleId } from './i18n';
+import type { Role } from '@hue-ioc/layers';
+import type { ConsoleMessages } from './i18n';
 
 /*
  * The console's REST client. Types mirror the TypeBox schemas of ioc-server's
@@ -10,7 +11,7 @@ import type { ConsoleMessages, RoleId } from './i18n';
 export interface Me {
   id: string;
   kind: 'user' | 'display_token';
-  role: RoleId;
+  role: Role;
   userId?: number;
   username?: string;
   displayName?: string;
@@ -23,7 +24,7 @@ export interface User {
   id: number;
   username: string;
   displayName: string;
-  role: RoleId;
+  role: Role;
   agencyId: string | null;
   active: boolean;
   createdAt: string;
@@ -34,7 +35,7 @@ export interface NewUser {
   username: string;
   displayName: string;
   password: string;
-  role: RoleId;
+  role: Role;
   agencyId?: string | null;
 }
 

@@ -1,11 +1,15 @@
+import { ROLES, ROLE_LABELS, type Role } from '@hue-ioc/layers';
+
 /**
  * The console's words (login, /admin), Vietnamese first (DOMAIN.md); `?lang=en` switches to English.
  * Kept apart from the wall's dictionary so the two surfaces can change independently.
  */
 export type Lang = 'vi' | 'en';
 
-export const ROLE_IDS = ['admin', 'supervisor', 'operator', 'agency', 'leader', 'display'] as const;
-export type RoleId = (typeof ROLE_IDS)[number];
+/** Role names come with the roles (ROLE_LABELS in layers). */
+function roleLabels(lang: Lang): Record<Role, string> {
+  return Object.fromEntries(ROLES.map((r) => [r, ROLE_LABELS[r][lang]])) as Record<Role, string>;
+}
 
 /** The audit actions the server writes (ioc-server access.service.ts); unknown ones are shown by code. */
 export const AUDIT_ACTIONS = [
@@ -41,7 +45,7 @@ export interface ConsoleMessages {
   yes: string;
   no: string;
   none: string;
-  role: Record<RoleId, string>;
+  role: Record<Role, string>;
   login: {
     title: string;
     intro: string;
@@ -181,14 +185,7 @@ const vi: ConsoleMessages = {
   yes: 'Có',
   no: 'Không',
   none: '—',
-  role: {
-    admin: 'Quản trị',
-    supervisor: 'Giám sát viên',
-    operator: 'Điều hành viên',
-    agency: 'Đơn vị xử lý',
-    leader: 'Lãnh đạo',
-    display: 'Màn hình',
-  },
+  role: roleLabels('vi'),
   login: {
     title: 'Đăng nhập',
     intro: 'Dành cho cán bộ của Trung tâm IOC và các đơn vị xử lý.',
@@ -376,14 +373,7 @@ const en: ConsoleMessages = {
   yes: 'Yes',
   no: 'No',
   none: '—',
-  role: {
-    admin: 'Administrator',
-    supervisor: 'Supervisor',
-    operator: 'Operator',
-    agency: 'Handling unit',
-    leader: 'Leader',
-    display: 'Display',
-  },
+  role: roleLabels('en'),
   login: {
     title: 'Log in',
     intro: 'For staff of the IOC and of the handling units.',
