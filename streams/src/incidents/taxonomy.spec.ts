@@ -1,13 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  CATEGORIES,
-  CATEGORY_CODES,
-  INCIDENT_STATES,
-  INCIDENT_STATE_LABELS,
-  classifyCategory,
-  priorityFor,
-  resolveCategory,
-} from './taxonomy.ts';
+import { CATEGORIES, CATEGORY_CODES, classifyCategory, priorityFor, resolveCategory } from './taxonomy.ts';
 
 describe('categories', () => {
   it('lists the eleven Hue-S categories once each, with vi and en labels', () => {
@@ -57,14 +49,6 @@ describe('categories', () => {
     expect(classifyCategory('Cảm ơn chính quyền')).toEqual({ code: 'other', via: 'fallback' });
     expect(resolveCategory('')).toBe('other');
     expect(resolveCategory(undefined)).toBe('other');
-  });
-});
-
-describe('incident states', () => {
-  it('has the ten states of DOMAIN.md with Vietnamese labels', () => {
-    expect(INCIDENT_STATES).toHaveLength(10);
-    expect(INCIDENT_STATE_LABELS.assigned.vi).toBe('Đã chuyển xử lý');
-    expect(INCIDENT_STATE_LABELS.resolved).toEqual({ vi: 'Đã xử lý', en: 'Resolved' });
   });
 });
 
