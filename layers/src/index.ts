@@ -3,6 +3,7 @@ export * from './sensor.ts';
 export * from './incident.ts';
 export * from './category.ts';
 export * from './role.ts';
+export * from './area.ts';
 export * from './delta.ts';
 export * from './protocol.ts';
 export * from './style.ts';

@@ -66,7 +66,7 @@ describe('wall configuration', () => {
     const problems = result.ok ? [] : result.problems;
     expect(problems).toEqual(
       expect.arrayContaining([
-        'scenes[4].view[1][1]: must be a latitude within the Huế area (15.8 to 16.9)',
+        'scenes[4].view[1][1]: must be a latitude within the Huế area (15.88 to 16.86)',
         'scenes[4].view: west (107.592) must be less than east (107.565)',
         'scenes[4].dwellS: must be a number of seconds from 5 to 600',
         `scenes[4].layers[1]: must be one of incidents, clusters, heat, sensors, cameras, wards, alerts`,

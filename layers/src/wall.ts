@@ -1,6 +1,7 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { ValueErrorType, type ValueError, type ValueErrorIterator } from '@sinclair/typebox/errors';
+import { HUE_BBOX, HUE_EXTENT } from './area.ts';
 
 /**
  * The wall's scene playlist (issue "Scenes: a configurable playlist"): which scenes the operators' wall
@@ -21,21 +22,17 @@ export const WALL_LAYERS = [
 ] as const;
 export type WallLayer = (typeof WALL_LAYERS)[number];
 
-/**
- * Where a scene's camera may point: Thành phố Huế (province code 46, lon 107.03–108.19, lat 15.99–16.74)
- * with a margin for the coast and the sea. A view outside it is a typo (swapped lon/lat, another city).
- */
-export const HUE_AREA = { west: 106.8, south: 15.8, east: 108.4, north: 16.9 } as const;
-
+// Where a scene's camera may point: the box positions in Huế are checked against. A view outside it is a
+// typo (swapped lon/lat, another city).
 const LonSchema = Type.Number({
-  minimum: HUE_AREA.west,
-  maximum: HUE_AREA.east,
-  errorMessage: `must be a longitude within the Huế area (${HUE_AREA.west} to ${HUE_AREA.east})`,
+  minimum: HUE_BBOX.west,
+  maximum: HUE_BBOX.east,
+  errorMessage: `must be a longitude within the Huế area (${HUE_BBOX.west} to ${HUE_BBOX.east})`,
 });
 const LatSchema = Type.Number({
-  minimum: HUE_AREA.south,
-  maximum: HUE_AREA.north,
-  errorMessage: `must be a latitude within the Huế area (${HUE_AREA.south} to ${HUE_AREA.north})`,
+  minimum: HUE_BBOX.south,
+  maximum: HUE_BBOX.north,
+  errorMessage: `must be a latitude within the Huế area (${HUE_BBOX.south} to ${HUE_BBOX.north})`,
 });
 const LonLatSchema = Type.Tuple([LonSchema, LatSchema], { errorMessage: 'must be [longitude, latitude]' });
 
@@ -45,10 +42,10 @@ export const WallBoundsSchema = Type.Tuple([LonLatSchema, LonLatSchema], {
 });
 export type WallBounds = Static<typeof WallBoundsSchema>;
 
-/** Thành phố Huế (province code 46): the 40 wards span lon 107.03–108.19, lat 15.99–16.74. */
+/** Thành phố Huế (province code 46): all 40 wards. */
 export const PROVINCE_BOUNDS: WallBounds = [
-  [107.02, 15.98],
-  [108.2, 16.76],
+  [HUE_EXTENT.west, HUE_EXTENT.south],
+  [HUE_EXTENT.east, HUE_EXTENT.north],
 ];
 
 /**

@@ -1,4 +1,5 @@
 import type { TSchema } from '@sinclair/typebox';
+import { HUE_BBOX, inBox } from '@hue-ioc/layers';
 import type { TypeCheck } from '@sinclair/typebox/compiler';
 import { fail, ok, type Result } from '../reject.ts';
 import type { WardIndex } from '../geo/wards.ts';
@@ -11,13 +12,6 @@ export type IngestChannel = 'hue_s' | 'hotline' | 'camera' | 'sensor' | 'kpi';
 export const SOURCE_ID = '^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$';
 /** Camera and device ids, as in MQTT topics. */
 export const DEVICE_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
-
-/**
- * A generous box around Thành phố Huế: the province outline (107.03–108.19 E, 15.99–16.74 N, from
- * hue_province_2025.geojson) plus about 10 km, so a phone's GPS error at the border or a report from the
- * lagoon is not lost; anything outside is another province or a (0, 0) from a phone without a fix.
- */
-export const HUE_BBOX = { minLon: 106.95, minLat: 15.9, maxLon: 108.3, maxLat: 16.85 } as const;
 
 /** A timestamp further ahead than this is a clock fault, not data. */
 export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
@@ -71,7 +65,8 @@ function calendarDateExists(iso: string): boolean {
 export function checkPosition(lon: number, lat: number, path: string): Result<Position> {
   if (!Number.isFinite(lon) || !Number.isFinite(lat))
     return fail('IOC_INGEST_SCHEMA', `${path} must be finite numbers`, { path });
-  if (lon < HUE_BBOX.minLon || lon > HUE_BBOX.maxLon || lat < HUE_BBOX.minLat || lat > HUE_BBOX.maxLat) {
+  // HUE_BBOX: the province plus about 10 km (layers/src/area.ts).
+  if (!inBox(HUE_BBOX, lon, lat)) {
     return fail('IOC_INGEST_OUT_OF_AREA', `${path} (${lat}, ${lon}) is outside Thành phố Huế`, {
       path,
       lat,
