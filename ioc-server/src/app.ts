@@ -1,7 +1,12 @@
-import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyPluginAsync,
+  type FastifyReply,
+  type FastifyServerOptions,
+} from 'fastify';
 import fastifyStatic from '@fastify/static';
 import type { Config } from './config.ts';
-import { AppError, errorBody } from './errors.ts';
+import { AppError, errorBody, frameworkCode } from './errors.ts';
 import { LOG_REDACT, logSerializers } from './auth/personal-data.ts';
 import { PLUGIN_NAMES, type PluginName } from './plugins/plugin-names.ts';
 import configPlugin from './plugins/external/config.plugin.ts';
@@ -19,6 +24,7 @@ import liveGatewayPlugin from './plugins/app/live-gateway.plugin.ts';
 import ingestPlugin from './plugins/app/ingest.plugin.ts';
 import mqttIngestPlugin from './plugins/app/mqtt-ingest.plugin.ts';
 import simulatorPlugin from './plugins/app/simulator.plugin.ts';
+import docsPlugin from './plugins/app/docs.plugin.ts';
 import { healthRoutes } from './routes/health/health.routes.ts';
 import { referenceRoutes } from './routes/reference/reference.routes.ts';
 import { authRoutes } from './routes/auth/auth.routes.ts';
@@ -48,6 +54,7 @@ const PLUGINS: Record<Exclude<PluginName, 'config'>, FastifyPluginAsync> = {
   ingest: ingestPlugin,
   'mqtt-ingest': mqttIngestPlugin,
   simulator: simulatorPlugin,
+  docs: docsPlugin,
 };
 
 /** Route modules by name; each states the plugins it needs (routes/route-plugin.ts). */
@@ -85,8 +92,29 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     // Opening the embedded database and running migrations on a loaded 2-core machine takes tens of
     // seconds (avvio's default allows a plugin 10 s); a plugin that hangs still fails start-up, by name.
     pluginTimeout: 120_000,
+    // Errors of the router (a malformed URL) and of the HTTP parser (headers too large) in our shape too.
+    frameworkErrors: (err, req, reply) => {
+      const status = (err as { statusCode?: number }).statusCode ?? 400;
+      req.log.info({ code: (err as { code?: string }).code, reqId: req.id }, 'request refused by the router');
+      void (reply as FastifyReply).code(status).send(errorBody(frameworkCode(status), err.message));
+    },
+    clientErrorHandler: (err, socket) => {
+      const status = (err as { code?: string }).code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+      if (!socket.writable) return socket.destroy();
+      const body = JSON.stringify(
+        errorBody(frameworkCode(status), status === 431 ? 'request headers too large' : 'malformed request'),
+      );
+      socket.end(
+        `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+          `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+          `Connection: close\r\n\r\n${body}`,
+      );
+    },
   });
 
+  // One handler for every error (Fastify core's model: each code declared once, errors.ts): expected
+  // errors answer with their catalogue status; Fastify's own 4xx come out in the same shape; anything else
+  // is logged with the correlation id and answered 500 without a stack or personal data.
   app.setErrorHandler((err, req, reply) => {
     if (err instanceof AppError)
       return reply.code(err.statusCode).send(errorBody(err.code, err.message, err.details));
@@ -95,7 +123,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
       return reply.code(400).send(errorBody('IOC_REQUEST_INVALID', e.message, e.validation));
     }
     if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
-      return reply.code(e.statusCode).send(errorBody('IOC_REQUEST_INVALID', e.message));
+      return reply.code(e.statusCode).send(errorBody(frameworkCode(e.statusCode), e.message));
     }
     req.log.error({ err, reqId: req.id }, 'unhandled error');
     return reply.code(500).send(errorBody('IOC_INTERNAL', `internal error (reference ${req.id})`));

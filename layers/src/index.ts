@@ -10,3 +10,4 @@ export * from './style.ts';
 export * from './wire.ts';
 export * from './kpi.ts';
 export * from './wall.ts';
+export * from './errors.ts';

@@ -1,6 +1,10 @@
-import { Type, type Static } from '@sinclair/typebox';
-import { LayerIdSchema, type LayerId } from './feature.ts';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { ErrorBodySchema, type LiveError } from './errors.ts';
+import './formats.ts';
+import { LayerIdSchema } from './feature.ts';
 import type { LayerDelta, LayerSnapshot } from './delta.ts';
+
+export type { LiveError };
 
 /**
  * Version of the /live protocol. Clients may send it in the handshake (`auth.protocol`; absent means this
@@ -25,41 +29,139 @@ export const UnsubscribeRequestSchema = Type.Object(
 );
 export type UnsubscribeRequest = Static<typeof UnsubscribeRequestSchema>;
 
-export interface LiveError {
-  /** IOC_<AREA>_<WHAT> */
-  code: string;
-  message: string;
-  details?: unknown;
-}
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 
-export type SubscribeAck =
-  { ok: true; layer: LayerId; seq: number; mode: 'snapshot' | 'delta' } | { ok: false; error: LiveError };
+/** The `error` of a refused handshake (`connect_error.data`) or command ack: the REST error's inner shape. */
+export const LiveErrorSchema = ErrorBodySchema.properties.error;
 
-export type CommandAck = { ok: true } | { ok: false; error: LiveError };
+export const SubscribeAckSchema = Type.Union(
+  [
+    Type.Object({
+      ok: Type.Literal(true),
+      layer: LayerIdSchema,
+      seq: Type.Integer({ minimum: 0 }),
+      mode: Type.Union([Type.Literal('snapshot'), Type.Literal('delta')]),
+    }),
+    Type.Object({ ok: Type.Literal(false), error: LiveErrorSchema }),
+  ],
+  { $id: 'SubscribeAck' },
+);
+export type SubscribeAck = Static<typeof SubscribeAckSchema>;
 
-export interface KpiUpdate {
-  kpi: string;
-  scope: { level: 'province' | 'ward' | 'agency'; code: string };
-  value: number;
-  target: number | null;
-  ts: string;
-}
+export const CommandAckSchema = Type.Union(
+  [Type.Object({ ok: Type.Literal(true) }), Type.Object({ ok: Type.Literal(false), error: LiveErrorSchema })],
+  { $id: 'CommandAck' },
+);
+export type CommandAck = Static<typeof CommandAckSchema>;
 
-export interface TickerItem {
-  id: string;
-  kind: 'incident' | 'alarm' | 'sensor';
-  /** Vietnamese text as shown on the wall; `textEn` for the English UI. */
-  text: string;
-  textEn: string;
-  level: 0 | 1 | 2 | 3;
-  ts: string;
-}
+export const KpiScopeLevelSchema = Type.Union([
+  Type.Literal('province'),
+  Type.Literal('ward'),
+  Type.Literal('agency'),
+]);
+export type KpiScopeLevel = Static<typeof KpiScopeLevelSchema>;
 
-export interface IncidentChanged {
-  id: string;
-  version: number;
-  [key: string]: unknown;
-}
+/** `kpi:update`: a KPI sample as it arrives (the REST `/api/kpis` item adds the 24 h series). */
+export const KpiUpdateSchema = Type.Object(
+  {
+    kpi: Type.String({ description: 'KPI id (KPI_CATALOGUE), e.g. ty_le_xu_ly_dung_han' }),
+    scope: Type.Object({ level: KpiScopeLevelSchema, code: Type.String() }),
+    value: Type.Number(),
+    target: Nullable(Type.Number()),
+    ts: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'KpiUpdate' },
+);
+export type KpiUpdate = Static<typeof KpiUpdateSchema>;
+
+/** `ticker`: one line of the wall's ticker (the newest incidents and alarms). */
+export const TickerItemSchema = Type.Object(
+  {
+    id: Type.String(),
+    kind: Type.Union([Type.Literal('incident'), Type.Literal('alarm'), Type.Literal('sensor')]),
+    /** Vietnamese text as shown on the wall; `textEn` for the English UI. */
+    text: Type.String(),
+    textEn: Type.String(),
+    level: Type.Union([Type.Literal(0), Type.Literal(1), Type.Literal(2), Type.Literal(3)]),
+    ts: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'TickerItem' },
+);
+export type TickerItem = Static<typeof TickerItemSchema>;
+
+/** `incident:changed`: for consoles that follow single incidents (the current version and what lists show). */
+export const IncidentChangedSchema = Type.Object(
+  {
+    id: Type.String(),
+    version: Type.Integer({ minimum: 1 }),
+    status: Type.Optional(Type.String()),
+    priority: Type.Optional(Type.Integer()),
+    agencyId: Type.Optional(Nullable(Type.String())),
+    dueAt: Type.Optional(Nullable(Type.String())),
+    updatedAt: Type.Optional(Type.String()),
+  },
+  { $id: 'IncidentChanged', additionalProperties: true },
+);
+export type IncidentChanged = Static<typeof IncidentChangedSchema>;
+
+const FeatureWire = Type.Object({
+  id: Type.String(),
+  position: Nullable(Type.Tuple([Type.Number(), Type.Number()])),
+  props: Type.Unknown(),
+});
+
+/** `layer:snapshot` (features per layer are described by the layer's props schema, e.g. IncidentPropsSchema). */
+export const LayerSnapshotSchema = Type.Object(
+  {
+    layer: LayerIdSchema,
+    seq: Type.Integer({ minimum: 0 }),
+    serverTime: Type.Number(),
+    changedAt: Nullable(Type.Number()),
+    features: Type.Array(FeatureWire),
+    columns: Type.Optional(
+      Type.Object({
+        ids: Type.Array(Type.String()),
+        lon: Type.Array(Nullable(Type.Number())),
+        lat: Type.Array(Nullable(Type.Number())),
+        props: Type.Record(Type.String(), Type.Array(Type.Unknown())),
+        absent: Type.Optional(Type.Record(Type.String(), Type.Array(Type.Integer()))),
+        raw: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+      }),
+    ),
+  },
+  { $id: 'LayerSnapshot' },
+);
+
+/** `layer:delta`: from `from` to `seq`, coalesced per feature. */
+export const LayerDeltaSchema = Type.Object(
+  {
+    layer: LayerIdSchema,
+    from: Type.Integer({ minimum: 0 }),
+    seq: Type.Integer({ minimum: 0 }),
+    serverTime: Type.Number(),
+    changedAt: Nullable(Type.Number()),
+    upserts: Type.Array(FeatureWire),
+    removes: Type.Array(Type.String()),
+  },
+  { $id: 'LayerDelta' },
+);
+
+export const LIVE_ENCODINGS = ['json', 'columnar'] as const;
+export type LiveEncoding = (typeof LIVE_ENCODINGS)[number];
+
+/** What a client puts in the socket.io handshake `auth`. */
+export const LiveHandshakeAuthSchema = Type.Object(
+  {
+    /** A display token; a browser with a session cookie may omit it. */
+    token: Type.Optional(Type.String()),
+    /** Absent means the current version (LIVE_PROTOCOL_VERSION); an explicit unknown one is refused. */
+    protocol: Type.Optional(Type.Integer({ minimum: 1 })),
+    /** Snapshot encoding: `json` (the default, readable for debugging) or `columnar` (smaller). */
+    encoding: Type.Optional(Type.Union(LIVE_ENCODINGS.map((e) => Type.Literal(e)))),
+  },
+  { $id: 'LiveHandshakeAuth' },
+);
+export type LiveHandshakeAuth = Static<typeof LiveHandshakeAuthSchema>;
 
 /** Events the server emits on /live. Typed once here; server and web both use this map. */
 export interface LiveServerToClient {
@@ -75,15 +177,3 @@ export interface LiveClientToServer {
   subscribe: (request: SubscribeRequest, ack: (result: SubscribeAck) => void) => void;
   unsubscribe: (request: UnsubscribeRequest, ack: (result: CommandAck) => void) => void;
 }
-
-/** What a client puts in the socket.io handshake `auth`. */
-export interface LiveHandshakeAuth {
-  token?: string;
-  /** Absent means the current version (LIVE_PROTOCOL_VERSION); an explicit unknown one is refused. */
-  protocol?: number;
-  /** Snapshot encoding: `json` (the default, readable for debugging) or `columnar` (smaller). */
-  encoding?: LiveEncoding;
-}
-
-export const LIVE_ENCODINGS = ['json', 'columnar'] as const;
-export type LiveEncoding = (typeof LIVE_ENCODINGS)[number];

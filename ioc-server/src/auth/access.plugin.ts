@@ -88,7 +88,7 @@ const plugin: FastifyPluginAsync<AccessPluginOptions> = async (app, { access, we
           ? STATIC_FILE_POLICY
           : policyFor(req.method, url);
     // Unreachable (start is refused without a row), but fail closed all the same.
-    if (!policy) throw new AppError(403, 'IOC_AUTH_FORBIDDEN', 'no access policy for this route');
+    if (!policy) throw new AppError('IOC_AUTH_FORBIDDEN', 'no access policy for this route');
     req.routePolicy = policy;
     const bearer =
       typeof req.headers.authorization === 'string' && /^bearer\s/i.test(req.headers.authorization);
@@ -99,7 +99,6 @@ const plugin: FastifyPluginAsync<AccessPluginOptions> = async (app, { access, we
     const verdict = decide(policy, principal);
     if (!verdict.ok) {
       throw new AppError(
-        verdict.status,
         verdict.code,
         verdict.status === 401
           ? 'log in, or send a valid display token'
@@ -121,7 +120,7 @@ type FastifyInstanceRoutes = { method: string; url: string; policy: RoutePolicy;
 export function refuseCrossSite(req: FastifyRequest): void {
   const origin = req.headers.origin;
   if (origin !== undefined && !originMatchesHost(origin, req.headers)) {
-    throw new AppError(403, 'IOC_AUTH_CSRF', 'cross-site request refused');
+    throw new AppError('IOC_AUTH_CSRF', 'cross-site request refused');
   }
 }
 
@@ -130,7 +129,6 @@ export function requireCsrf(req: FastifyRequest, sessionId: string): void {
   const sent = req.headers[CSRF_HEADER];
   if (typeof sent !== 'string' || !safeEqual(sent, csrfTokenFor(sessionId))) {
     throw new AppError(
-      403,
       'IOC_AUTH_CSRF',
       `send the ${CSRF_HEADER} header (the ioc_csrf cookie, or csrfToken of /api/auth/me)`,
     );
@@ -139,7 +137,7 @@ export function requireCsrf(req: FastifyRequest, sessionId: string): void {
 
 /** The principal of an authenticated route (the plugin has already refused anonymous callers). */
 export function requirePrincipal(req: FastifyRequest): Principal {
-  if (!req.principal) throw new AppError(401, 'IOC_AUTH_REQUIRED', 'log in, or send a valid display token');
+  if (!req.principal) throw new AppError('IOC_AUTH_REQUIRED', 'log in, or send a valid display token');
   return req.principal;
 }
 
@@ -150,7 +148,7 @@ export function requirePrincipal(req: FastifyRequest): Principal {
 export function agencyScope(req: FastifyRequest): string | null {
   const p = req.principal;
   if (!p || p.role !== 'agency' || req.routePolicy?.scope !== 'own_agency') return null;
-  if (!p.agencyId) throw new AppError(403, 'IOC_AUTH_FORBIDDEN', 'this agency account has no agency');
+  if (!p.agencyId) throw new AppError('IOC_AUTH_FORBIDDEN', 'this agency account has no agency');
   return p.agencyId;
 }
 

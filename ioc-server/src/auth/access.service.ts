@@ -223,7 +223,6 @@ export class AccessService {
         : LOCKOUT.windowS;
       await this.record(actor, 'auth.login_locked', 'user', name);
       throw new AppError(
-        429,
         'IOC_AUTH_LOCKED',
         `too many failed logins for this account from this address; try again in ${Math.ceil(retryAfterS / 60)} min`,
         {
@@ -240,7 +239,7 @@ export class AccessService {
       await this.record(actor, 'auth.login_failed', 'user', name, undefined, {
         reason: !user ? 'unknown_user' : !user.active ? 'inactive' : 'password',
       });
-      throw new AppError(401, 'IOC_AUTH_INVALID', 'wrong username or password');
+      throw new AppError('IOC_AUTH_INVALID', 'wrong username or password');
     }
     const sessionId = newSecret();
     const idHash = sha256(sessionId);
@@ -359,7 +358,6 @@ export class AccessService {
     });
     if (!row)
       throw new AppError(
-        409,
         'IOC_AUTH_USERNAME_TAKEN',
         `the username "${normaliseUsername(input.username)}" is taken`,
       );
@@ -384,7 +382,7 @@ export class AccessService {
   ): Promise<UserRow> {
     return this.deps.db.transaction(async (tx) => {
       const before = await this.users.byId(id, tx);
-      if (!before) throw new AppError(404, 'IOC_AUTH_USER_NOT_FOUND', `no user ${id}`);
+      if (!before) throw new AppError('IOC_AUTH_USER_NOT_FOUND', `no user ${id}`);
       const role = patch.role ?? before.role;
       const agencyId =
         patch.agencyId !== undefined || patch.role !== undefined
@@ -397,11 +395,7 @@ export class AccessService {
       const losesAdmin =
         before.role === 'admin' && before.active && (role !== 'admin' || patch.active === false);
       if (losesAdmin && (await this.users.otherActiveAdmins(id, tx)) === 0) {
-        throw new AppError(
-          409,
-          'IOC_AUTH_LAST_ADMIN',
-          'this is the last active admin: make another admin first',
-        );
+        throw new AppError('IOC_AUTH_LAST_ADMIN', 'this is the last active admin: make another admin first');
       }
       const after = await this.users.update(
         id,
@@ -414,7 +408,7 @@ export class AccessService {
         },
         tx,
       );
-      if (!after) throw new AppError(404, 'IOC_AUTH_USER_NOT_FOUND', `no user ${id}`);
+      if (!after) throw new AppError('IOC_AUTH_USER_NOT_FOUND', `no user ${id}`);
       const rightsChanged =
         patch.password !== undefined ||
         after.role !== before.role ||
@@ -445,9 +439,9 @@ export class AccessService {
     q: Queryable = this.deps.db,
   ): Promise<string | null> {
     if (role !== 'agency') return null;
-    if (!agencyId) throw new AppError(400, 'IOC_AUTH_AGENCY_REQUIRED', 'an agency account needs agencyId');
+    if (!agencyId) throw new AppError('IOC_AUTH_AGENCY_REQUIRED', 'an agency account needs agencyId');
     if (!(await this.users.agencyExists(agencyId, q)))
-      throw new AppError(400, 'IOC_AUTH_AGENCY_UNKNOWN', `no agency "${agencyId}"`);
+      throw new AppError('IOC_AUTH_AGENCY_UNKNOWN', `no agency "${agencyId}"`);
     return agencyId;
   }
 
@@ -463,7 +457,7 @@ export class AccessService {
       hint: token.slice(-4),
       createdBy: actor.principal?.userId ?? null,
     });
-    if (!row) throw new AppError(500, 'IOC_INTERNAL', 'token collision'); // 256 random bits: not in this universe
+    if (!row) throw new AppError('IOC_INTERNAL', 'token collision'); // 256 random bits: not in this universe
     await this.record(
       actor,
       'display_token.create',
@@ -477,7 +471,7 @@ export class AccessService {
 
   async revokeDisplayToken(id: number, actor: ActorContext): Promise<DisplayTokenRow> {
     const result = await this.tokens.revoke(id);
-    if (!result) throw new AppError(404, 'IOC_AUTH_TOKEN_NOT_FOUND', `no display token ${id}`);
+    if (!result) throw new AppError('IOC_AUTH_TOKEN_NOT_FOUND', `no display token ${id}`);
     if (!result.before.revoked_at) {
       await this.record(
         actor,

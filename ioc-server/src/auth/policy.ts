@@ -93,6 +93,15 @@ export const ROUTE_POLICIES: Readonly<Record<string, RoutePolicy>> = {
 
   // Briefing
   'GET /api/briefing': allow(ANY_ROLE),
+
+  // The OpenAPI document and its UI (@fastify/swagger-ui): public, like the API's own contract.
+  'GET /docs': PUBLIC,
+  'GET /docs/': PUBLIC,
+  'GET /docs/json': PUBLIC,
+  'GET /docs/yaml': PUBLIC,
+  'GET /docs/static/*': PUBLIC,
+  'GET /docs/static/index.html': PUBLIC,
+  'GET /docs/static/swagger-initializer.js': PUBLIC,
 };
 
 /** The web app's files (SPA shell and assets), registered per file by @fastify/static. */

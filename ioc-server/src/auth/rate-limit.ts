@@ -20,7 +20,7 @@ export function rateLimited(
 
 /** What a limited client gets: the usual error body with code IOC_RATE_LIMITED (and a Retry-After header). */
 export function rateLimitError(_req: FastifyRequest, context: { after: string; ttl: number }): AppError {
-  return new AppError(429, 'IOC_RATE_LIMITED', `too many requests; retry in ${context.after}`, {
+  return new AppError('IOC_RATE_LIMITED', `too many requests; retry in ${context.after}`, {
     retryAfterS: Math.ceil(context.ttl / 1000),
   });
 }

@@ -17,5 +17,7 @@ export const PLUGIN_NAMES = [
   'ingest',
   'mqtt-ingest',
   'simulator',
+  // the OpenAPI document of the routes that follow
+  'docs',
 ] as const;
 export type PluginName = (typeof PLUGIN_NAMES)[number];

@@ -113,7 +113,7 @@ function decodeCursor(cursor: string): { ts: string; id: number } {
   } catch {
     // fall through
   }
-  throw new AppError(400, 'IOC_REQUEST_INVALID', 'cursor is not one this API returned');
+  throw new AppError('IOC_REQUEST_INVALID', 'cursor is not one this API returned');
 }
 
 /** Users, display tokens, the audit trail (admin only, policy.ts) and the agency list (any role). */

@@ -112,7 +112,7 @@ export const authRoutes = routePlugin('auth', [], async (app) => {
       }
     }
     clearSessionCookies(req, reply);
-    return reply.code(204).send();
+    return reply.code(204).send(null);
   });
 
   app.get('/api/auth/me', { schema: { response: { 200: MeSchema } } }, async (req) => {

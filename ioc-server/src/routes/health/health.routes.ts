@@ -49,8 +49,17 @@ export const healthRoutes = routePlugin('health', ['db', 'mqtt-ingest'], async (
     },
   );
 
-  app.get('/metrics', async (_req, reply) => {
-    reply.type(app.metrics.registry.contentType);
-    return app.metrics.registry.metrics();
-  });
+  app.get(
+    '/metrics',
+    {
+      schema: {
+        description: 'Prometheus text exposition format: ingest, dead letters, /live, event-log lag.',
+        response: { 200: { content: { 'text/plain': { schema: Type.String() } } } },
+      },
+    },
+    async (_req, reply) => {
+      reply.type(app.metrics.registry.contentType);
+      return app.metrics.registry.metrics();
+    },
+  );
 });

@@ -33,7 +33,7 @@ export const kpiRoutes = routePlugin('kpis', ['kpis'], async (app) => {
       },
     },
     async (req) => {
-      const q = req.query as { level?: string; code?: string };
+      const q = req.query;
       const latest = (await app.kpis.latest()).filter(
         (k) => (!q.level || k.scope_level === q.level) && (!q.code || k.scope_code === q.code),
       );

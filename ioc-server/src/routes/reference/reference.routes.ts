@@ -24,6 +24,26 @@ const DeviceSchema = Type.Object({
   lastSeenAt: Type.Union([Type.String(), Type.Null()]),
 });
 
+/** GeoJSON of the wards: polygons with the reference properties (geo/SOURCES.md). */
+const WardsGeoJsonSchema = Type.Object({
+  type: Type.Literal('FeatureCollection'),
+  features: Type.Array(
+    Type.Object({
+      type: Type.Literal('Feature'),
+      geometry: Type.Object({ type: Type.String(), coordinates: Type.Array(Type.Unknown()) }),
+      properties: Type.Object({
+        gso_code: Type.String(),
+        name: Type.String(),
+        short_name: Type.String(),
+        type: Type.String(),
+        area_km2: Type.Number(),
+        population: Type.Number(),
+        label_point: Type.Tuple([Type.Number(), Type.Number()]),
+      }),
+    }),
+  ),
+});
+
 export const referenceRoutes = routePlugin('reference', ['geo', 'repositories'], async (app) => {
   // The reference file, with each label point moved inside its ward where the file's is not (WardIndex).
   const wardsGeoJson = JSON.stringify({
@@ -38,10 +58,21 @@ export const referenceRoutes = routePlugin('reference', ['geo', 'repositories'],
   });
 
   /** The 40 ward polygons as GeoJSON, for the map (the reference file from GEO_DIR). */
-  app.get('/api/geo/wards', async (_req, reply) => {
-    reply.type('application/geo+json').header('cache-control', 'public, max-age=3600');
-    return wardsGeoJson;
-  });
+  app.get(
+    '/api/geo/wards',
+    {
+      schema: {
+        description: 'The 40 phường/xã of 2025 as a GeoJSON FeatureCollection (RFC 7946), with GSO codes.',
+        response: { 200: { content: { 'application/geo+json': { schema: WardsGeoJsonSchema } } } },
+      },
+    },
+    async (_req, reply) => {
+      reply.type('application/geo+json').header('cache-control', 'public, max-age=3600');
+      // Serialised once at start (the file does not change while the server runs): a string payload is
+      // sent as it is, which the schema-typed reply does not model.
+      return reply.send(wardsGeoJson as never);
+    },
+  );
 
   app.get(
     '/api/wards',

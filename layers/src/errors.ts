@@ -1,0 +1,211 @@
+import { Type, type Static } from '@sinclair/typebox';
+import './formats.ts';
+
+/**
+ * Every error code of the IOC, declared once (Fastify core's lib/errors.js is the model): the HTTP status
+ * it answers with, a default message in English for logs and API clients, and the Vietnamese text the web
+ * shows a person. Codes are `IOC_<AREA>_<WHAT>` (STYLE.md). The server creates errors only from this table
+ * (ioc-server/src/errors.ts); streams' rejects and the /live acks use the same codes; the web looks up
+ * `vi` by code. A code not in this table does not typecheck.
+ */
+export const ERROR_CATALOGUE = {
+  // Requests in general (Fastify's own 400/404/413/415/431 answers are mapped onto these).
+  IOC_REQUEST_INVALID: { status: 400, message: 'the request is not valid', vi: 'Yêu cầu không hợp lệ.' },
+  IOC_REQUEST_TOO_LARGE: {
+    status: 413,
+    message: 'the request body is too large',
+    vi: 'Dữ liệu gửi lên quá lớn.',
+  },
+  IOC_REQUEST_MEDIA_TYPE: {
+    status: 415,
+    message: 'this content type is not accepted here',
+    vi: 'Định dạng dữ liệu không được hỗ trợ.',
+  },
+  IOC_REQUEST_HEADERS_TOO_LARGE: {
+    status: 431,
+    message: 'the request headers are too large',
+    vi: 'Tiêu đề yêu cầu quá lớn.',
+  },
+  IOC_NOT_FOUND: { status: 404, message: 'not found', vi: 'Không tìm thấy.' },
+  IOC_RATE_LIMITED: {
+    status: 429,
+    message: 'too many requests',
+    vi: 'Quá nhiều yêu cầu, vui lòng thử lại sau.',
+  },
+  IOC_INTERNAL: { status: 500, message: 'internal error', vi: 'Lỗi hệ thống. Vui lòng thử lại.' },
+
+  // Access (auth/).
+  IOC_AUTH_REQUIRED: {
+    status: 401,
+    message: 'log in, or send a valid display token',
+    vi: 'Vui lòng đăng nhập.',
+  },
+  IOC_AUTH_INVALID: {
+    status: 401,
+    message: 'wrong username or password',
+    vi: 'Sai tên đăng nhập hoặc mật khẩu.',
+  },
+  IOC_AUTH_FORBIDDEN: {
+    status: 403,
+    message: 'not allowed for this role',
+    vi: 'Bạn không có quyền thực hiện thao tác này.',
+  },
+  IOC_AUTH_CSRF: {
+    status: 403,
+    message: 'missing or wrong CSRF token, or a cross-site request',
+    vi: 'Phiên làm việc không hợp lệ. Vui lòng tải lại trang.',
+  },
+  IOC_AUTH_LOCKED: {
+    status: 429,
+    message: 'too many failed logins: locked for a while',
+    vi: 'Tài khoản tạm khoá do đăng nhập sai nhiều lần.',
+  },
+  IOC_AUTH_UNAVAILABLE: {
+    status: 503,
+    message: 'could not check the credentials; try again',
+    vi: 'Không kiểm tra được thông tin đăng nhập, vui lòng thử lại.',
+  },
+  IOC_AUTH_USER_NOT_FOUND: { status: 404, message: 'no such user', vi: 'Không có tài khoản này.' },
+  IOC_AUTH_USERNAME_TAKEN: {
+    status: 409,
+    message: 'this username is taken',
+    vi: 'Tên đăng nhập đã được dùng.',
+  },
+  IOC_AUTH_LAST_ADMIN: {
+    status: 409,
+    message: 'the last active admin cannot be removed or demoted',
+    vi: 'Không thể bỏ quyền quản trị viên cuối cùng.',
+  },
+  IOC_AUTH_AGENCY_REQUIRED: {
+    status: 400,
+    message: 'an agency account needs agencyId',
+    vi: 'Tài khoản đơn vị cần chọn đơn vị xử lý.',
+  },
+  IOC_AUTH_AGENCY_UNKNOWN: { status: 400, message: 'no such agency', vi: 'Không có đơn vị này.' },
+  IOC_AUTH_TOKEN_NOT_FOUND: {
+    status: 404,
+    message: 'no such display token',
+    vi: 'Không có mã màn hình này.',
+  },
+
+  // Ingest (streams' rejects: answered 400 on webhooks, 401 on signatures; kept in dead_letters).
+  IOC_INGEST_NOT_CONFIGURED: {
+    status: 503,
+    message: 'no secret is configured for this source (INGEST_SECRET_*)',
+    vi: 'Nguồn dữ liệu chưa được cấu hình.',
+  },
+  IOC_INGEST_SIGNATURE_MISSING: {
+    status: 401,
+    message: 'X-Timestamp and X-Signature are required',
+    vi: 'Thiếu chữ ký.',
+  },
+  IOC_INGEST_SIGNATURE_INVALID: {
+    status: 401,
+    message: 'the signature does not match',
+    vi: 'Chữ ký không đúng.',
+  },
+  IOC_INGEST_SIGNATURE_EXPIRED: {
+    status: 401,
+    message: 'the signature timestamp is too old or in the future',
+    vi: 'Chữ ký đã hết hạn.',
+  },
+  IOC_INGEST_JSON: {
+    status: 400,
+    message: 'the body is not valid JSON',
+    vi: 'Dữ liệu không phải JSON hợp lệ.',
+  },
+  IOC_INGEST_TOO_LARGE: { status: 400, message: 'the payload is too large', vi: 'Dữ liệu quá lớn.' },
+  IOC_INGEST_SCHEMA: {
+    status: 400,
+    message: 'the payload does not match its schema',
+    vi: 'Dữ liệu sai cấu trúc.',
+  },
+  IOC_INGEST_TIME: {
+    status: 400,
+    message: 'a timestamp is missing or out of range',
+    vi: 'Thời gian không hợp lệ.',
+  },
+  IOC_INGEST_URL: { status: 400, message: 'a media URL is not valid', vi: 'Đường dẫn tệp không hợp lệ.' },
+  IOC_INGEST_SCOPE: {
+    status: 400,
+    message: 'the KPI scope is not known',
+    vi: 'Phạm vi chỉ số không hợp lệ.',
+  },
+  IOC_INGEST_OUT_OF_AREA: {
+    status: 400,
+    message: 'the position is outside Thành phố Huế',
+    vi: 'Vị trí nằm ngoài địa bàn thành phố Huế.',
+  },
+  IOC_INGEST_PHONE: {
+    status: 400,
+    message: 'the phone number is not valid',
+    vi: 'Số điện thoại không hợp lệ.',
+  },
+  IOC_INGEST_TOPIC: {
+    status: 400,
+    message: 'the MQTT topic is not one we read',
+    vi: 'Chủ đề MQTT không hợp lệ.',
+  },
+  IOC_INGEST_DEVICE_ID: {
+    status: 400,
+    message: 'the device id is not valid',
+    vi: 'Mã thiết bị không hợp lệ.',
+  },
+  IOC_INGEST_UNKNOWN_KIND: {
+    status: 400,
+    message: 'the sensor kind is not known',
+    vi: 'Loại cảm biến không hợp lệ.',
+  },
+  IOC_INGEST_UNKNOWN_DEVICE: {
+    status: 400,
+    message: 'the device is not registered',
+    vi: 'Thiết bị chưa đăng ký.',
+  },
+  IOC_INGEST_CSV: { status: 400, message: 'the CSV file cannot be read', vi: 'Không đọc được tệp CSV.' },
+
+  // /live (socket.io: handshake errors and command acks).
+  IOC_LIVE_PROTOCOL: {
+    status: 400,
+    message: 'unsupported /live protocol version',
+    vi: 'Phiên bản giao thức không được hỗ trợ. Vui lòng tải lại trang.',
+  },
+  IOC_LIVE_ENCODING: { status: 400, message: 'unknown /live encoding', vi: 'Kiểu mã hoá không được hỗ trợ.' },
+  IOC_LIVE_BAD_REQUEST: { status: 400, message: 'the /live command is not valid', vi: 'Lệnh không hợp lệ.' },
+
+  // Start-up (not sent to clients; named here so the code is declared once).
+  IOC_MQTT_PORT_IN_USE: {
+    status: 500,
+    message: 'the MQTT port is already in use',
+    vi: 'Cổng MQTT đang bị chiếm.',
+  },
+} as const satisfies Record<string, { status: number; message: string; vi: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+export const ERROR_CODES = Object.keys(ERROR_CATALOGUE) as ErrorCode[];
+
+export const isErrorCode = (code: unknown): code is ErrorCode =>
+  typeof code === 'string' && Object.hasOwn(ERROR_CATALOGUE, code);
+
+/** The one error shape of every REST answer (ARCHITECTURE.md "REST"): never a stack trace. */
+export const ErrorBodySchema = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String({
+        description: 'IOC_<AREA>_<WHAT>, from the error catalogue',
+        pattern: '^IOC_[A-Z0-9_]+$',
+      }),
+      message: Type.String(),
+      details: Type.Optional(Type.Unknown()),
+    }),
+  },
+  { $id: 'ErrorBody', description: 'An error: its catalogue code, a message safe to show, and details' },
+);
+export type ErrorBody = Static<typeof ErrorBodySchema>;
+
+/** The same shape on /live: the `error` of a refused handshake (`connect_error.data`) or command ack. */
+export type LiveError = ErrorBody['error'];
+
+/** The Vietnamese text for a code, for people; the server's message for a code it does not know. */
+export function errorTextVi(code: string, fallback: string): string {
+  return isErrorCode(code) ? ERROR_CATALOGUE[code].vi : fallback;
+}
