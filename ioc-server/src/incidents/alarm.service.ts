@@ -1,9 +1,8 @@
 import { ALARM_HYSTERESIS, nextAlarmLevel, type CategoryCode, type Logger } from '@hue-ioc/streams';
-import { alarmSentence, type AlertProps, type Feature, type SensorKind } from '@hue-ioc/layers';
-import type { Db } from '../storage/db.ts';
+import { alarmSentence, type SensorKind } from '@hue-ioc/layers';
+import type { AlarmStore, Clock, IncidentSink } from '../ingest/ports.ts';
 import type { DeviceRow } from '../storage/device.repository.ts';
-import type { LayerHub } from '../live/layer-hub.ts';
-import type { IncidentService } from './incident.service.ts';
+import type { AlertsLayer, SensorAlarm } from '../live/alerts-layer.ts';
 
 /** What a sensor alarm is about, for the incident it opens (DOMAIN.md categories). */
 const ALARM_CATEGORY: Readonly<Record<SensorKind, CategoryCode>> = {
@@ -20,6 +19,14 @@ export interface AlarmReading {
   ts: Date;
 }
 
+export interface AlarmServiceDeps {
+  store: AlarmStore;
+  incidents: IncidentSink;
+  alerts: AlertsLayer;
+  clock: Clock;
+  logger: Logger;
+}
+
 /**
  * Threshold alarms with hysteresis for every sensor (BĐ I–III for the river gauges, QĐ 05/2020/QĐ-TTg;
  * the kind's bands otherwise). A rise opens an incident, or joins the open one for the same place, with
@@ -28,13 +35,13 @@ export interface AlarmReading {
  */
 export class AlarmService {
   /**
-   * Devices known to be out of alarm. Most readings are normal: for those the database is not asked.
+   * Devices known to be out of alarm. Most readings are normal: for those the store is not asked.
    * (With several nodes, another node may raise a device's alarm; this node forgets the device as soon
-   * as it sees a reading at or above a threshold, so the database decides again.)
+   * as it sees a reading at or above a threshold, so the store decides again.)
    */
   private readonly quiet = new Set<string>();
 
-  constructor(private readonly deps: { db: Db; hub: LayerHub; incidents: IncidentService; logger: Logger }) {}
+  constructor(private readonly deps: AlarmServiceDeps) {}
 
   async onReadings(readings: readonly AlarmReading[]): Promise<void> {
     // The newest reading per device decides; older ones in the same batch are history.
@@ -50,16 +57,8 @@ export class AlarmService {
       else if (!belowAll) this.quiet.delete(id);
     }
     if (newest.size === 0) return;
-    const prevRows = await this.deps.db.query<{
-      device_id: string;
-      level: number;
-      since: Date;
-      incident_id: string | null;
-    }>(`SELECT device_id, level, since, incident_id FROM device_alarms WHERE device_id = ANY($1::text[])`, [
-      [...newest.keys()],
-    ]);
-    const prev = new Map(prevRows.map((r) => [r.device_id, r]));
-    const alerts: Feature<AlertProps>[] = [];
+    const prev = await this.deps.store.get([...newest.keys()]);
+    const raised: SensorAlarm[] = [];
     const cleared: string[] = [];
     for (const r of newest.values()) {
       const before = prev.get(r.device.id);
@@ -68,7 +67,7 @@ export class AlarmService {
       const level = nextAlarmLevel(beforeLevel, r.value, r.device.thresholds, ALARM_HYSTERESIS[kind] ?? 0);
       if (level === 0 && r.value < (r.device.thresholds[0] ?? Infinity)) this.quiet.add(r.device.id);
       if (level === beforeLevel && level === 0) continue;
-      let incidentId = before?.incident_id ?? null;
+      let incidentId = before?.incidentId ?? null;
       const since = level === beforeLevel && before ? before.since : r.ts;
       if (level > beforeLevel) {
         const outcome = await this.deps.incidents.ingest({
@@ -86,7 +85,7 @@ export class AlarmService {
           reporter: null,
           ...(kind === 'water_level' || kind === 'rain' ? { alarmLevel: level as 1 | 2 | 3 } : {}),
           occurredAt: r.ts,
-          receivedAt: new Date(),
+          receivedAt: this.deps.clock.now(),
         });
         incidentId = outcome.incidentId;
         this.deps.logger.info(
@@ -94,35 +93,14 @@ export class AlarmService {
           'sensor alarm raised',
         );
       }
-      await this.deps.db.query(
-        `INSERT INTO device_alarms (device_id, level, since, peak_value, incident_id, updated_at)
-         VALUES ($1, $2, $3, $4, $5, now())
-         ON CONFLICT (device_id) DO UPDATE SET level = EXCLUDED.level, since = EXCLUDED.since,
-           peak_value = CASE WHEN EXCLUDED.level = 0 THEN NULL ELSE GREATEST(device_alarms.peak_value, EXCLUDED.peak_value) END,
-           incident_id = EXCLUDED.incident_id, updated_at = now()`,
-        [r.device.id, level, since, r.value, level === 0 ? null : incidentId],
+      await this.deps.store.put(
+        { deviceId: r.device.id, level, since, incidentId: level === 0 ? null : incidentId },
+        r.value,
       );
-      if (level === 0) cleared.push(`alarm:${r.device.id}`);
-      else {
-        alerts.push({
-          id: `alarm:${r.device.id}`,
-          position: r.device.lon !== null && r.device.lat !== null ? [r.device.lon, r.device.lat] : null,
-          props: {
-            kind: 'sensor_alarm',
-            deviceId: r.device.id,
-            deviceKind: r.device.kind,
-            name: r.device.name,
-            level,
-            value: r.value,
-            unit: r.unit,
-            since: since.toISOString(),
-            incidentId,
-            wardCode: r.device.ward_code,
-          },
-        });
-      }
+      if (level === 0) cleared.push(r.device.id);
+      else raised.push({ device: r.device, level, value: r.value, unit: r.unit, since, incidentId });
     }
-    if (alerts.length > 0 || cleared.length > 0) await this.deps.hub.apply('alerts', alerts, cleared);
+    await this.deps.alerts.alarms(raised, cleared);
   }
 }
 

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import { foldVietnamese, normaliseHotlineTicket, type Logger, type WardIndex } from '@hue-ioc/streams';
-import type { Db } from '../storage/db.ts';
-import type { DeadLetterRepository } from '../storage/dead-letter.repository.ts';
-import type { IncidentService } from '../incidents/incident.service.ts';
 import { reportInput } from '../incidents/inputs.ts';
-import type { Metrics } from '../metrics.ts';
+import type { Clock, DeadLetterSink, ImportJob, ImportJobStore, IncidentSink } from './ports.ts';
+
+export type { ImportJob } from './ports.ts';
 
 /** Column names of a call-centre export, ours and the Vietnamese ones seen in exports (folded, no diacritics). */
 const HEADER_ALIASES: Readonly<Record<string, string>> = {
@@ -33,18 +32,6 @@ const HEADER_ALIASES: Readonly<Record<string, string>> = {
 const MAX_ERRORS_KEPT = 500;
 const PROGRESS_EVERY = 50;
 
-export interface ImportJob {
-  id: string;
-  status: 'running' | 'done' | 'failed';
-  total: number;
-  processed: number;
-  created: number;
-  merged: number;
-  skipped: number;
-  failed: number;
-  errors: { row: number; code: string; message: string }[];
-}
-
 /**
  * Bulk import of a hotline 19001075 export (CSV). Each row is validated like a single ticket; a bad row is
  * reported by number with its reason and kept in dead_letters, the rest go on; rows already imported (the
@@ -53,11 +40,11 @@ export interface ImportJob {
 export class HotlineImportService {
   constructor(
     private readonly deps: {
-      db: Db;
-      incidents: IncidentService;
-      deadLetters: DeadLetterRepository;
+      incidents: IncidentSink;
+      deadLetters: DeadLetterSink;
+      jobs: ImportJobStore;
       wards: WardIndex;
-      metrics: Metrics;
+      clock: Clock;
       logger: Logger;
     },
   ) {}
@@ -117,10 +104,7 @@ export class HotlineImportService {
       failed: 0,
       errors: [],
     };
-    await this.deps.db.query(
-      `INSERT INTO import_jobs (id, source, filename, status, total) VALUES ($1, 'hotline_csv', $2, 'running', $3)`,
-      [job.id, filename, job.total],
-    );
+    await this.deps.jobs.create(job, filename);
     return job;
   }
 
@@ -129,15 +113,14 @@ export class HotlineImportService {
     try {
       for (let i = 0; i < rows.length; i++) {
         const rowNumber = i + 2; // the header is row 1, as a spreadsheet shows it
-        const receivedAt = new Date();
+        const receivedAt = this.deps.clock.now();
         const body = toTicket(rows[i]!);
         const ticket = normaliseHotlineTicket(body, { receivedAt, wards: this.deps.wards });
         if (!ticket.ok) {
           job.failed++;
           if (job.errors.length < MAX_ERRORS_KEPT)
             job.errors.push({ row: rowNumber, code: ticket.reject.code, message: ticket.reject.reason });
-          this.deps.metrics.deadLetters.inc({ source: 'csv', reason: ticket.reject.code });
-          await this.deps.deadLetters.insertBatch(this.deps.db, [
+          await this.deps.deadLetters.reject([
             {
               source: 'csv',
               reasonCode: ticket.reject.code,
@@ -155,40 +138,19 @@ export class HotlineImportService {
           else job.skipped++;
         }
         job.processed++;
-        if (job.processed % PROGRESS_EVERY === 0) await this.save(job);
+        if (job.processed % PROGRESS_EVERY === 0) await this.deps.jobs.save(job);
       }
       job.status = 'done';
     } catch (e) {
       job.status = 'failed';
       this.deps.logger.error({ job: job.id, err: (e as Error).message }, 'hotline import failed');
     }
-    await this.save(job);
+    await this.deps.jobs.save(job);
     return job;
   }
 
-  private async save(job: ImportJob): Promise<void> {
-    await this.deps.db.query(
-      `UPDATE import_jobs SET status = $2, processed = $3, created = $4, merged = $5, skipped = $6, failed = $7, errors = $8::jsonb,
-         finished_at = CASE WHEN $2 = 'running' THEN NULL ELSE now() END WHERE id = $1`,
-      [
-        job.id,
-        job.status,
-        job.processed,
-        job.created,
-        job.merged,
-        job.skipped,
-        job.failed,
-        JSON.stringify(job.errors),
-      ],
-    );
-  }
-
-  async get(id: string): Promise<ImportJob | null> {
-    const rows = await this.deps.db.query<ImportJob>(
-      `SELECT id, status, total, processed, created, merged, skipped, failed, errors FROM import_jobs WHERE id = $1`,
-      [id],
-    );
-    return rows[0] ?? null;
+  get(id: string): Promise<ImportJob | null> {
+    return this.deps.jobs.get(id);
   }
 }
 

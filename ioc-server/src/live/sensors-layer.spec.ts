@@ -3,6 +3,8 @@ import type { AlertProps, Feature, SensorProps } from '@hue-ioc/layers';
 import { LayerHub } from './layer-hub.ts';
 import { MemoryEventLog } from './event-log/memory.event-log.ts';
 import { SensorsLayer } from './sensors-layer.ts';
+import { AlertsLayer } from './alerts-layer.ts';
+import { hubLayer } from './layer-sink.ts';
 import type { DeviceRow } from '../storage/device.repository.ts';
 
 const kimLong: DeviceRow = {
@@ -29,7 +31,11 @@ describe('SensorsLayer', () => {
       layers: ['sensors', 'alerts'],
     });
     await hub.start();
-    const layer = new SensorsLayer(hub, () => now);
+    const layer = new SensorsLayer(
+      hubLayer<SensorProps>(hub, 'sensors'),
+      new AlertsLayer(hubLayer<AlertProps>(hub, 'alerts')),
+      () => now,
+    );
     await layer.load(
       [kimLong],
       [{ device_id: 'kim-long', metric: 'water_level', value: 0.6, unit: 'm', ts: new Date(now - 60_000) }],

@@ -2,15 +2,15 @@ import {
   SENSOR_KINDS,
   alarmLevelFor,
   sensorStateFor,
-  type AlertProps,
   type Feature,
   type SensorKind,
   type SensorProps,
 } from '@hue-ioc/layers';
 import { SENSOR_KIND_DEFAULTS } from '@hue-ioc/streams';
+import type { LayerSink } from '../ingest/ports.ts';
 import type { DeviceRow } from '../storage/device.repository.ts';
 import type { LatestObservation } from '../storage/observation.repository.ts';
-import type { LayerHub } from './layer-hub.ts';
+import type { AlertsLayer } from './alerts-layer.ts';
 
 /** How long past its expected interval a device may stay silent before it shows as offline. */
 export const OFFLINE_AFTER_INTERVALS = 3;
@@ -24,8 +24,9 @@ interface Reading {
 }
 
 /**
- * Keeps the `sensors` layer: one feature per device with its latest main reading and alarm level.
- * The current feature is read from the hub (the event log's state, shared by all nodes), so a node that
+ * The one writer of the `sensors` layer: one feature per device with its latest main reading and alarm
+ * level; a device going offline or back is handed to the alerts layer (`offline:<device>`).
+ * The current feature is read from the layer (the event log's state, shared by all nodes), so a node that
  * did not ingest a reading still judges freshness and ordering the same way. Older readings never replace
  * newer ones (devices re-send and arrive out of order).
  */
@@ -34,7 +35,8 @@ export class SensorsLayer {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly hub: LayerHub,
+    private readonly sensors: LayerSink<SensorProps>,
+    private readonly alerts: AlertsLayer,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -52,7 +54,7 @@ export class SensorsLayer {
   }
 
   private current(id: string): Feature<SensorProps> | undefined {
-    return this.hub.get('sensors', id) as Feature<SensorProps> | undefined;
+    return this.sensors.get(id);
   }
 
   /**
@@ -84,16 +86,11 @@ export class SensorsLayer {
       const next = this.feature(d, useReading ?? readingOf(cur));
       if (!cur || JSON.stringify(cur) !== JSON.stringify(next)) features.push(next);
     }
-    const strays = this.hub
-      .features('sensors')
-      .filter(
-        (f) =>
-          !this.devices.has(f.id) &&
-          !(SENSOR_KINDS as readonly string[]).includes((f.props as SensorProps).kind),
-      );
+    const strays = this.sensors
+      .features()
+      .filter((f) => !this.devices.has(f.id) && !(SENSOR_KINDS as readonly string[]).includes(f.props.kind));
     if (features.length > 0 || strays.length > 0)
-      await this.hub.apply(
-        'sensors',
+      await this.sensors.apply(
         features,
         strays.map((f) => f.id),
       );
@@ -101,10 +98,7 @@ export class SensorsLayer {
 
   async upsertDevices(devices: readonly DeviceRow[]): Promise<void> {
     for (const d of devices) this.devices.set(d.id, d);
-    await this.hub.apply(
-      'sensors',
-      devices.map((d) => this.feature(d, readingOf(this.current(d.id)))),
-    );
+    await this.sensors.apply(devices.map((d) => this.feature(d, readingOf(this.current(d.id)))));
   }
 
   /** Applies stored readings; resolves once the changes are in the event log. */
@@ -122,51 +116,19 @@ export class SensorsLayer {
       if (cur && Date.parse(cur) > r.ts.getTime()) continue;
       features.push(this.feature(this.devices.get(id)!, r));
     }
-    if (features.length > 0) await this.hub.apply('sensors', features);
-    await this.syncOfflineAlerts(features);
+    if (features.length > 0) await this.sensors.apply(features);
+    await this.alerts.syncOffline(features, this.now());
   }
 
   /** Re-evaluates offline state from the shared layer state; changed features are re-published. */
   async sweepOffline(): Promise<void> {
     const features: Feature<SensorProps>[] = [];
-    for (const f of this.hub.features('sensors') as Feature<SensorProps>[]) {
+    for (const f of this.sensors.features()) {
       const state = stateOf(f.props, this.now());
       if (state !== f.props.state) features.push({ ...f, props: { ...f.props, state } });
     }
-    if (features.length > 0) await this.hub.apply('sensors', features);
-    await this.syncOfflineAlerts(features);
-  }
-
-  /**
-   * A device silent past 3× its interval is an alert of its own (`device_offline`) until it reports
-   * again: a gauge that stops talking during a flood is news for the wall.
-   */
-  private async syncOfflineAlerts(changed: readonly Feature<SensorProps>[]): Promise<void> {
-    const raise: Feature<AlertProps>[] = [];
-    const clear: string[] = [];
-    for (const f of changed) {
-      const id = `offline:${f.id}`;
-      const has = this.hub.get('alerts', id) !== undefined;
-      if (f.props.state === 'offline' && !has) {
-        raise.push({
-          id,
-          position: f.position,
-          props: {
-            kind: 'device_offline',
-            deviceId: f.id,
-            deviceKind: f.props.kind,
-            name: f.props.name,
-            level: 0,
-            value: f.props.value,
-            unit: f.props.unit,
-            since: f.props.observedAt ?? new Date(this.now()).toISOString(),
-            incidentId: null,
-            wardCode: f.props.wardCode,
-          },
-        });
-      } else if (f.props.state !== 'offline' && has) clear.push(id);
-    }
-    if (raise.length > 0 || clear.length > 0) await this.hub.apply('alerts', raise, clear);
+    if (features.length > 0) await this.sensors.apply(features);
+    await this.alerts.syncOffline(features, this.now());
   }
 
   startOfflineSweep(everyMs = 15_000): void {

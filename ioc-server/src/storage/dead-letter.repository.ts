@@ -1,14 +1,5 @@
+import type { DeadLetter } from '../ingest/ports.ts';
 import type { Queryable } from './db.ts';
-
-export interface DeadLetter {
-  source: string;
-  reasonCode: string;
-  reason: string;
-  topic: string | null;
-  payload: Uint8Array | null;
-  details: unknown;
-  receivedAt: Date;
-}
 
 export interface DeadLetterRow {
   id: number;

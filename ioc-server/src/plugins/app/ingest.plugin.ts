@@ -1,11 +1,19 @@
 import fp from 'fastify-plugin';
+import { systemClock, type DeadLetterSink } from '../../ingest/ports.ts';
 import { AlarmService } from '../../incidents/alarm.service.ts';
 import { SensorIngestService } from '../../ingest/sensor-ingest.service.ts';
 import { CameraIngestService } from '../../ingest/camera-ingest.service.ts';
 import { HotlineImportService } from '../../ingest/hotline-import.service.ts';
+import { StoredDeadLetterSink } from '../../storage/dead-letter.sink.ts';
+import { StoredObservationSink } from '../../storage/observation.sink.ts';
+import { StoredCameraEventSink } from '../../storage/camera-event.sink.ts';
+import { DeviceAlarmRepository } from '../../storage/device-alarm.repository.ts';
+import { ImportJobRepository } from '../../storage/import-job.repository.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
+    /** Where every channel's refused inputs go (dead_letters, metrics, one log line): webhooks use it too. */
+    deadLetterSink: DeadLetterSink;
     /** Sensor readings (MQTT `hue/sensors/...`): stored in batches, the sensors layer, river alarms. */
     sensorIngest: SensorIngestService;
     /** Camera events and status (MQTT `hue/cameras/...`): the cameras layer, camera-detected incidents. */
@@ -15,31 +23,61 @@ declare module 'fastify' {
   }
 }
 
-/** The ingest channels' services, each writing through the layers' writers and the repositories. */
+/**
+ * The ingest channels' services, each wired to its ports: storage ones over the repositories (src/storage),
+ * the layers' writers (src/live, from live-layers) and the incident stream.
+ */
 export default fp(
   async (app) => {
-    const { db, repos, metrics, hub, incidents, wards } = app;
+    const { db, repos, metrics, incidents, wards } = app;
     const logger = app.log;
-    const alarms = new AlarmService({ db, hub, incidents, logger });
-    app.decorate(
-      'sensorIngest',
-      new SensorIngestService({ db, ...repos, layer: app.sensorsLayer, metrics, logger, alarms }),
-    );
-    const cameraIngest = new CameraIngestService({
-      db,
-      devices: repos.devices,
-      deadLetters: repos.deadLetters,
+    const clock = systemClock;
+    const deadLetters = new StoredDeadLetterSink({ db, repo: repos.deadLetters, metrics, logger });
+    app.decorate('deadLetterSink', deadLetters);
+
+    const alarms = new AlarmService({
+      store: new DeviceAlarmRepository(db),
       incidents,
-      hub,
-      wards,
-      metrics,
+      alerts: app.alertsLayer,
+      clock,
       logger,
     });
-    await cameraIngest.load();
-    app.decorate('cameraIngest', cameraIngest);
+    app.decorate(
+      'sensorIngest',
+      new SensorIngestService({
+        observations: new StoredObservationSink({
+          db,
+          devices: repos.devices,
+          observations: repos.observations,
+          deadLetters,
+        }),
+        layer: app.sensorsLayer,
+        metrics,
+        logger,
+        alarms,
+      }),
+    );
+    app.decorate(
+      'cameraIngest',
+      new CameraIngestService({
+        events: new StoredCameraEventSink({ db, devices: repos.devices, deadLetters }),
+        incidents,
+        layer: app.camerasLayer,
+        wards,
+        clock,
+        metrics,
+      }),
+    );
     app.decorate(
       'hotlineImport',
-      new HotlineImportService({ db, incidents, deadLetters: repos.deadLetters, wards, metrics, logger }),
+      new HotlineImportService({
+        incidents,
+        deadLetters,
+        jobs: new ImportJobRepository(db),
+        wards,
+        clock,
+        logger,
+      }),
     );
   },
   { name: 'ingest', dependencies: ['db', 'repositories', 'live-layers', 'geo'] },

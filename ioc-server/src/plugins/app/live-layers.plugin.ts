@@ -1,37 +1,53 @@
 import fp from 'fastify-plugin';
+import type { AlertProps, CameraProps, IncidentProps, SensorProps } from '@hue-ioc/layers';
 import { WorkingCalendar } from '@hue-ioc/streams';
+import { hubLayer } from '../../live/layer-sink.ts';
+import { AlertsLayer } from '../../live/alerts-layer.ts';
+import { CamerasLayer } from '../../live/cameras-layer.ts';
+import { IncidentsLayer } from '../../live/incidents-layer.ts';
 import { SensorsLayer } from '../../live/sensors-layer.ts';
 import { WardsLayer } from '../../live/wards-layer.ts';
 import { IncidentService } from '../../incidents/incident.service.ts';
+import { DbIncidentStore } from '../../storage/incident.store.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Writer of the `sensors` layer (and the offline alerts): latest reading, alarm level, offline sweep. */
+    /** Writer of the `sensors` layer: latest reading, alarm level, offline sweep. */
     sensorsLayer: SensorsLayer;
+    /** Writer of the `alerts` layer: sensor alarms (alarm service) and offline devices (sensors layer). */
+    alertsLayer: AlertsLayer;
+    /** Writer of the `cameras` layer and the registry of known cameras. */
+    camerasLayer: CamerasLayer;
     /** Writer of the `wards` layer: open/overdue/urgent counts per phường/xã. */
     wardsLayer: WardsLayer;
-    /** Writer of the `incidents` layer: one incident stream from every channel (merge, priority, SLA). */
+    /** The one incident stream from every channel (merge, priority, SLA); writes through the incidents layer. */
     incidents: IncidentService;
   }
 }
 
 /**
- * The layers' writers, loaded from storage: each live layer has exactly one (src/live/<layer>-layer.ts,
- * and the incident service for `incidents`). The wards layer recounts when this node changes incidents.
+ * The layers' writers, loaded from storage: each live layer has exactly one (src/live/<layer>-layer.ts),
+ * over the hub as a LayerSink. The wards layer recounts when this node changes incidents.
  */
 export default fp(
   async (app) => {
     const { hub, repos, db, metrics } = app;
-    const sensorsLayer = new SensorsLayer(hub);
-    await sensorsLayer.load(await repos.devices.list(), await repos.observations.latest());
+    const devices = await repos.devices.list();
+    const alertsLayer = new AlertsLayer(hubLayer<AlertProps>(hub, 'alerts'));
+    app.decorate('alertsLayer', alertsLayer);
+    const sensorsLayer = new SensorsLayer(hubLayer<SensorProps>(hub, 'sensors'), alertsLayer);
+    await sensorsLayer.load(devices, await repos.observations.latest());
     sensorsLayer.startOfflineSweep();
     app.decorate('sensorsLayer', sensorsLayer);
     app.addHook('onClose', async () => sensorsLayer.stop());
 
+    const camerasLayer = new CamerasLayer(hubLayer<CameraProps>(hub, 'cameras'));
+    await camerasLayer.load(devices);
+    app.decorate('camerasLayer', camerasLayer);
+
     const incidents = new IncidentService({
-      db,
-      incidents: repos.incidents,
-      hub,
+      store: new DbIncidentStore(db, repos.incidents),
+      layer: new IncidentsLayer(hubLayer<IncidentProps>(hub, 'incidents')),
       calendar: new WorkingCalendar(),
       metrics,
       logger: app.log,

@@ -13,6 +13,7 @@ import {
 } from '@hue-ioc/streams';
 import { errorBody } from '../../errors.ts';
 import { reportInput } from '../../incidents/inputs.ts';
+import { deadLetterOf } from '../../ingest/ports.ts';
 import { routePlugin } from '../route-plugin.ts';
 
 type Source = 'hue-s' | 'hotline' | 'kpi';
@@ -114,20 +115,10 @@ export const webhookRoutes = routePlugin('ingest', ['ingest', 'kpis', 'geo', 're
     return parsed.value;
   };
 
+  /** A well-signed body the pipeline refused: kept through the DeadLetterSink, answered 400 with the reason. */
   const reject = async (source: Source, req: FastifyRequest, reply: FastifyReply, raw: Buffer, r: Reject) => {
-    app.metrics.webhookRejects.inc({ source, code: r.code });
-    app.metrics.deadLetters.inc({ source, reason: r.code });
-    req.log.warn({ source, code: r.code, reason: r.reason }, 'webhook body rejected to dead_letters');
-    await app.repos.deadLetters.insertBatch(app.db, [
-      {
-        source,
-        reasonCode: r.code,
-        reason: r.reason,
-        topic: req.url,
-        payload: raw,
-        details: r.details,
-        receivedAt: new Date(),
-      },
+    await app.deadLetterSink.reject([
+      deadLetterOf(source, r, { topic: req.url, payload: raw, receivedAt: new Date() }),
     ]);
     reply.code(400).send(errorBody(r.code, r.reason, r.details));
   };
