@@ -1,0 +1,57 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { resolve } from 'node:path';
+import { silentLogger, WardIndex } from '@hue-ioc/streams';
+import { HotlineImportService } from './hotline-import.service.ts';
+import {
+  ManualClock,
+  MemoryDeadLetterSink,
+  MemoryImportJobStore,
+  memoryIncidentService,
+} from '../../test/support/memory-ports.ts';
+
+/** The hotline CSV channel on memory ports: rows → streams (validate, normalise) → incident stream or dead letter. */
+const GEO_DIR = resolve(import.meta.dirname, '../../../geo');
+let wards: WardIndex;
+beforeAll(async () => {
+  wards = await WardIndex.load(GEO_DIR);
+});
+
+const clock = new ManualClock('2026-11-27T03:00:00Z'); // 10:00 in Huế
+const t = (minAgo: number) => new Date(clock.now().getTime() - minAgo * 60_000).toISOString();
+// A 19001075 export with Vietnamese headers.
+const csv = [
+  'Mã phiếu,Lĩnh vực,Nội dung,Số điện thoại,Địa chỉ,Vĩ độ,Kinh độ,Thời gian,Điện thoại viên',
+  `HL-1127-001,Chiếu sáng,"Đèn đường hỏng cả dãy, tối om",0905111222,"kiệt 12 Phan Đình Phùng, phường Thuận Hóa",,,${t(50)},tongdai-01`,
+  `HL-1127-002,Môi trường,Rác ùn ứ ở chân cầu Dã Viên,0914333444,"cầu Dã Viên, Phú Xuân",16.4619,107.5738,${t(40)},tongdai-02`,
+  `HL-1127-003,Giao thông,Ổ gà lớn giữa đường,số điện thoại sai,"Hùng Vương, An Cựu",16.4580,107.6005,${t(30)},tongdai-01`,
+].join('\n');
+
+describe('HotlineImportService on memory ports', () => {
+  it('imports good rows, dead-letters a bad one by row number, and skips rows already imported', async () => {
+    const deadLetters = new MemoryDeadLetterSink();
+    const jobs = new MemoryImportJobStore();
+    const incidents = memoryIncidentService(clock);
+    const service = new HotlineImportService({
+      incidents: incidents.service,
+      deadLetters,
+      jobs,
+      wards,
+      clock,
+      logger: silentLogger,
+    });
+    const rows = service.parse(Buffer.from(csv));
+    const first = await service.run(await service.start(rows, 'thang11.csv'), rows);
+    expect(first).toMatchObject({ status: 'done', total: 3, created: 2, failed: 1, skipped: 0 });
+    expect(first.errors).toEqual([{ row: 4, code: 'IOC_INGEST_PHONE', message: expect.any(String) }]);
+    expect(deadLetters.letters).toMatchObject([
+      { source: 'csv', reasonCode: 'IOC_INGEST_PHONE', topic: 'hotline.csv#4', details: { row: 4 } },
+    ]);
+    expect(await service.get(first.id)).toMatchObject({ status: 'done', created: 2 });
+    const lit = [...incidents.store.rows.values()].find((r) => r.category === 'lighting');
+    expect(lit).toMatchObject({ ward_code: '19789' }); // placed by its address: no coordinates in the row
+
+    const again = await service.run(await service.start(rows, 'thang11.csv'), rows);
+    expect(again).toMatchObject({ created: 0, skipped: 2, failed: 1 });
+    expect(incidents.store.rows.size).toBe(2);
+  });
+});
