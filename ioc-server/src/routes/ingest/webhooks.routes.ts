@@ -11,7 +11,7 @@ import {
   type Reject,
   type Result,
 } from '@hue-ioc/streams';
-import { errorBody } from '../../errors.ts';
+import { codeOr, errorBody } from '../../errors.ts';
 import { reportInput } from '../../incidents/inputs.ts';
 import { deadLetterOf } from '../../ingest/ports.ts';
 import { routePlugin } from '../route-plugin.ts';
@@ -187,7 +187,7 @@ export const webhookRoutes = routePlugin('ingest', ['ingest', 'kpis', 'geo', 're
         rows = app.hotlineImport.parse(raw);
       } catch (e) {
         const err = e as Error & { code?: string };
-        return reply.code(400).send(errorBody(err.code ?? 'IOC_INGEST_CSV', err.message));
+        return reply.code(400).send(errorBody(codeOr(err.code, 'IOC_INGEST_CSV'), err.message));
       }
       const q = req.query as { wait?: boolean; filename?: string };
       const job = await app.hotlineImport.start(rows, q.filename ?? null);
