@@ -51,6 +51,7 @@ COPY ioc-server/migrations ioc-server/migrations
 COPY geo geo
 
 ENV NODE_ENV=production \
+    LOG_FORMAT=json \
     PORT=8080 \
     DATA_DIR=/app/data
 

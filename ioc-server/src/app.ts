@@ -79,13 +79,34 @@ export interface BuildAppOptions {
 }
 
 /**
+ * pino's options: JSON lines for collectors, or pino-pretty's lines for a person at a terminal (`npm start`
+ * on a TTY). The redaction and serializers are the same either way: no credentials or reporter data.
+ */
+export function loggerOptions(config: Config, isTty = process.stdout.isTTY === true) {
+  const pretty = config.logFormat === 'pretty' || (config.logFormat === 'auto' && isTty);
+  return {
+    level: config.logLevel,
+    redact: LOG_REDACT,
+    serializers: logSerializers,
+    ...(pretty
+      ? {
+          transport: {
+            target: 'pino-pretty',
+            options: { colorize: isTty, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,reqId' },
+          },
+        }
+      : {}),
+  };
+}
+
+/**
  * Builds the whole IOC as one Fastify instance: storage, live layers, /live, REST and the web app.
  * Tests build it with their own config and `listen({ port: 0 })`; `server.ts` adds signals and logging.
  */
 export async function buildApp(config: Config, options: BuildAppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     // No credentials or reporter data in the logs (auth/personal-data.ts).
-    logger: options.logger ?? { level: config.logLevel, redact: LOG_REDACT, serializers: logSerializers },
+    logger: options.logger ?? loggerOptions(config),
     bodyLimit: 1024 * 1024,
     // Correlation id on every log line and error response.
     genReqId: () => crypto.randomUUID(),

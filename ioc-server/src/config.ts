@@ -12,6 +12,11 @@ export interface Config {
   port: number;
   host: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /**
+   * `json` (one object a line, for collectors), `pretty` (pino-pretty lines for a person at a terminal),
+   * or `auto`: pretty when the output is a terminal, JSON otherwise (a container, a pipe, a file).
+   */
+  logFormat: 'json' | 'pretty' | 'auto';
   /** Unset: embedded TimescaleDB (PGlite) under dataDir. */
   databaseUrl: string | null;
   /** Unset: in-process event log and bus. */
@@ -132,6 +137,10 @@ export function loadConfig(env: Env, profile: Profile = 'default', overrides: Pa
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     problems.push(`LOG_LEVEL="${logLevel}" must be one of fatal, error, warn, info, debug, trace, silent`);
   }
+  const logFormat = (str('LOG_FORMAT') ?? 'auto') as Config['logFormat'];
+  if (!['json', 'pretty', 'auto'].includes(logFormat)) {
+    problems.push(`LOG_FORMAT="${logFormat}" must be json, pretty or auto`);
+  }
   const geoDefault = resolve(REPO_ROOT, 'geo');
   const geoDir = resolve(str('GEO_DIR') ?? geoDefault);
   if (!existsSync(resolve(geoDir, 'hue_wards_2025.geojson'))) {
@@ -153,6 +162,7 @@ export function loadConfig(env: Env, profile: Profile = 'default', overrides: Pa
     port: int('PORT', 8080, 0, 65535),
     host: str('HOST') ?? '0.0.0.0',
     logLevel,
+    logFormat,
     databaseUrl: url('DATABASE_URL', ['postgres:', 'postgresql:']),
     redisUrl,
     redisPrefix: str('REDIS_PREFIX') ?? 'hue-ioc',

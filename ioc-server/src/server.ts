@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   const lines = [
     `Huế IOC is up in ${((performance.now() - started) / 1000).toFixed(1)} s on ${base}`,
     `  wall:      ${base}/wall${config.displayToken ? `?token=${config.displayToken}` : ''}`,
-    `  ready:     ${base}/readyz   metrics: ${base}/metrics`,
+    `  ready:     ${base}/readyz   metrics: ${base}/metrics   API: ${base}/docs`,
     `  database:  ${config.databaseUrl ? 'TimescaleDB at DATABASE_URL' : `embedded TimescaleDB in ${config.dataDir}`}`,
     `  mqtt:      ${app.mqtt.url}${app.mqtt.embedded ? ' (embedded broker)' : ''}`,
     `  simulator: ${config.simulator ? `on (speed ${config.simulatorSpeed}x)` : 'off'}`,
