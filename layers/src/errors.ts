@@ -198,7 +198,7 @@ export const ErrorBodySchema = Type.Object(
       details: Type.Optional(Type.Unknown()),
     }),
   },
-  { $id: 'ErrorBody', description: 'An error: its catalogue code, a message safe to show, and details' },
+  { description: 'An error: its catalogue code, a message safe to show, and details' },
 );
 export type ErrorBody = Static<typeof ErrorBodySchema>;
 

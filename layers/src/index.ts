@@ -11,3 +11,5 @@ export * from './wire.ts';
 export * from './kpi.ts';
 export * from './wall.ts';
 export * from './errors.ts';
+export * from './api/index.ts';
+export * from './checks.ts';

@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { Server, type Namespace, type ServerOptions, type Socket } from 'socket.io';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import {
+  isKpiUpdate,
   LAYER_IDS,
   LIVE_ENCODINGS,
   LIVE_NAMESPACE,
@@ -348,7 +349,7 @@ export function createLiveGateway(opts: LiveGatewayOptions) {
   };
   nsp.on('kpi:update', (update: KpiUpdate) => {
     // From another node; checked anyway, a peer on the same Redis could run another version.
-    if (typeof update?.kpi === 'string' && typeof update.value === 'number') notify('kpi:update', update);
+    if (isKpiUpdate(update)) notify('kpi:update', update);
   });
 
   /**

@@ -32,10 +32,20 @@ export function routePlugin(
   dependencies: readonly PluginName[],
   routes: (app: RouteApp) => Promise<void>,
 ) {
-  return fp(async (app) => routes(app.withTypeProvider<TypeBoxTypeProvider>()), {
-    name: `routes/${name}`,
-    dependencies: ['access', ...dependencies],
-    // Routes keep their content-type parsers and hooks to themselves.
-    encapsulate: true,
-  });
+  return fp(
+    async (app) => {
+      // The module's name is its operations' tag in the OpenAPI document (docs.plugin.ts names the tags).
+      app.addHook('onRoute', (route) => {
+        const schema = (route.schema ?? {}) as { tags?: string[] };
+        if (!schema.tags) route.schema = { ...schema, tags: [name] };
+      });
+      await routes(app.withTypeProvider<TypeBoxTypeProvider>());
+    },
+    {
+      name: `routes/${name}`,
+      dependencies: ['access', ...dependencies],
+      // Routes keep their content-type parsers and hooks to themselves.
+      encapsulate: true,
+    },
+  );
 }

@@ -1,10 +1,18 @@
 import fp from 'fastify-plugin';
+import type { TSchema } from '@sinclair/typebox';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { ErrorBodySchema } from '@hue-ioc/layers';
 import { isMutating, policyFor } from '../../auth/policy.ts';
 import { CSRF_HEADER, CSRF_COOKIE, SESSION_COOKIE } from '../../auth/access.service.ts';
 import { toOpenApi30Document } from './openapi-30.ts';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** A signed webhook's body by media type, for the document only (the route validates after the HMAC). */
+    signedBody?: Record<string, TSchema>;
+  }
+}
 
 /** @fastify/static marks each file route with its root: those are the web app's files, not the API. */
 const isStaticFile = (config: unknown): boolean =>
@@ -30,6 +38,18 @@ export default fp(
           version: '0.1.0',
           license: { name: 'MIT' },
         },
+        tags: [
+          { name: 'auth', description: 'Đăng nhập · Login, logout, the current principal' },
+          { name: 'admin', description: 'Quản trị · Accounts, wall-screen tokens, the audit trail' },
+          { name: 'reference', description: 'Danh mục · Wards (GSO codes), agencies, devices' },
+          {
+            name: 'ingest',
+            description: 'Tiếp nhận · Signed webhooks of Hue-S, the hotline 19001075 and KPI feeds',
+          },
+          { name: 'kpis', description: 'Chỉ số · KPI values and their 24 h series' },
+          { name: 'wall', description: 'Màn hình tường · The wall scenes and playlists' },
+          { name: 'health', description: 'Vận hành · Liveness, readiness, Prometheus metrics' },
+        ],
         components: {
           securitySchemes: {
             session: {
@@ -66,6 +86,14 @@ export default fp(
           },
         },
       },
+      // Signed webhooks read raw bytes (the HMAC covers them) and validate after the signature: their bodies
+      // are documented from `config.signedBody` (media type → schema) instead of a validating `body`.
+      transform: ({ schema, url, route }) => {
+        const signed = route.config?.signedBody;
+        if (!signed) return { schema, url };
+        const content = Object.fromEntries(Object.entries(signed).map(([type, s]) => [type, { schema: s }]));
+        return { schema: { ...schema, body: { content } } as typeof schema, url };
+      },
       transformObject: (documents) =>
         'openapiObject' in documents
           ? toOpenApi30Document(documents.openapiObject as Record<string, unknown>)
@@ -78,7 +106,7 @@ export default fp(
     });
 
     // The one error shape, referenced by every operation's error answers (and used to serialise them).
-    app.addSchema(ErrorBodySchema);
+    app.addSchema({ ...ErrorBodySchema, $id: 'ErrorBody' });
     const errorRef = { $ref: 'ErrorBody#' };
 
     // Security, roles and error answers of each operation, from the policy table; the web app's files

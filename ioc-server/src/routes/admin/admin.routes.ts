@@ -1,104 +1,21 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
+import {
+  AgencySchema,
+  AuditItemSchema,
+  AuditQuerySchema,
+  DisplayTokenSchema as TokenSchema,
+  NewDisplayTokenBodySchema as NewTokenBody,
+  NewDisplayTokenSchema as NewTokenSchema,
+  NewUserSchema as NewUserBody,
+  UserPatchSchema as UserPatchBody,
+  UserSchema,
+} from '@hue-ioc/layers';
 import { AppError } from '../../errors.ts';
 import { actorOf } from '../../auth/access.plugin.ts';
 import { publicToken, publicUser } from '../../auth/access.service.ts';
-import { ROLES } from '../../auth/principal.ts';
 import { routePlugin } from '../route-plugin.ts';
 
-const RoleSchema = Type.Union(ROLES.map((r) => Type.Literal(r)));
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 }) });
-const Password = Type.String({ minLength: 8, maxLength: 256 });
-const DisplayName = Type.String({ minLength: 1, maxLength: 120 });
-const AgencyId = Type.Union([Type.String({ minLength: 1, maxLength: 100 }), Type.Null()]);
-
-const UserSchema = Type.Object({
-  id: Type.Integer(),
-  username: Type.String(),
-  displayName: Type.String(),
-  role: RoleSchema,
-  agencyId: Type.Union([Type.String(), Type.Null()]),
-  active: Type.Boolean(),
-  createdAt: Type.String({ format: 'date-time' }),
-  updatedAt: Type.String({ format: 'date-time' }),
-});
-
-const NewUserBody = Type.Object(
-  {
-    username: Type.String({ pattern: '^[A-Za-z0-9._-]{3,64}$' }),
-    displayName: DisplayName,
-    password: Password,
-    role: RoleSchema,
-    /** Required for the `agency` role, ignored for the others. */
-    agencyId: Type.Optional(AgencyId),
-  },
-  { additionalProperties: false },
-);
-
-const UserPatchBody = Type.Object(
-  {
-    displayName: Type.Optional(DisplayName),
-    role: Type.Optional(RoleSchema),
-    agencyId: Type.Optional(AgencyId),
-    active: Type.Optional(Type.Boolean()),
-    /** A password reset: ends the user's sessions like every change of rights. */
-    password: Type.Optional(Password),
-  },
-  { additionalProperties: false, minProperties: 1 },
-);
-
-const TokenSchema = Type.Object({
-  id: Type.Integer(),
-  name: Type.String(),
-  /** The last 4 characters, to tell tokens apart. */
-  hint: Type.String(),
-  createdBy: Type.Union([Type.Integer(), Type.Null()]),
-  createdAt: Type.String({ format: 'date-time' }),
-  lastUsedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-  revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-});
-const NewTokenSchema = Type.Composite([
-  TokenSchema,
-  Type.Object({ token: Type.String({ description: 'shown once: store it on the screen' }) }),
-]);
-const NewTokenBody = Type.Object(
-  { name: Type.String({ minLength: 1, maxLength: 100 }) },
-  { additionalProperties: false },
-);
-
-const AuditQuerySchema = Type.Object(
-  {
-    actor: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-    action: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-    from: Type.Optional(Type.String({ format: 'date-time' })),
-    to: Type.Optional(Type.String({ format: 'date-time' })),
-    cursor: Type.Optional(Type.String({ maxLength: 200 })),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
-  },
-  { additionalProperties: false },
-);
-const AuditItemSchema = Type.Object({
-  id: Type.Integer(),
-  ts: Type.String({ format: 'date-time' }),
-  actorUserId: Type.Union([Type.Integer(), Type.Null()]),
-  actorUsername: Type.Union([Type.String(), Type.Null()]),
-  actorRole: Type.Union([Type.String(), Type.Null()]),
-  action: Type.String(),
-  targetType: Type.Union([Type.String(), Type.Null()]),
-  targetId: Type.Union([Type.String(), Type.Null()]),
-  ip: Type.Union([Type.String(), Type.Null()]),
-  before: Type.Unknown(),
-  after: Type.Unknown(),
-  correlationId: Type.Union([Type.String(), Type.Null()]),
-});
-
-const AgencySchema = Type.Object({
-  id: Type.String(),
-  nameVi: Type.String(),
-  nameEn: Type.String(),
-  kind: Type.String(),
-  wardCode: Type.Union([Type.String(), Type.Null()]),
-  phone: Type.Union([Type.String(), Type.Null()]),
-});
 
 const encodeCursor = (ts: string, id: number) => Buffer.from(JSON.stringify([ts, id])).toString('base64url');
 function decodeCursor(cursor: string): { ts: string; id: number } {
@@ -128,7 +45,7 @@ export const adminRoutes = routePlugin('admin', [], async (app) => {
     }),
   );
 
-  app.post<{ Body: Static<typeof NewUserBody> }>(
+  app.post(
     '/api/admin/users',
     { schema: { body: NewUserBody, response: { 201: UserSchema } } },
     async (req, reply) => {
@@ -137,7 +54,7 @@ export const adminRoutes = routePlugin('admin', [], async (app) => {
     },
   );
 
-  app.patch<{ Params: Static<typeof IdParams>; Body: Static<typeof UserPatchBody> }>(
+  app.patch(
     '/api/admin/users/:id',
     { schema: { params: IdParams, body: UserPatchBody, response: { 200: UserSchema } } },
     async (req) => publicUser(await access.updateUser(req.params.id, req.body, actorOf(req))),
@@ -149,7 +66,7 @@ export const adminRoutes = routePlugin('admin', [], async (app) => {
     async () => ({ items: (await access.tokens.list()).map(publicToken) }),
   );
 
-  app.post<{ Body: Static<typeof NewTokenBody> }>(
+  app.post(
     '/api/admin/display-tokens',
     { schema: { body: NewTokenBody, response: { 201: NewTokenSchema } } },
     async (req, reply) => {
@@ -160,13 +77,13 @@ export const adminRoutes = routePlugin('admin', [], async (app) => {
   );
 
   /** Revokes (the row stays for the audit); open /live sockets using it are cut within seconds. */
-  app.delete<{ Params: Static<typeof IdParams> }>(
+  app.delete(
     '/api/admin/display-tokens/:id',
     { schema: { params: IdParams, response: { 200: TokenSchema } } },
     async (req) => publicToken(await access.revokeDisplayToken(req.params.id, actorOf(req))),
   );
 
-  app.get<{ Querystring: Static<typeof AuditQuerySchema> }>(
+  app.get(
     '/api/admin/audit',
     {
       schema: {

@@ -1,35 +1,13 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Type, type Static } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
+import { LoginBodySchema as LoginBody, MeSchema, type Me } from '@hue-ioc/layers';
 import { AppError } from '../../errors.ts';
 import { actorOf, requireCsrf, requirePrincipal } from '../../auth/access.plugin.ts';
 import { CSRF_COOKIE, SESSION_COOKIE } from '../../auth/access.service.ts';
-import { ROLES, type Principal } from '../../auth/principal.ts';
+import type { Principal } from '../../auth/principal.ts';
 import { rateLimited } from '../../auth/rate-limit.ts';
 import { csrfTokenFor, sha256 } from '../../auth/secrets.ts';
 import { routePlugin } from '../route-plugin.ts';
-
-const LoginBody = Type.Object(
-  {
-    username: Type.String({ minLength: 1, maxLength: 100 }),
-    password: Type.String({ minLength: 1, maxLength: 256 }),
-  },
-  { additionalProperties: false },
-);
-
-export const MeSchema = Type.Object({
-  /** `user:<id>` or `display-token:<id>`. */
-  id: Type.String(),
-  kind: Type.Union([Type.Literal('user'), Type.Literal('display_token')]),
-  role: Type.Union(ROLES.map((r) => Type.Literal(r))),
-  userId: Type.Optional(Type.Integer()),
-  username: Type.Optional(Type.String()),
-  displayName: Type.Optional(Type.String()),
-  agencyId: Type.Optional(Type.String()),
-  /** For session users: the value to send as X-IOC-CSRF on POST/PATCH/DELETE. */
-  csrfToken: Type.Optional(Type.String()),
-  expiresAt: Type.Optional(Type.String({ format: 'date-time' })),
-});
-type Me = Static<typeof MeSchema>;
 
 const me = (p: Principal, extra: { csrfToken?: string; expiresAt?: Date } = {}): Me => ({
   id: p.id,
@@ -73,7 +51,7 @@ function clearSessionCookies(req: FastifyRequest, reply: FastifyReply) {
 export const authRoutes = routePlugin('auth', [], async (app) => {
   const { access } = app;
 
-  app.post<{ Body: Static<typeof LoginBody> }>(
+  app.post(
     '/api/auth/login',
     {
       schema: { body: LoginBody, response: { 200: MeSchema } },

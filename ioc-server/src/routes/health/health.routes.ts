@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
+import { HealthSchema, NotReadySchema, ReadySchema } from '@hue-ioc/layers';
 import { routePlugin } from '../route-plugin.ts';
-
-const Checks = Type.Object({ db: Type.Boolean(), mqtt: Type.Boolean(), live: Type.Boolean() });
 
 /** What /readyz checks besides the database: the MQTT subscription and the /live gateway. */
 const readiness = (app: FastifyInstance) => ({
@@ -12,13 +11,9 @@ const readiness = (app: FastifyInstance) => ({
 });
 
 export const healthRoutes = routePlugin('health', ['db', 'mqtt-ingest'], async (app) => {
-  app.get(
-    '/healthz',
-    { schema: { response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
-    async () => ({
-      status: 'ok' as const,
-    }),
-  );
+  app.get('/healthz', { schema: { response: { 200: HealthSchema } } }, async () => ({
+    status: 'ok' as const,
+  }));
 
   /** 200 only when the database answers, the MQTT subscription is up and /live is attached. */
   app.get(
@@ -26,12 +21,8 @@ export const healthRoutes = routePlugin('health', ['db', 'mqtt-ingest'], async (
     {
       schema: {
         response: {
-          200: Type.Object({ status: Type.Literal('ready'), checks: Checks }),
-          503: Type.Object({
-            status: Type.Literal('not_ready'),
-            checks: Checks,
-            failing: Type.Array(Type.String()),
-          }),
+          200: ReadySchema,
+          503: NotReadySchema,
         },
       },
     },

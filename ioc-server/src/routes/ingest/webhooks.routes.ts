@@ -1,6 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Type } from '@sinclair/typebox';
+import { Type, type TSchema } from '@sinclair/typebox';
+import { ErrorBodySchema, ImportJobSchema, ImportQuerySchema, IngestOutcomeSchema } from '@hue-ioc/layers';
 import {
+  HotlineTicketSchema,
+  HueSReportSchema,
+  KpiSampleSchema,
   MAX_WEBHOOK_BODY_BYTES,
   normaliseHotlineTicket,
   normaliseHueSReport,
@@ -18,33 +22,20 @@ import { routePlugin } from '../route-plugin.ts';
 
 type Source = 'hue-s' | 'hotline' | 'kpi';
 
-const Outcome = Type.Object({
-  id: Type.String({ description: 'incident id (or KPI sample key)' }),
-  outcome: Type.Union([
-    Type.Literal('created'),
-    Type.Literal('merged'),
-    Type.Literal('duplicate'),
-    Type.Literal('stored'),
-  ]),
-  reason: Type.Optional(
-    Type.Object({ distanceM: Type.Number(), minutesApart: Type.Number(), rule: Type.String() }),
-  ),
-});
-const ErrorSchema = Type.Object({
-  error: Type.Object({ code: Type.String(), message: Type.String(), details: Type.Optional(Type.Unknown()) }),
-});
-const responses = { 200: Outcome, 201: Outcome, 400: ErrorSchema, 401: ErrorSchema, 503: ErrorSchema };
-const ImportJobSchema = Type.Object({
-  id: Type.String(),
-  status: Type.Union([Type.Literal('running'), Type.Literal('done'), Type.Literal('failed')]),
-  total: Type.Integer(),
-  processed: Type.Integer(),
-  created: Type.Integer(),
-  merged: Type.Integer(),
-  skipped: Type.Integer({ description: 'rows already imported (same ticket_id)' }),
-  failed: Type.Integer(),
-  errors: Type.Array(Type.Object({ row: Type.Integer(), code: Type.String(), message: Type.String() })),
-});
+const responses = {
+  200: IngestOutcomeSchema,
+  201: IngestOutcomeSchema,
+  401: ErrorBodySchema,
+  503: ErrorBodySchema,
+};
+
+/**
+ * The signed bodies, for the OpenAPI document only (docs.plugin.ts): the route reads raw bytes, since the
+ * HMAC covers them exactly, and validates them itself after the signature (streams' schemas), so that a
+ * well-signed bad body is kept as a dead letter instead of being refused by Fastify.
+ */
+const signedJson = (schema: TSchema) => ({ signedBody: { 'application/json': schema } });
+
 /** A month of a busy call centre is a few MB. */
 const MAX_CSV_BYTES = 20 * 1024 * 1024;
 
@@ -145,12 +136,24 @@ export const webhookRoutes = routePlugin('ingest', ['ingest', 'kpis', 'geo', 're
   const ctxFor = () => ({ receivedAt: new Date(), wards: app.wards });
   app.post(
     '/api/ingest/hue-s',
-    { schema: { response: responses, tags: ['ingest'] } },
+    {
+      schema: {
+        description: 'A Hue-S report (phản ánh hiện trường), signed.',
+        response: responses,
+      },
+      config: signedJson(HueSReportSchema),
+    },
     reportRoute('hue-s', (b) => normaliseHueSReport(b, ctxFor())),
   );
   app.post(
     '/api/ingest/hotline',
-    { schema: { response: responses, tags: ['ingest'] } },
+    {
+      schema: {
+        description: 'A ticket of the hotline 19001075, signed.',
+        response: responses,
+      },
+      config: signedJson(HotlineTicketSchema),
+    },
     reportRoute('hotline', (b) => normaliseHotlineTicket(b, ctxFor())),
   );
 
@@ -162,21 +165,24 @@ export const webhookRoutes = routePlugin('ingest', ['ingest', 'kpis', 'geo', 're
     '/api/ingest/hotline/csv',
     {
       schema: {
-        querystring: Type.Object(
-          {
-            wait: Type.Optional(Type.Boolean({ default: true })),
-            filename: Type.Optional(Type.String({ maxLength: 200 })),
-          },
-          { additionalProperties: false },
-        ),
+        querystring: ImportQuerySchema,
         response: {
           200: ImportJobSchema,
           202: ImportJobSchema,
-          400: ErrorSchema,
-          401: ErrorSchema,
-          503: ErrorSchema,
+          400: ErrorBodySchema,
+          401: ErrorBodySchema,
+          503: ErrorBodySchema,
         },
-        tags: ['ingest'],
+      },
+      config: {
+        signedBody: {
+          'text/csv': Type.String({
+            description:
+              'UTF-8 CSV with a header row (a BOM is accepted): ticket_id, created_at, category, summary, ' +
+              'address, lat, lon, caller_phone, agent, urgent, or their Vietnamese names ma_phieu, thoi_gian, ' +
+              'linh_vuc, noi_dung, dia_chi, vi_do, kinh_do, so_dien_thoai, dien_thoai_vien, khan_cap',
+          }),
+        },
       },
     },
     async (req, reply) => {
@@ -189,7 +195,7 @@ export const webhookRoutes = routePlugin('ingest', ['ingest', 'kpis', 'geo', 're
         const err = e as Error & { code?: string };
         return reply.code(400).send(errorBody(codeOr(err.code, 'IOC_INGEST_CSV'), err.message));
       }
-      const q = req.query as { wait?: boolean; filename?: string };
+      const q = req.query;
       const job = await app.hotlineImport.start(rows, q.filename ?? null);
       const done = app.hotlineImport.run(job, rows);
       if (q.wait === false) {
@@ -205,27 +211,36 @@ export const webhookRoutes = routePlugin('ingest', ['ingest', 'kpis', 'geo', 're
     {
       schema: {
         params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
-        response: { 200: ImportJobSchema, 401: ErrorSchema, 404: ErrorSchema },
-        tags: ['ingest'],
+        response: { 200: ImportJobSchema, 401: ErrorBodySchema, 404: ErrorBodySchema },
       },
     },
     async (req, reply) => {
       if (verified('hotline', req, reply) === null) return reply;
-      const job = await app.hotlineImport.get((req.params as { id: string }).id);
+      const job = await app.hotlineImport.get(req.params.id);
       if (!job) return reply.code(404).send(errorBody('IOC_NOT_FOUND', 'no such import'));
       return job;
     },
   );
 
-  app.post('/api/ingest/kpi', { schema: { response: responses, tags: ['ingest'] } }, async (req, reply) => {
-    const body = await accept('kpi', req, reply);
-    if (body === null) return reply;
-    const sample = normaliseKpiSample(body, ctxFor());
-    if (!sample.ok) return reject('kpi', req, reply, req.body as Buffer, sample.reject);
-    const stored = await app.kpis.store(sample.value);
-    app.metrics.ingestMessages.inc({ source: 'kpi', outcome: stored ? 'stored' : 'duplicate' });
-    return reply
-      .code(stored ? 201 : 200)
-      .send({ id: sample.value.sourceId, outcome: stored ? 'stored' : 'duplicate' });
-  });
+  app.post(
+    '/api/ingest/kpi',
+    {
+      schema: {
+        description: 'A KPI sample of a public-service system, signed.',
+        response: responses,
+      },
+      config: signedJson(KpiSampleSchema),
+    },
+    async (req, reply) => {
+      const body = await accept('kpi', req, reply);
+      if (body === null) return reply;
+      const sample = normaliseKpiSample(body, ctxFor());
+      if (!sample.ok) return reject('kpi', req, reply, req.body as Buffer, sample.reject);
+      const stored = await app.kpis.store(sample.value);
+      app.metrics.ingestMessages.inc({ source: 'kpi', outcome: stored ? 'stored' : 'duplicate' });
+      return reply
+        .code(stored ? 201 : 200)
+        .send({ id: sample.value.sourceId, outcome: stored ? 'stored' : 'duplicate' });
+    },
+  );
 });

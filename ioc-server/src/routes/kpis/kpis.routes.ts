@@ -1,35 +1,13 @@
-import { Type } from '@sinclair/typebox';
+import { KpiItemSchema, KpiQuerySchema, ListSchema } from '@hue-ioc/layers';
 import { routePlugin } from '../route-plugin.ts';
-
-const Kpi = Type.Object({
-  kpi: Type.String(),
-  scope: Type.Object({
-    level: Type.Union([Type.Literal('province'), Type.Literal('ward'), Type.Literal('agency')]),
-    code: Type.String(),
-  }),
-  value: Type.Number(),
-  target: Type.Union([Type.Number(), Type.Null()]),
-  ts: Type.String({ format: 'date-time' }),
-  /** Hourly values over the last 24 h (from the kpi_samples_1h continuous aggregate), oldest first. */
-  series: Type.Array(Type.Object({ t: Type.String({ format: 'date-time' }), v: Type.Number() })),
-});
 
 export const kpiRoutes = routePlugin('kpis', ['kpis'], async (app) => {
   app.get(
     '/api/kpis',
     {
       schema: {
-        querystring: Type.Object(
-          {
-            level: Type.Optional(
-              Type.Union([Type.Literal('province'), Type.Literal('ward'), Type.Literal('agency')]),
-            ),
-            code: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' })),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 200: Type.Object({ items: Type.Array(Kpi) }) },
-        tags: ['kpis'],
+        querystring: KpiQuerySchema,
+        response: { 200: ListSchema(KpiItemSchema) },
       },
     },
     async (req) => {

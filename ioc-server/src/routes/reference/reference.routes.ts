@@ -1,48 +1,5 @@
-import { Type } from '@sinclair/typebox';
+import { DeviceSchema, ListSchema, WardSchema, WardsGeoJsonSchema } from '@hue-ioc/layers';
 import { routePlugin } from '../route-plugin.ts';
-
-const WardSchema = Type.Object({
-  code: Type.String({ description: 'GSO code of the phường/xã' }),
-  name: Type.String(),
-  shortName: Type.String(),
-  type: Type.String(),
-  population: Type.Number(),
-  areaKm2: Type.Number(),
-  labelPoint: Type.Tuple([Type.Number(), Type.Number()]),
-});
-
-const DeviceSchema = Type.Object({
-  id: Type.String(),
-  kind: Type.String(),
-  name: Type.String(),
-  position: Type.Union([Type.Tuple([Type.Number(), Type.Number()]), Type.Null()]),
-  wardCode: Type.Union([Type.String(), Type.Null()]),
-  thresholds: Type.Array(Type.Number()),
-  unit: Type.Union([Type.String(), Type.Null()]),
-  expectedIntervalS: Type.Integer(),
-  autoRegistered: Type.Boolean(),
-  lastSeenAt: Type.Union([Type.String(), Type.Null()]),
-});
-
-/** GeoJSON of the wards: polygons with the reference properties (geo/SOURCES.md). */
-const WardsGeoJsonSchema = Type.Object({
-  type: Type.Literal('FeatureCollection'),
-  features: Type.Array(
-    Type.Object({
-      type: Type.Literal('Feature'),
-      geometry: Type.Object({ type: Type.String(), coordinates: Type.Array(Type.Unknown()) }),
-      properties: Type.Object({
-        gso_code: Type.String(),
-        name: Type.String(),
-        short_name: Type.String(),
-        type: Type.String(),
-        area_km2: Type.Number(),
-        population: Type.Number(),
-        label_point: Type.Tuple([Type.Number(), Type.Number()]),
-      }),
-    }),
-  ),
-});
 
 export const referenceRoutes = routePlugin('reference', ['geo', 'repositories'], async (app) => {
   // The reference file, with each label point moved inside its ward where the file's is not (WardIndex).
@@ -74,30 +31,22 @@ export const referenceRoutes = routePlugin('reference', ['geo', 'repositories'],
     },
   );
 
-  app.get(
-    '/api/wards',
-    { schema: { response: { 200: Type.Object({ items: Type.Array(WardSchema) }) } } },
-    async () => ({
-      items: app.wards.wards,
-    }),
-  );
+  app.get('/api/wards', { schema: { response: { 200: ListSchema(WardSchema) } } }, async () => ({
+    items: app.wards.wards,
+  }));
 
-  app.get(
-    '/api/devices',
-    { schema: { response: { 200: Type.Object({ items: Type.Array(DeviceSchema) }) } } },
-    async () => ({
-      items: (await app.repos.devices.list()).map((d) => ({
-        id: d.id,
-        kind: d.kind,
-        name: d.name,
-        position: d.lon !== null && d.lat !== null ? ([d.lon, d.lat] as [number, number]) : null,
-        wardCode: d.ward_code,
-        thresholds: d.thresholds,
-        unit: d.unit,
-        expectedIntervalS: d.expected_interval_s,
-        autoRegistered: d.auto_registered,
-        lastSeenAt: d.last_seen_at?.toISOString() ?? null,
-      })),
-    }),
-  );
+  app.get('/api/devices', { schema: { response: { 200: ListSchema(DeviceSchema) } } }, async () => ({
+    items: (await app.repos.devices.list()).map((d) => ({
+      id: d.id,
+      kind: d.kind,
+      name: d.name,
+      position: d.lon !== null && d.lat !== null ? ([d.lon, d.lat] as [number, number]) : null,
+      wardCode: d.ward_code,
+      thresholds: d.thresholds,
+      unit: d.unit,
+      expectedIntervalS: d.expected_interval_s,
+      autoRegistered: d.auto_registered,
+      lastSeenAt: d.last_seen_at?.toISOString() ?? null,
+    })),
+  }));
 });

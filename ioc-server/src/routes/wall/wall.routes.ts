@@ -8,7 +8,7 @@ import { routePlugin } from '../route-plugin.ts';
 export const wallRoutes = routePlugin('wall', [], async (app) => {
   app.get(
     '/api/wall/config',
-    { schema: { response: { 200: WallConfigSchema }, tags: ['wall'] } },
+    { schema: { response: { 200: WallConfigSchema } } },
     async () => app.config.wall,
   );
 });

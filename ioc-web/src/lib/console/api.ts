@@ -1,98 +1,26 @@
 import { goto } from '$app/navigation';
-import type { Role } from '@hue-ioc/layers';
 import type { ConsoleMessages } from './i18n';
 
 /*
- * The console's REST client. Types mirror the TypeBox schemas of ioc-server's
- * routes/auth/auth.routes.ts and routes/admin/admin.routes.ts (the web app never imports server code;
+ * The console's REST client. The payload types are the server's own: the TypeBox schemas in `layers`
+ * (layers/src/api) that its routes validate and document with (the web app never imports server code;
  * ARCHITECTURE.md, "Packages").
  */
+import type {
+  Agency,
+  AuditItem,
+  AuditQuery,
+  DisplayToken,
+  Me,
+  NewDisplayToken,
+  NewUser,
+  User,
+  UserPatch,
+} from '@hue-ioc/layers';
 
-export interface Me {
-  id: string;
-  kind: 'user' | 'display_token';
-  role: Role;
-  userId?: number;
-  username?: string;
-  displayName?: string;
-  agencyId?: string;
-  csrfToken?: string;
-  expiresAt?: string;
-}
+export type { Agency, AuditItem, AuditQuery, DisplayToken, Me, NewDisplayToken, NewUser, User, UserPatch };
 
-export interface User {
-  id: number;
-  username: string;
-  displayName: string;
-  role: Role;
-  agencyId: string | null;
-  active: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface NewUser {
-  username: string;
-  displayName: string;
-  password: string;
-  role: Role;
-  agencyId?: string | null;
-}
-
-export type UserPatch = Partial<Pick<User, 'displayName' | 'role' | 'agencyId' | 'active'>> & {
-  password?: string;
-};
-
-export interface DisplayToken {
-  id: number;
-  name: string;
-  /** The last 4 characters, to tell tokens apart. */
-  hint: string;
-  createdBy: number | null;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
-
-export interface NewDisplayToken extends DisplayToken {
-  /** Shown once: the server keeps only its hash. */
-  token: string;
-}
-
-export interface AuditItem {
-  id: number;
-  ts: string;
-  actorUserId: number | null;
-  actorUsername: string | null;
-  actorRole: string | null;
-  action: string;
-  targetType: string | null;
-  targetId: string | null;
-  ip: string | null;
-  before: unknown;
-  after: unknown;
-  correlationId: string | null;
-}
-
-export interface AuditQuery {
-  actor?: string;
-  action?: string;
-  /** ISO date-times. */
-  from?: string;
-  to?: string;
-  cursor?: string;
-  limit?: number;
-}
-
-export interface Agency {
-  id: string;
-  nameVi: string;
-  nameEn: string;
-  kind: string;
-  wardCode: string | null;
-  phone: string | null;
-}
-
+/** A list answer (`{ items, nextCursor? }`). */
 export interface List<T> {
   items: T[];
   nextCursor?: string;

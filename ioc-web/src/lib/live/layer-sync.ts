@@ -1,6 +1,8 @@
 import {
   applyDelta,
   DeltaGapError,
+  isLayerDelta,
+  isLayerSnapshot,
   stateFromSnapshot,
   type LayerDelta,
   type LayerId,
@@ -32,30 +34,6 @@ export interface LayerView<P> {
 const changedAtOf = (message: { changedAt?: unknown }, previous: number | null): number | null =>
   typeof message.changedAt === 'number' ? message.changedAt : previous;
 
-function isSnapshotShape(value: unknown): value is LayerSnapshot {
-  if (typeof value !== 'object' || value === null) return false;
-  const s = value as Partial<LayerSnapshot>;
-  return (
-    typeof s.layer === 'string' &&
-    Number.isInteger(s.seq) &&
-    typeof s.serverTime === 'number' &&
-    Array.isArray(s.features)
-  );
-}
-
-function isDeltaShape(value: unknown): value is LayerDelta {
-  if (typeof value !== 'object' || value === null) return false;
-  const d = value as Partial<LayerDelta>;
-  return (
-    typeof d.layer === 'string' &&
-    Number.isInteger(d.from) &&
-    Number.isInteger(d.seq) &&
-    typeof d.serverTime === 'number' &&
-    Array.isArray(d.upserts) &&
-    Array.isArray(d.removes)
-  );
-}
-
 /**
  * The client's copy of one live layer: applies snapshots and deltas in sequence order (the `/live`
  * rules of ARCHITECTURE.md) and says when the client must re-subscribe. No I/O: the socket wiring
@@ -80,7 +58,7 @@ export class LayerSync<P = unknown> {
 
   /** Replaces the state. Returns false for a message that is not a snapshot of this layer. */
   applySnapshot(message: unknown): boolean {
-    if (!isSnapshotShape(message) || message.layer !== this.layer) return false;
+    if (!isLayerSnapshot(message) || message.layer !== this.layer) return false;
     const snapshot = message as LayerSnapshot<P>;
     this.#view = {
       state: stateFromSnapshot(snapshot),
@@ -92,7 +70,7 @@ export class LayerSync<P = unknown> {
   }
 
   applyDelta(message: unknown): DeltaOutcome {
-    if (!isDeltaShape(message) || message.layer !== this.layer || !this.#view) return 'ignored';
+    if (!isLayerDelta(message) || message.layer !== this.layer || !this.#view) return 'ignored';
     const delta = message as LayerDelta<P>;
     const { state, changedAt } = this.#view;
     if (delta.seq <= state.seq) return 'stale';

@@ -1,5 +1,8 @@
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import {
+  isKpiUpdate,
+  isSubscribeAck,
+  isTickerItem,
   LIVE_NAMESPACE,
   LIVE_PROTOCOL_VERSION,
   type LayerId,
@@ -8,7 +11,6 @@ import {
   type LiveError,
   type LiveHandshakeAuth,
   type LiveServerToClient,
-  type SubscribeAck,
   type SubscribeRequest,
   type TickerItem,
 } from '@hue-ioc/layers';
@@ -75,13 +77,6 @@ function failureFromConnectError(error: Error): LiveError {
       ? (data as LiveError).code
       : CLIENT_FAILURE.refused;
   return { code, message: error.message };
-}
-
-function isSubscribeAck(value: unknown): value is SubscribeAck {
-  if (typeof value !== 'object' || value === null) return false;
-  const ack = value as { ok?: unknown; seq?: unknown; error?: { code?: unknown } };
-  if (ack.ok === true) return typeof ack.seq === 'number';
-  return ack.ok === false && typeof ack.error?.code === 'string';
 }
 
 /**
@@ -178,10 +173,10 @@ export class LiveClient {
       if (sync?.applySnapshot(snapshot)) this.#changed(sync);
     });
     socket.on('ticker', (item) => {
-      if (typeof item?.id === 'string' && typeof item.text === 'string') this.#options.onTicker?.(item);
+      if (isTickerItem(item)) this.#options.onTicker?.(item);
     });
     socket.on('kpi:update', (update) => {
-      if (typeof update?.kpi === 'string' && typeof update.value === 'number') this.#options.onKpi?.(update);
+      if (isKpiUpdate(update)) this.#options.onKpi?.(update);
     });
     socket.on('layer:delta', (delta) => {
       const sync = this.#syncs.get(delta?.layer);

@@ -1,7 +1,7 @@
 import { scaleLinear } from 'd3-scale';
 import { curveMonotoneX, line } from 'd3-shape';
 import { loadWithRetry } from './load-with-retry';
-import type { KpiUpdate } from '@hue-ioc/layers';
+import { isKpiItem, type KpiUpdate } from '@hue-ioc/layers';
 
 export interface KpiPoint {
   t: number;
@@ -21,28 +21,6 @@ export interface KpiTile {
 const HOUR = 3_600_000;
 const SERIES_HOURS = 25;
 
-interface KpiItemWire {
-  kpi: string;
-  scope: { level: string; code: string };
-  value: number;
-  target: number | null;
-  ts: string;
-  series?: { t: string; v: number }[];
-}
-
-function isKpiItem(v: unknown): v is KpiItemWire {
-  const k = v as Partial<KpiItemWire> | null;
-  return (
-    typeof k === 'object' &&
-    k !== null &&
-    typeof k.kpi === 'string' &&
-    typeof k.value === 'number' &&
-    typeof k.ts === 'string' &&
-    typeof k.scope === 'object' &&
-    k.scope !== null
-  );
-}
-
 /** Province-level tiles from `GET /api/kpis?level=province`. */
 export function tilesFromResponse(body: unknown): Map<string, KpiTile> {
   const tiles = new Map<string, KpiTile>();
@@ -50,7 +28,7 @@ export function tilesFromResponse(body: unknown): Map<string, KpiTile> {
   if (!Array.isArray(items)) return tiles;
   for (const item of items) {
     if (!isKpiItem(item) || item.scope.level !== 'province') continue;
-    const series = (item.series ?? [])
+    const series = item.series
       .map((p) => ({ t: Date.parse(p.t), v: p.v }))
       .filter((p) => Number.isFinite(p.t) && typeof p.v === 'number')
       .sort((a, b) => a.t - b.t)

@@ -1,20 +1,7 @@
-import type { TickerItem } from '@hue-ioc/layers';
+import { isTickerItem, type TickerItem } from '@hue-ioc/layers';
 
 /** The ticker keeps this many lines: the stream never grows the page's memory (kiosk, STYLE.md). */
 export const TICKER_CAP = 40;
-
-function isTickerItem(v: unknown): v is TickerItem {
-  const t = v as Partial<TickerItem> | null;
-  return (
-    typeof t === 'object' &&
-    t !== null &&
-    typeof t.id === 'string' &&
-    typeof t.text === 'string' &&
-    typeof t.textEn === 'string' &&
-    typeof t.ts === 'string' &&
-    typeof t.level === 'number'
-  );
-}
 
 /**
  * Adds a line, newest first, capped. The server repeats its newest ~30 lines on every (re)connect, so

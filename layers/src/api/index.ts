@@ -1,0 +1,9 @@
+// The REST payloads both sides see (ARCHITECTURE.md, "Packages": layers holds the schemas of every REST
+// and /live payload). The server validates, serialises and documents (OpenAPI) with these; the web imports
+// the same types and checks.
+export * from './access.ts';
+export * from './reference.ts';
+export * from './kpis.ts';
+export * from './health.ts';
+export * from './page.ts';
+export * from './ingest.ts';
