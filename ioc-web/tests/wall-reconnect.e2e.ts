@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import mqtt from 'mqtt';
 import type { Browser, Page } from 'playwright-core';
 import { ARTIFACTS, launchChromium } from './support/chromium.ts';
-import { withDaiNoi } from '@hue-ioc/server/testing';
+import { freePort, withDaiNoi } from '@hue-ioc/server/testing';
 
 /**
  * A wall screen outlives its server: the server process is killed (SIGKILL, no goodbye to the sockets),
@@ -16,17 +15,6 @@ import { withDaiNoi } from '@hue-ioc/server/testing';
  */
 const REPO = resolve(import.meta.dirname, '../..');
 const TOKEN = 'reconnect-display-token-46';
-
-async function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => ok(port));
-    });
-  });
-}
 
 describe('/wall survives a server crash', () => {
   let dataDir: string;

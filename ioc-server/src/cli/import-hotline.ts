@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { signBody } from '@hue-ioc/streams';
+import type { ImportJob } from '@hue-ioc/layers';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -48,20 +49,10 @@ if (!started.ok || !first.id) {
   process.exit(1);
 }
 
-interface Job {
-  status: string;
-  total: number;
-  processed: number;
-  created: number;
-  merged: number;
-  skipped: number;
-  failed: number;
-  errors: { row: number; code: string; message: string }[];
-}
-let job: Job;
+let job: ImportJob;
 for (;;) {
   const res = await fetch(`${values.url}/api/ingest/imports/${first.id}`, { headers: signed('') });
-  job = (await res.json()) as Job;
+  job = (await res.json()) as ImportJob;
   const width = 30;
   const done = job.total === 0 ? width : Math.round((job.processed / job.total) * width);
   process.stdout.write(

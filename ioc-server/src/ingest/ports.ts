@@ -20,6 +20,7 @@ import type {
 import type { Feature } from '@hue-ioc/layers';
 import type { DeviceRow } from '../storage/device.repository.ts';
 import type { IncidentRow, NewIncident, SourceRow } from '../storage/incident.repository.ts';
+import type { ImportJob } from '@hue-ioc/layers';
 
 /** The time, asked of a port so specs can set it. */
 export interface Clock {
@@ -189,17 +190,8 @@ export interface AlarmStore {
 
 // ── hotline imports ────────────────────────────────────────────────────────────────────────────────────
 
-export interface ImportJob {
-  id: string;
-  status: 'running' | 'done' | 'failed';
-  total: number;
-  processed: number;
-  created: number;
-  merged: number;
-  skipped: number;
-  failed: number;
-  errors: { row: number; code: string; message: string }[];
-}
+/** A hotline CSV import and its progress: the REST payload of layers (ImportJobSchema). */
+export type { ImportJob };
 
 /** Progress of bulk imports (import_jobs), readable while they run. */
 export interface ImportJobStore {

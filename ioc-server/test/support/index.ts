@@ -25,6 +25,7 @@ export {
   type Session,
 } from './auth.ts';
 export { DAI_NOI_SCENE, withDaiNoi } from './wall-config.ts';
+export { freePort } from './free-port.ts';
 // The X-Signature / X-Timestamp headers every ingest source sends (ARCHITECTURE.md, "Access"): a test that
 // posts to /api/ingest/* signs its body as Hue-S or the hotline would.
 export { signBody } from '@hue-ioc/streams';
