@@ -118,3 +118,24 @@ describe('wardFromAddress', () => {
     expect(find('gần cầu Trường Tiền')).toBeUndefined();
   });
 });
+
+describe('words that name a property of Object.prototype (issue 11)', () => {
+  let wards: WardIndex;
+  beforeAll(async () => {
+    wards = await WardIndex.load(GEO_DIR);
+  });
+  const WORDS = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', 'isPrototypeOf'];
+
+  it('are plain words of an address: tokenised as themselves, no ward found, nothing thrown', () => {
+    for (const word of WORDS) {
+      // "_" is not a letter: "__proto__" is the word "proto".
+      const plain = foldVietnamese(word).replace(/_+/g, ' ').trim();
+      expect(normaliseAddress(word)).toBe(plain);
+      expect(normaliseAddress(`kiệt 3 ${word}, phường Thuận Hóa`)).toBe(
+        `kiet 3 ${plain} phuong thuan hoa`,
+      );
+      expect(wardFromAddress(word, wards)).toBeUndefined();
+      expect(wardFromAddress(`12 ${word}, phường Thuận Hóa`, wards)?.ward.shortName).toBe('Thuận Hóa');
+    }
+  });
+});

@@ -46,22 +46,23 @@ export interface TextToken {
 /**
  * Abbreviations in Huế addresses ("P." phường, "Q." quận, "TP" thành phố, "TT" thị trấn, "K12" kiệt 12 — kiệt is
  * Huế's word for an alley, hẻm in the south; both fold to plain words). None of the single letters is a
- * Vietnamese word on its own, so they expand wherever they stand alone.
+ * Vietnamese word on its own, so they expand wherever they stand alone. A Map, not an object literal: the key
+ * is a word of the citizen's text, and "constructor" or "__proto__" must find nothing (issue 11).
  */
-const ABBREVIATIONS: Record<string, string[]> = {
-  p: ['phuong'],
-  f: ['phuong'],
-  x: ['xa'],
-  q: ['quan'],
-  tp: ['thanh', 'pho'],
-  tt: ['thi', 'tran'],
-  tx: ['thi', 'xa'],
-  k: ['kiet'],
-  h: ['huyen'],
-  d: ['duong'],
-  ql: ['quoc', 'lo'],
-  tl: ['tinh', 'lo'],
-};
+const ABBREVIATIONS: ReadonlyMap<string, readonly string[]> = new Map([
+  ['p', ['phuong']],
+  ['f', ['phuong']],
+  ['x', ['xa']],
+  ['q', ['quan']],
+  ['tp', ['thanh', 'pho']],
+  ['tt', ['thi', 'tran']],
+  ['tx', ['thi', 'xa']],
+  ['k', ['kiet']],
+  ['h', ['huyen']],
+  ['d', ['duong']],
+  ['ql', ['quoc', 'lo']],
+  ['tl', ['tinh', 'lo']],
+]);
 
 /** Tokens of Vietnamese text: split on anything that is not a letter or digit, "K12" → kiet 12, "TP." → thanh pho. */
 export function vietnameseTokens(text: string): TextToken[] {
@@ -79,11 +80,11 @@ export function vietnameseTokens(text: string): TextToken[] {
     // "K12", "Q1", "P5": a letter abbreviation glued to a number.
     const glued = /^(k|q|p|ql|tl)(\d+[a-z]?)$/.exec(folded);
     if (glued) {
-      for (const word of ABBREVIATIONS[glued[1] ?? ''] ?? []) out.push({ folded: word, toned: undefined });
+      for (const word of ABBREVIATIONS.get(glued[1] ?? '') ?? []) out.push({ folded: word, toned: undefined });
       out.push({ folded: glued[2] ?? '', toned: undefined });
       continue;
     }
-    const expansion = ABBREVIATIONS[folded];
+    const expansion = ABBREVIATIONS.get(folded);
     if (expansion) {
       // None of these letters is a Vietnamese word on its own ("a" of "A Lưới" is not in the table).
       for (const word of expansion) out.push({ folded: word, toned: undefined });

@@ -187,3 +187,25 @@ describe('checkHttpUrl / parseJsonBody', () => {
     expect(parseJsonBody('{"a":1}', 100)).toEqual({ ok: true, value: { a: 1 } });
   });
 });
+
+describe('reports whose words name a property of Object.prototype (issue 11)', () => {
+  let wards: WardIndex;
+  beforeAll(async () => {
+    wards = await WardIndex.load(GEO_DIR);
+  });
+
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])(
+    'keeps a report whose address, category and title are "%s"',
+    (word) => {
+      const r = normaliseHueSReport(
+        { ...report(), category: word, title: word, address: word },
+        { receivedAt, wards },
+      );
+      expect(r.ok).toBe(true);
+      if (!r.ok) return;
+      expect(r.value).toMatchObject({ category: 'drainage', categoryText: word, address: word, title: word });
+      // The point still names the ward (Phú Xuân); the word named nothing.
+      expect(r.value.wardVia).toBe('position');
+    },
+  );
+});

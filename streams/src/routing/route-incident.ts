@@ -25,13 +25,14 @@ export function routeIncident(input: RouteInput, table: RoutingTable = DEFAULT_R
   for (const rule of table.rules) {
     if (rule.category !== '*' && rule.category !== input.category) continue;
     if (rule.noWard && input.wardCode) continue;
+    // Own properties only: set and area names are data an admin edits, and "constructor" names nothing.
     if (
       rule.wardSet !== undefined &&
-      !(input.wardCode && table.wardSets[rule.wardSet]?.includes(input.wardCode))
+      !(input.wardCode && ownEntry(table.wardSets, rule.wardSet)?.includes(input.wardCode))
     )
       continue;
     if (rule.area !== undefined) {
-      const area = ROUTING_AREAS[rule.area];
+      const area = ownEntry(ROUTING_AREAS, rule.area);
       if (!area || !input.position || !inArea(input.position, area)) continue;
     }
     if (rule.road === 'main' && roadClass !== 'main') continue;
@@ -45,4 +46,8 @@ export function routeIncident(input: RouteInput, table: RoutingTable = DEFAULT_R
     return { agencyId: rule.target.agencyId, rule: { id: rule.id, description: rule.description } };
   }
   throw new Error('the routing table has no rule for this incident: it must end with a `*` rule');
+}
+
+function ownEntry<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
 }

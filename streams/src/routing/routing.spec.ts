@@ -164,4 +164,35 @@ describe('routeIncident', () => {
       for (const wardCode of [null, ...wards.wards.map((w) => w.code)])
         expect(ids).toContain(route(category, wardCode, null).agencyId);
   });
+  it('finds no ward set or area named after a property of Object.prototype in an edited table (issue 11)', () => {
+    const table = {
+      wardSets: DEFAULT_ROUTING_TABLE.wardSets,
+      rules: [
+        {
+          id: 'proto_set',
+          description: 'A ward set an admin misnamed',
+          category: '*' as const,
+          wardSet: 'constructor',
+          target: { agencyId: 'hepco' },
+        },
+        {
+          id: 'proto_area',
+          description: 'An area an admin misnamed',
+          category: '*' as const,
+          area: 'toString',
+          target: { agencyId: 'hepco' },
+        },
+        ...DEFAULT_ROUTING_TABLE.rules,
+      ],
+    };
+    expect(
+      routeIncident({ category: 'drainage', wardCode: code('Phú Xuân'), position: LE_LOI_12 }, table),
+    ).toMatchObject({ agencyId: 'hepco', rule: { id: 'drainage_urban' } });
+    expect(
+      routeIncident(
+        { category: 'roads', wardCode: code('Thuận Hóa'), position: LE_LOI_12, address: 'constructor' },
+        table,
+      ).agencyId,
+    ).toBe(`ubnd-${code('Thuận Hóa')}`);
+  });
 });
