@@ -162,6 +162,11 @@ export const ERROR_CATALOGUE = {
     vi: 'Thiết bị chưa đăng ký.',
   },
   IOC_INGEST_CSV: { status: 400, message: 'the CSV file cannot be read', vi: 'Không đọc được tệp CSV.' },
+  IOC_INGEST_UNKNOWN_KPI: {
+    status: 400,
+    message: 'the KPI id is not in the catalogue',
+    vi: 'Chỉ số không có trong danh mục.',
+  },
 
   // /live (socket.io: handshake errors and command acks).
   IOC_LIVE_PROTOCOL: {
@@ -171,6 +176,11 @@ export const ERROR_CATALOGUE = {
   },
   IOC_LIVE_ENCODING: { status: 400, message: 'unknown /live encoding', vi: 'Kiểu mã hoá không được hỗ trợ.' },
   IOC_LIVE_BAD_REQUEST: { status: 400, message: 'the /live command is not valid', vi: 'Lệnh không hợp lệ.' },
+  IOC_LIVE_RATE_LIMITED: {
+    status: 429,
+    message: 'too many /live commands on this connection; retry later',
+    vi: 'Quá nhiều yêu cầu trên kết nối này, vui lòng thử lại sau.',
+  },
 
   // Start-up (not sent to clients; named here so the code is declared once).
   IOC_MQTT_PORT_IN_USE: {
