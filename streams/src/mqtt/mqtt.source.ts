@@ -16,6 +16,9 @@ export interface MqttSourceOptions {
   url: string;
   /** Stable per node, so the broker keeps our QoS 1 messages while we are away (clean: false). */
   clientId: string;
+  /** Credentials kept out of `url`, so that the url can be logged. */
+  username?: string;
+  password?: string;
   topics: string[];
   sink: BatchSink;
   logger: Logger;
@@ -58,6 +61,8 @@ export class MqttSource {
   async start(): Promise<void> {
     const options: IClientOptions = {
       clientId: this.opts.clientId,
+      ...(this.opts.username !== undefined ? { username: this.opts.username } : {}),
+      ...(this.opts.password !== undefined ? { password: this.opts.password } : {}),
       clean: false,
       protocolVersion: 4,
       reconnectPeriod: 1000,
