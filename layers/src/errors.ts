@@ -162,6 +162,16 @@ export const ERROR_CATALOGUE = {
     vi: 'Thiết bị chưa đăng ký.',
   },
   IOC_INGEST_CSV: { status: 400, message: 'the CSV file cannot be read', vi: 'Không đọc được tệp CSV.' },
+  IOC_INGEST_STORAGE: {
+    status: 500,
+    message: 'the message could not be stored',
+    vi: 'Không lưu được dữ liệu.',
+  },
+  IOC_INGEST_UNAVAILABLE: {
+    status: 503,
+    message: 'storage is unavailable; retry later (see Retry-After)',
+    vi: 'Hệ thống lưu trữ tạm thời không sẵn sàng. Vui lòng gửi lại sau.',
+  },
   IOC_INGEST_UNKNOWN_KPI: {
     status: 400,
     message: 'the KPI id is not in the catalogue',
