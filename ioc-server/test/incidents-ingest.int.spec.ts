@@ -266,7 +266,7 @@ describe('ingest every channel into one incident stream', () => {
     const updates: KpiUpdate[] = [];
     incidents.socket.on('kpi:update', (u) => updates.push(u));
     const sample = {
-      kpi: 'hso_dung_han',
+      kpi: 'ho_so_dung_han',
       scope: { level: 'province', code: '46' },
       value: 97.8,
       target: 95,
@@ -281,7 +281,7 @@ describe('ingest every channel into one incident stream', () => {
       body: { outcome: 'duplicate' },
     });
     await waitFor('kpi:update', () => updates.length === 1);
-    expect(updates[0]).toMatchObject({ kpi: 'hso_dung_han', value: 97.8, target: 95 });
+    expect(updates[0]).toMatchObject({ kpi: 'ho_so_dung_han', value: 97.8, target: 95 });
     // The tiles read it back with its 24 h hourly series (continuous aggregate, real-time).
     const res = await fetch(`${ioc.baseUrl}/api/kpis?level=province`, {
       headers: { authorization: `Bearer ${DISPLAY_TOKEN}` },
@@ -290,7 +290,7 @@ describe('ingest every channel into one incident stream', () => {
     const { items } = (await res.json()) as {
       items: { kpi: string; value: number; series: { v: number }[] }[];
     };
-    const tile = items.find((i) => i.kpi === 'hso_dung_han')!;
+    const tile = items.find((i) => i.kpi === 'ho_so_dung_han')!;
     expect(tile).toMatchObject({ value: 97.8, target: 95, scope: { level: 'province', code: '46' } });
     expect(tile.series.at(-1)?.v).toBe(97.8);
   });

@@ -1,7 +1,8 @@
 /**
  * The indicators the IOC shows (QĐ 766/QĐ-TTg and Huế's own practice, DOMAIN.md "Indicators"). Ids are
  * the snake_case Vietnamese names the feeds use; the catalogue gives the wall and the briefing their
- * labels, unit and which direction is good. A feed may send other ids: they are shown by id.
+ * labels, unit and which direction is good. POST /api/ingest/kpi refuses any other id
+ * (IOC_INGEST_UNKNOWN_KPI): an indicator is defined here before a feed may send it.
  */
 export interface KpiDefinition {
   id: string;

@@ -24,6 +24,7 @@ export * from './routing/main-roads.ts';
 export * from './routing/rules.ts';
 export * from './routing/route-incident.ts';
 export * from './ingest/common.ts';
+export * from './ingest/time-window.ts';
 export * from './ingest/report.ts';
 export * from './ingest/signature.ts';
 export * from './ingest/hue-s.schema.ts';

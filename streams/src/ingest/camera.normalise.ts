@@ -4,6 +4,7 @@ import { fail, ok, type Result } from '../reject.ts';
 import type { WardIndex } from '../geo/wards.ts';
 import { CAMERA_EVENT_CATEGORY, type CameraEventType, type CategoryCode } from '../incidents/taxonomy.ts';
 import { DEVICE_ID, checkHttpUrl, checkSchema, parseJsonBody, parseTime, type Position } from './common.ts';
+import type { TimeWindow } from './time-window.ts';
 import {
   CameraEventSchema,
   CameraStatusSchema,
@@ -50,6 +51,8 @@ export interface CameraContext {
    * know, which is refused. Without a registry every camera is accepted without a position.
    */
   camera?: (cameraId: string) => { position: Position | null } | undefined;
+  /** How old or far ahead `ts` may be; DEFAULT_TIME_WINDOW when absent. */
+  timeWindow?: TimeWindow;
 }
 
 export function parseCameraTopic(topic: string): Result<{ cameraId: string; stream: 'events' | 'status' }> {
@@ -87,7 +90,7 @@ export function normaliseCameraMessage(
     const schema = checkSchema(checkStatus, body.value, 'camera status');
     if (!schema.ok) return schema;
     const p = Value.Clone(body.value) as CameraStatusPayload;
-    const ts = parseTime(p.ts, '/ts', ctx.receivedAt);
+    const ts = parseTime(p.ts, '/ts', ctx.receivedAt, ctx.timeWindow);
     if (!ts.ok) return ts;
     return ok({ kind: 'status', channel: 'camera', cameraId, online: p.online, ts: ts.value });
   }
@@ -95,7 +98,7 @@ export function normaliseCameraMessage(
   const schema = checkSchema(checkEvent, body.value, 'camera event');
   if (!schema.ok) return schema;
   const p = Value.Clone(body.value) as CameraEventPayload;
-  const ts = parseTime(p.ts, '/ts', ctx.receivedAt);
+  const ts = parseTime(p.ts, '/ts', ctx.receivedAt, ctx.timeWindow);
   if (!ts.ok) return ts;
   let snapshotUrl: string | null = null;
   if (p.snapshot_url !== undefined) {

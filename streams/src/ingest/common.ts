@@ -4,6 +4,7 @@ import type { TypeCheck } from '@sinclair/typebox/compiler';
 import { fail, ok, type Result } from '../reject.ts';
 import type { WardIndex } from '../geo/wards.ts';
 import { wardFromAddress } from '../geo/address.ts';
+import { checkTimeWindow, DEFAULT_TIME_WINDOW, type TimeWindow } from './time-window.ts';
 
 /** The inbound channels of ARCHITECTURE.md ("Flow"); `channel` + `sourceId` is the idempotency key. */
 export type IngestChannel = 'hue_s' | 'hotline' | 'camera' | 'sensor' | 'kpi';
@@ -13,8 +14,8 @@ export const SOURCE_ID = '^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$';
 /** Camera and device ids, as in MQTT topics. */
 export const DEVICE_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
-/** A timestamp further ahead than this is a clock fault, not data. */
-export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
+/** A timestamp further ahead than this is a clock fault, not data (the default; see TimeWindow). */
+export const MAX_FUTURE_SKEW_MS = DEFAULT_TIME_WINDOW.maxSkewMs;
 
 /** Refuse before parsing: bigger than any honest payload of these channels. */
 export const MAX_WEBHOOK_BODY_BYTES = 64 * 1024;
@@ -22,6 +23,8 @@ export const MAX_WEBHOOK_BODY_BYTES = 64 * 1024;
 export interface IngestContext {
   receivedAt: Date;
   wards: WardIndex;
+  /** How old or far ahead a timestamp may be; DEFAULT_TIME_WINDOW (30 days back, 5 minutes ahead) when absent. */
+  timeWindow?: TimeWindow;
 }
 
 export type Position = [lon: number, lat: number];
@@ -43,15 +46,20 @@ export function checkSchema<T extends TSchema>(
   );
 }
 
-/** Parses an RFC 3339 time, refusing impossible dates (2026-02-30) and times more than 5 minutes ahead. */
-export function parseTime(value: string, path: string, receivedAt: Date): Result<Date> {
+/**
+ * Parses an RFC 3339 time, refusing impossible dates (2026-02-30) and times outside `window` around
+ * `receivedAt` (by default more than 30 days old or 5 minutes ahead).
+ */
+export function parseTime(
+  value: string,
+  path: string,
+  receivedAt: Date,
+  window: TimeWindow = DEFAULT_TIME_WINDOW,
+): Result<Date> {
   const t = new Date(value);
   if (Number.isNaN(t.getTime()) || !calendarDateExists(value))
     return fail('IOC_INGEST_TIME', `${path} "${value}" is not a valid time`, { path });
-  if (t.getTime() - receivedAt.getTime() > MAX_FUTURE_SKEW_MS) {
-    return fail('IOC_INGEST_TIME', `${path} ${value} is more than 5 minutes in the future`, { path });
-  }
-  return ok(t);
+  return checkTimeWindow(t, receivedAt, window, path, value);
 }
 
 function calendarDateExists(iso: string): boolean {

@@ -99,7 +99,7 @@ describe('normaliseKpiSample', () => {
   it('accepts province, ward and agency samples', () => {
     expect(
       run({
-        kpi: 'reports.on_time_rate',
+        kpi: 'ty_le_xu_ly_dung_han',
         scope: { level: 'province', code: '46' },
         value: 0.981,
         target: 0.95,
@@ -109,8 +109,8 @@ describe('normaliseKpiSample', () => {
       ok: true,
       value: {
         channel: 'kpi',
-        sourceId: 'reports.on_time_rate:province:46:2026-10-27T17:00:00.000Z',
-        kpi: 'reports.on_time_rate',
+        sourceId: 'ty_le_xu_ly_dung_han:province:46:2026-10-27T17:00:00.000Z',
+        kpi: 'ty_le_xu_ly_dung_han',
         scope: { level: 'province', code: '46' },
         value: 0.981,
         target: 0.95,
@@ -118,7 +118,7 @@ describe('normaliseKpiSample', () => {
       },
     });
     const ward = run({
-      kpi: 'reports.satisfaction',
+      kpi: 'ty_le_hai_long',
       scope: { level: 'ward', code: code('Vỹ Dạ') },
       value: 0.92,
       ts: '2026-10-28T00:00:00+07:00',
@@ -126,9 +126,9 @@ describe('normaliseKpiSample', () => {
     expect(ward.ok && ward.value.target).toBeNull();
     expect(
       run({
-        kpi: 'hotline.calls_in',
+        kpi: 'ho_so_dung_han',
         scope: { level: 'agency', code: 'hepco' },
-        value: 37,
+        value: 97.5,
         ts: '2026-10-28T08:00:00+07:00',
       }).ok,
     ).toBe(true);
@@ -142,9 +142,14 @@ describe('normaliseKpiSample', () => {
     [{ scope: { level: 'agency', code: 'so-giao-thong-van-tai' } }, 'IOC_INGEST_SCOPE'],
     [{ value: '98%' }, 'IOC_INGEST_SCHEMA'],
     [{ ts: '2026-10-29T00:00:00+07:00' }, 'IOC_INGEST_TIME'],
+    [{ ts: '1900-01-01T00:00:00Z' }, 'IOC_INGEST_TIME'],
+    // An id outside layers' KPI_CATALOGUE: a feed's typo ("hso" for "ho_so") or an undefined indicator.
+    [{ kpi: 'hso_dung_han' }, 'IOC_INGEST_UNKNOWN_KPI'],
+    [{ kpi: 'reports.on_time_rate' }, 'IOC_INGEST_UNKNOWN_KPI'],
+    [{ kpi: 'constructor' }, 'IOC_INGEST_UNKNOWN_KPI'],
   ])('%j → %s', (patch, rejectCode) => {
     const base = {
-      kpi: 'reports.on_time_rate',
+      kpi: 'ty_le_xu_ly_dung_han',
       scope: { level: 'province', code: '46' },
       value: 0.98,
       ts: '2026-10-28T00:00:00+07:00',

@@ -27,7 +27,7 @@ export function normaliseHotlineTicket(body: unknown, ctx: IngestContext): Resul
       { path: p.lat === undefined ? '/lat' : '/lon', message: 'missing' },
     ]);
   }
-  const createdAt = parseTime(p.created_at, '/created_at', ctx.receivedAt);
+  const createdAt = parseTime(p.created_at, '/created_at', ctx.receivedAt, ctx.timeWindow);
   if (!createdAt.ok) return createdAt;
   let position: Position | null = null;
   if (p.lat !== undefined && p.lon !== undefined) {

@@ -22,7 +22,7 @@ export function normaliseHueSReport(body: unknown, ctx: IngestContext): Result<N
   if (!schema.ok) return schema;
   const p = Value.Clone(body) as HueSReportPayload;
 
-  const createdAt = parseTime(p.created_at, '/created_at', ctx.receivedAt);
+  const createdAt = parseTime(p.created_at, '/created_at', ctx.receivedAt, ctx.timeWindow);
   if (!createdAt.ok) return createdAt;
   const position = checkPosition(p.lon, p.lat, '/lon,/lat');
   if (!position.ok) return position;

@@ -1,8 +1,10 @@
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { Value } from '@sinclair/typebox/value';
+import { KPI_CATALOGUE, kpiDefinition } from '@hue-ioc/layers';
 import { fail, ok, type Result } from '../reject.ts';
 import type { WardIndex } from '../geo/wards.ts';
 import { checkSchema, parseTime } from './common.ts';
+import type { TimeWindow } from './time-window.ts';
 import { KpiSampleSchema, type KpiSamplePayload, type KpiScopeLevel } from './kpi.schema.ts';
 
 const check = TypeCompiler.Compile(KpiSampleSchema);
@@ -26,13 +28,24 @@ export interface KpiContext {
   wards: WardIndex;
   /** Agencies are data an admin edits; without this, any well-formed agency id is accepted. */
   isKnownAgency?: (id: string) => boolean;
+  /** How old or far ahead `ts` may be; DEFAULT_TIME_WINDOW when absent. */
+  timeWindow?: TimeWindow;
 }
 
 export function normaliseKpiSample(body: unknown, ctx: KpiContext): Result<NormalisedKpiSample> {
   const schema = checkSchema(check, body, 'KPI sample');
   if (!schema.ok) return schema;
   const p = Value.Clone(body) as KpiSamplePayload;
-  const ts = parseTime(p.ts, '/ts', ctx.receivedAt);
+  // Only the indicators the IOC knows (layers' KPI_CATALOGUE): an unknown id is a feed's typo or a new
+  // indicator nobody has defined (label, unit, direction), and would be a tile no one can read.
+  if (!kpiDefinition(p.kpi)) {
+    return fail(
+      'IOC_INGEST_UNKNOWN_KPI',
+      `/kpi "${p.kpi}" is not in the KPI catalogue (${KPI_CATALOGUE.map((k) => k.id).join(', ')})`,
+      { path: '/kpi' },
+    );
+  }
+  const ts = parseTime(p.ts, '/ts', ctx.receivedAt, ctx.timeWindow);
   if (!ts.ok) return ts;
   const { level, code } = p.scope;
   if (level === 'province' && code !== PROVINCE_CODE) {

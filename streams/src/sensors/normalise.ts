@@ -8,11 +8,10 @@ import {
   type SensorReadingPayload,
 } from './sensor-reading.schema.ts';
 import { SENSOR_KIND_DEFAULTS } from './sensor-kinds.ts';
+import { checkTimeWindow, DEFAULT_TIME_WINDOW, type TimeWindow } from '../ingest/time-window.ts';
 
 export const SENSOR_TOPIC_FILTER = 'hue/sensors/+/+';
 const DEVICE_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
-/** A reading from further ahead than this is a device clock fault, not data. */
-const MAX_FUTURE_SKEW_MS = 5 * 60_000;
 /** Bigger than any honest reading; refuse before parsing. */
 export const MAX_SENSOR_PAYLOAD_BYTES = 16 * 1024;
 
@@ -55,6 +54,8 @@ export function normaliseSensorMessage(
   topic: string,
   payload: Uint8Array,
   receivedAt: Date,
+  /** How old or far ahead `ts` may be (a gauge whose clock reset sends 1970 or year 1). */
+  timeWindow: TimeWindow = DEFAULT_TIME_WINDOW,
 ): Result<SensorReading[]> {
   const t = parseSensorTopic(topic);
   if (!t.ok) return t;
@@ -87,9 +88,8 @@ export function normaliseSensorMessage(
   const ts = new Date(p.ts);
   if (Number.isNaN(ts.getTime()) || !calendarDateExists(p.ts))
     return fail('IOC_INGEST_TIME', `ts "${p.ts}" is not a valid time`);
-  if (ts.getTime() - receivedAt.getTime() > MAX_FUTURE_SKEW_MS) {
-    return fail('IOC_INGEST_TIME', `ts ${p.ts} is more than 5 minutes in the future`);
-  }
+  const inWindow = checkTimeWindow(ts, receivedAt, timeWindow, 'ts', p.ts);
+  if (!inWindow.ok) return inWindow;
   const defaults = SENSOR_KIND_DEFAULTS[kind];
   if ('value' in p) {
     if (!Number.isFinite(p.value)) return fail('IOC_INGEST_SCHEMA', 'value must be a finite number');
