@@ -41,6 +41,31 @@ describe('loadConfig', () => {
     });
   });
 
+  it('reads the ingest time window, the webhook rate limit and the trusted proxies', () => {
+    expect(loadConfig({})).toMatchObject({
+      ingestTimeWindow: { maxAgeDays: 30, maxSkewS: 300, csvMaxAgeDays: 366 },
+      ingestRateLimit: 600,
+      trustProxy: false,
+    });
+    expect(
+      loadConfig({
+        INGEST_MAX_AGE_DAYS: '7',
+        INGEST_MAX_SKEW_S: '60',
+        INGEST_CSV_MAX_AGE_DAYS: '730',
+        INGEST_RATE_LIMIT: '120',
+        TRUST_PROXY: '10.46.0.0/16, 127.0.0.1,::1,fd00::/8,loopback',
+      }),
+    ).toMatchObject({
+      ingestTimeWindow: { maxAgeDays: 7, maxSkewS: 60, csvMaxAgeDays: 730 },
+      ingestRateLimit: 120,
+      trustProxy: ['10.46.0.0/16', '127.0.0.1', '::1', 'fd00::/8', 'loopback'],
+    });
+    expect(loadConfig({ TRUST_PROXY: 'off' }).trustProxy).toBe(false);
+    for (const wrong of ['true', '*', '10.0.0.0/33', '10.0.0', 'proxy.hue.gov.vn', ','])
+      expect(() => loadConfig({ TRUST_PROXY: wrong }), wrong).toThrow(/TRUST_PROXY/);
+    expect(() => loadConfig({ INGEST_MAX_AGE_DAYS: '0' })).toThrow(/INGEST_MAX_AGE_DAYS/);
+  });
+
   it('names every wrong variable at once', () => {
     try {
       loadConfig({

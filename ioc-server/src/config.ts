@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_WALL_CONFIG, validateWallConfig, type WallConfig } from '@hue-ioc/layers';
@@ -26,6 +27,11 @@ export interface Config {
   /** Unset: an embedded MQTT broker on mqttPort. */
   mqttUrl: string | null;
   mqttPort: number;
+  /**
+   * MQTT_BIND: the embedded broker's address (default 127.0.0.1). Off loopback (e.g. 0.0.0.0) every client
+   * needs credentials: a device its own (POST /api/admin/devices/:id/credentials), the server its internal one.
+   */
+  mqttBind: string;
   /**
    * Subscribe as `$share/<group>/...` so several nodes split one broker's stream, each message handled
    * once. Default: on (`hue-ioc`) when both MQTT_URL and REDIS_URL are set, i.e. a multi-node deployment.
@@ -58,6 +64,20 @@ export interface Config {
   wallConfigFile: string | null;
   /** The wall's scenes and playlists (GET /api/wall/config): read from wallConfigFile and checked at start. */
   wall: WallConfig;
+  /**
+   * How old or far ahead an inbound timestamp may be before it is dead-lettered (IOC_INGEST_TIME):
+   * INGEST_MAX_AGE_DAYS (default 30) and INGEST_MAX_SKEW_S (default 300) for every live channel;
+   * INGEST_CSV_MAX_AGE_DAYS (default 366) for the hotline CSV import, which loads past months' tickets.
+   */
+  ingestTimeWindow: { maxAgeDays: number; maxSkewS: number; csvMaxAgeDays: number };
+  /** INGEST_RATE_LIMIT: webhook requests per minute per source and sending address (default 600). */
+  ingestRateLimit: number;
+  /**
+   * TRUST_PROXY: the reverse proxies whose X-Forwarded-For/-Proto/-Host are believed (Fastify's
+   * `trustProxy`: addresses, CIDRs, or loopback/linklocal/uniquelocal). Off by default: a client's own
+   * X-Forwarded-Proto then never makes a cookie Secure, nor its X-Forwarded-For its address.
+   */
+  trustProxy: string[] | false;
 }
 
 export class ConfigError extends Error {
@@ -157,7 +177,12 @@ export function loadConfig(env: Env, profile: Profile = 'default', overrides: Pa
   if (shared !== null && shared !== 'off' && !/^[A-Za-z0-9_-]{1,64}$/.test(shared)) {
     problems.push(`MQTT_SHARED_GROUP="${shared}" must be letters, digits, _ or -, or "off"`);
   }
+  const mqttBind = str('MQTT_BIND') ?? '127.0.0.1';
+  if (mqttBind !== 'localhost' && isIP(mqttBind.replace(/^\[|\]$/g, '')) === 0) {
+    problems.push(`MQTT_BIND="${mqttBind}" must be an IP address such as 127.0.0.1 or 0.0.0.0`);
+  }
   const wallFile = str('WALL_CONFIG_FILE');
+  const trustProxy = proxyList(str('TRUST_PROXY'), problems);
   const config: Config = {
     port: int('PORT', 8080, 0, 65535),
     host: str('HOST') ?? '0.0.0.0',
@@ -170,6 +195,7 @@ export function loadConfig(env: Env, profile: Profile = 'default', overrides: Pa
     mqttSharedGroup: shared === 'off' ? null : (shared ?? (mqttUrl && redisUrl ? 'hue-ioc' : null)),
     mqttPort: int('MQTT_PORT', 1883, 0, 65535),
     mqttPortExplicit: str('MQTT_PORT') !== null,
+    mqttBind: mqttBind.replace(/^\[|\]$/g, ''),
     dataDir: resolve(str('DATA_DIR') ?? resolve(REPO_ROOT, '.data')),
     geoDir,
     simulator: onOff('SIMULATOR', isStart),
@@ -193,6 +219,13 @@ export function loadConfig(env: Env, profile: Profile = 'default', overrides: Pa
     nodeId: str('NODE_ID') ?? `ioc-${process.pid}`,
     wallConfigFile: wallFile === null ? null : resolve(wallFile),
     wall: DEFAULT_WALL_CONFIG,
+    ingestTimeWindow: {
+      maxAgeDays: int('INGEST_MAX_AGE_DAYS', 30, 1, 3650),
+      maxSkewS: int('INGEST_MAX_SKEW_S', 300, 0, 86_400),
+      csvMaxAgeDays: int('INGEST_CSV_MAX_AGE_DAYS', 366, 1, 3650),
+    },
+    ingestRateLimit: int('INGEST_RATE_LIMIT', 600, 1, 1_000_000),
+    trustProxy,
     ...overrides,
   };
   // After the overrides, so that a caller (a test) may name its own file instead of setting `wall`.
@@ -202,6 +235,35 @@ export function loadConfig(env: Env, profile: Profile = 'default', overrides: Pa
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** The names proxy-addr (Fastify's trustProxy) knows for address ranges. */
+const PROXY_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** TRUST_PROXY: off, or a comma-separated list of addresses, CIDRs and range names. */
+function proxyList(raw: string | null, problems: string[]): string[] | false {
+  if (raw === null || raw.toLowerCase() === 'off') return false;
+  const entries = raw
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e) => e !== '');
+  const wrong = entries.filter((e) => {
+    if (PROXY_RANGES.includes(e)) return false;
+    const [address, prefix, ...rest] = e.split('/');
+    const family = isIP(address ?? '');
+    if (family === 0 || rest.length > 0) return true;
+    if (prefix === undefined) return false;
+    const bits = Number(prefix);
+    return !/^\d+$/.test(prefix) || bits > (family === 4 ? 32 : 128);
+  });
+  if (wrong.length > 0 || entries.length === 0) {
+    problems.push(
+      `TRUST_PROXY="${raw}" must be "off" or a comma-separated list of addresses, CIDRs ` +
+        `(10.0.0.0/8), loopback, linklocal or uniquelocal${wrong.length > 0 ? ` (wrong: ${wrong.join(', ')})` : ''}`,
+    );
+    return false;
+  }
+  return entries;
 }
 
 /** The wall configuration file, parsed and validated; its problems go to `problems`, each by path. */
