@@ -87,6 +87,12 @@ export const ERROR_CATALOGUE = {
     message: 'no such display token',
     vi: 'Không có mã màn hình này.',
   },
+  IOC_DEVICE_NOT_FOUND: { status: 404, message: 'no such device', vi: 'Không có thiết bị này.' },
+  IOC_DEVICE_CREDENTIAL_NOT_FOUND: {
+    status: 404,
+    message: 'this device has no usable MQTT credential',
+    vi: 'Thiết bị này chưa có thông tin đăng nhập MQTT còn hiệu lực.',
+  },
 
   // Ingest (streams' rejects: answered 400 on webhooks, 401 on signatures; kept in dead_letters).
   IOC_INGEST_NOT_CONFIGURED: {
