@@ -102,6 +102,12 @@ export function createMetrics() {
       labelNames: ['reason'] as const,
       registers: [registry],
     }),
+    mqttRefusals: new Counter({
+      name: 'ioc_mqtt_refusals_total',
+      help: 'What the embedded MQTT broker refused, by reason (anonymous, bad_credentials, client_id_reserved, publish_denied, subscribe_denied, oversize)',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
   };
 }
 export type Metrics = ReturnType<typeof createMetrics>;
