@@ -25,6 +25,36 @@ export function createMetrics() {
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [registry],
     }),
+    ingestStalled: new Gauge({
+      name: 'ioc_ingest_stalled',
+      help: 'Ingest pipelines with messages waiting and no commit for longer than INGEST_STALL_SECONDS (1 = stalled)',
+      labelNames: ['pipeline'] as const,
+      registers: [registry],
+    }),
+    ingestOldestPendingSeconds: new Gauge({
+      name: 'ioc_ingest_oldest_pending_seconds',
+      help: 'Age of the oldest message an ingest pipeline holds and has not committed (0 when none waits)',
+      labelNames: ['pipeline'] as const,
+      registers: [registry],
+    }),
+    ingestSpooled: new Gauge({
+      name: 'ioc_ingest_spooled_messages',
+      help: 'Messages in the on-disk spool, waiting for the database',
+      labelNames: ['pipeline'] as const,
+      registers: [registry],
+    }),
+    ingestBatchFailures: new Counter({
+      name: 'ioc_ingest_batch_failures_total',
+      help: 'Ingest batches the database did not take, by kind (unavailable: kept and retried; content: retried, then split)',
+      labelNames: ['pipeline', 'kind'] as const,
+      registers: [registry],
+    }),
+    ingestIsolated: new Counter({
+      name: 'ioc_ingest_isolated_total',
+      help: 'Messages isolated by splitting a refused batch and kept as dead letters with the storage error',
+      labelNames: ['pipeline'] as const,
+      registers: [registry],
+    }),
     incidentOutcomes: new Counter({
       name: 'ioc_incident_inputs_total',
       help: 'Inputs that reached the incident stream, by channel and outcome (created, merged, duplicate)',
