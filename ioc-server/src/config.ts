@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { isIP } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -78,6 +80,31 @@ export interface Config {
    * X-Forwarded-Proto then never makes a cookie Secure, nor its X-Forwarded-For its address.
    */
   trustProxy: string[] | false;
+  /**
+   * INGEST_STALL_SECONDS (default 30): an ingest pipeline with messages waiting and nothing committed for
+   * this long is stalled: /readyz answers 503 naming it and `ioc_ingest_stalled{pipeline}` is 1.
+   */
+  ingestStallS: number;
+  /**
+   * INGEST_SPOOL_MB (default 256; 0 for none): the on-disk spool (DATA_DIR/spool/) that takes MQTT batches
+   * while the database is unreachable, so they are acknowledged and survive a restart. Full, or off, the
+   * batches are not acknowledged and the broker holds them (persistent session).
+   */
+  ingestSpoolBytes: number;
+}
+
+/**
+ * The MQTT client id is `hue-ioc-ingest-<nodeId>`: it must stay the same across restarts, or the broker
+ * drops the persistent session holding our unacknowledged QoS 1 messages (issue 11). Host name and data
+ * folder: the same on a restart, different for two nodes on one host (each has its own DATA_DIR).
+ */
+function defaultNodeId(dataDir: string): string {
+  const host =
+    hostname()
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-')
+      .slice(0, 40) || 'host';
+  return `ioc-${host}-${createHash('sha256').update(dataDir).digest('hex').slice(0, 8)}`;
 }
 
 export class ConfigError extends Error {
@@ -216,7 +243,7 @@ export function loadConfig(env: Env, profile: Profile = 'default', overrides: Pa
     sessionMaxS: int('SESSION_MAX_HOURS', 12, 1, 7 * 24) * 3600,
     liveTickMs: int('LIVE_TICK_MS', 250, 10, 250),
     webDir: existsSync(resolve(webBuild, 'index.html')) ? webBuild : null,
-    nodeId: str('NODE_ID') ?? `ioc-${process.pid}`,
+    nodeId: str('NODE_ID') ?? defaultNodeId(resolve(str('DATA_DIR') ?? resolve(REPO_ROOT, '.data'))),
     wallConfigFile: wallFile === null ? null : resolve(wallFile),
     wall: DEFAULT_WALL_CONFIG,
     ingestTimeWindow: {
@@ -226,6 +253,8 @@ export function loadConfig(env: Env, profile: Profile = 'default', overrides: Pa
     },
     ingestRateLimit: int('INGEST_RATE_LIMIT', 600, 1, 1_000_000),
     trustProxy,
+    ingestStallS: int('INGEST_STALL_SECONDS', 30, 1, 86_400),
+    ingestSpoolBytes: int('INGEST_SPOOL_MB', 256, 0, 1_000_000) * 1024 * 1024,
     ...overrides,
   };
   // After the overrides, so that a caller (a test) may name its own file instead of setting `wall`.
