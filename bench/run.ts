@@ -84,8 +84,9 @@ async function benchMqttIngest(): Promise<void> {
   const n = 5000;
   // Baseline: the broker alone delivering QoS 1 messages to a plain subscriber.
   const broker = await startEmbeddedBroker({ port: 0, host: '127.0.0.1' });
-  const sub = await mqtt.connectAsync(broker.url, { protocolVersion: 4 });
-  await sub.subscribeAsync('hue/bench/#', { qos: 1 });
+  // Only the ingest user may subscribe (issue 11); the publisher is a local anonymous device.
+  const sub = await mqtt.connectAsync(broker.url, { protocolVersion: 4, ...broker.credentials.ingest });
+  await sub.subscribeAsync('hue/sensors/rain/+', { qos: 1 });
   const pub = await mqtt.connectAsync(broker.url, { protocolVersion: 4 });
   let got = 0;
   const baseline = await timeIt(
@@ -95,9 +96,13 @@ async function benchMqttIngest(): Promise<void> {
           if (++got === n) resolve();
         });
         for (let i = 0; i < n; i++)
-          void pub.publishAsync('hue/bench/x', JSON.stringify({ ts: new Date().toISOString(), value: i }), {
-            qos: 1,
-          });
+          void pub.publishAsync(
+            'hue/sensors/rain/bench-x',
+            JSON.stringify({ ts: new Date().toISOString(), value: i }),
+            {
+              qos: 1,
+            },
+          );
       }),
   );
   await sub.endAsync();

@@ -29,6 +29,7 @@ import { healthRoutes } from './routes/health/health.routes.ts';
 import { referenceRoutes } from './routes/reference/reference.routes.ts';
 import { authRoutes } from './routes/auth/auth.routes.ts';
 import { adminRoutes } from './routes/admin/admin.routes.ts';
+import { deviceCredentialRoutes } from './routes/admin/device-credentials.routes.ts';
 import { webhookRoutes } from './routes/ingest/webhooks.routes.ts';
 import { kpiRoutes } from './routes/kpis/kpis.routes.ts';
 import { wallRoutes } from './routes/wall/wall.routes.ts';
@@ -61,6 +62,7 @@ const PLUGINS: Record<Exclude<PluginName, 'config'>, FastifyPluginAsync> = {
 export const ROUTES = {
   auth: authRoutes,
   admin: adminRoutes,
+  'device-credentials': deviceCredentialRoutes,
   health: healthRoutes,
   reference: referenceRoutes,
   ingest: webhookRoutes,

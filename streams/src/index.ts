@@ -6,6 +6,7 @@ export * from './sensors/normalise.ts';
 export * from './geo/wards.ts';
 export * from './devices/reference-devices.ts';
 export * from './mqtt/embedded-broker.ts';
+export * from './mqtt/broker-access.ts';
 export * from './mqtt/mqtt.source.ts';
 export * from './simulator/signals.ts';
 export * from './simulator/simulator.ts';

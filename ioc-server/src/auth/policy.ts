@@ -75,6 +75,10 @@ export const ROUTE_POLICIES: Readonly<Record<string, RoutePolicy>> = {
   'POST /api/admin/display-tokens': allow(ADMIN),
   'DELETE /api/admin/display-tokens/:id': allow(ADMIN),
   'GET /api/admin/audit': allow(ADMIN),
+  // Device MQTT credentials (issue 11): the secret is answered once; only admins issue and revoke.
+  'GET /api/admin/devices/:id/credentials': allow(ADMIN),
+  'POST /api/admin/devices/:id/credentials': allow(ADMIN),
+  'DELETE /api/admin/devices/:id/credentials': allow(ADMIN),
 
   // Ingest (ARCHITECTURE.md, "REST"): HMAC-signed by each source.
   'POST /api/ingest/hue-s': SIGNED,

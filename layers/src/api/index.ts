@@ -7,3 +7,4 @@ export * from './kpis.ts';
 export * from './health.ts';
 export * from './page.ts';
 export * from './ingest.ts';
+export * from './device-credentials.ts';

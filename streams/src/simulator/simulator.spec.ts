@@ -67,14 +67,17 @@ describe('Simulator end to end (local HTTP server and embedded broker)', () => {
   });
 
   it('signs every webhook, uses the MQTT topics of the contract, counts what was accepted, and stops cleanly', async () => {
-    const broker: EmbeddedBroker = await startEmbeddedBroker({ port: 0, host: '127.0.0.1' });
+    // Bound off loopback, so the broker requires credentials: the simulator publishes as the trusted
+    // in-process publisher, and only the ingest user may subscribe (issue 11).
+    const broker: EmbeddedBroker = await startEmbeddedBroker({ port: 0, host: '0.0.0.0' });
+    expect(broker.requireCredentials).toBe(true);
     cleanup.push(() => broker.close());
     const ioc = await fakeIoc((path) => ({
       status: 201,
       body: { id: 'HUE-1', outcome: path.endsWith('kpi') ? 'stored' : 'created' },
     }));
     cleanup.push(() => new Promise<void>((r) => ioc.server.close(() => r())));
-    const sub = await mqtt.connectAsync(broker.url, { protocolVersion: 4 });
+    const sub = await mqtt.connectAsync(broker.url, { protocolVersion: 4, ...broker.credentials.ingest });
     cleanup.push(() => sub.endAsync());
     const messages: { topic: string; payload: Buffer }[] = [];
     sub.on('message', (topic, payload) => messages.push({ topic, payload }));
@@ -83,6 +86,7 @@ describe('Simulator end to end (local HTTP server and embedded broker)', () => {
     const before = timeouts();
     const sim = new Simulator({
       mqttUrl: broker.url,
+      mqttCredentials: broker.credentials.publisher,
       devices: referenceDeviceSeeds(wards).map((d) => ({
         id: d.id,
         kind: d.kind,

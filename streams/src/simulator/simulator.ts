@@ -25,6 +25,8 @@ export type { WebhookSecrets } from './webhook-sender.ts';
 export interface SimulatorOptions {
   /** The broker for sensor readings and camera messages; null sends nothing over MQTT. */
   mqttUrl: string | null;
+  /** The broker's username and password, when it requires them (the server gives its in-process publisher's). */
+  mqttCredentials?: { username: string; password: string };
   devices: SimulatedDevice[];
   /** Model time runs `speed` times faster than wall time and devices report `speed` times as often. */
   speed: number;
@@ -161,6 +163,7 @@ export class Simulator {
           protocolVersion: 4,
           reconnectPeriod: 1000,
           connectTimeout: 10_000,
+          ...(opts.mqttCredentials ?? {}),
         },
         opts.mqttRetryConnect ?? true,
       );

@@ -143,6 +143,9 @@ export class RedisEventLog implements EventLog {
   async tail(from: ReadonlyMap<LayerId, number>, onEntry: (entry: LogEntry) => void): Promise<void> {
     this.reader = this.redis.duplicate();
     const reader = this.reader;
+    // Its own connection (XREAD BLOCK): without a listener ioredis reports every failed reconnect as an
+    // unhandled error event while Redis is down; the loop below logs the failed reads.
+    reader.on('error', () => undefined);
     const layers = [...from.keys()];
     const streams = layers.map((l) => this.keys(l).stream);
     const byStream = new Map(layers.map((l) => [this.keys(l).stream, l] as const));

@@ -39,7 +39,9 @@ export default fp(
     app.addHook('onReady', async () => {
       const s = new MqttSource({
         url: mqtt.url,
+        // The embedded broker refuses this client id to anyone without the ingest credential (issue 11).
         clientId: `hue-ioc-ingest-${config.nodeId}`,
+        ...(mqtt.ingest ?? {}),
         topics: INGEST_TOPICS,
         sink: dispatch,
         logger: app.log,

@@ -25,6 +25,9 @@ export default fp(
       const devices = await app.repos.devices.list();
       const sim = new Simulator({
         mqttUrl: app.mqtt.url,
+        // The embedded broker's trusted in-process publisher (any device topic, no subscriptions), so the
+        // simulated devices need no credentials of their own, on loopback or off; with MQTT_URL, its user.
+        ...(app.mqtt.publisher ? { mqttCredentials: app.mqtt.publisher } : {}),
         devices: devices
           .filter((d) => REFERENCE_DEVICES.some((r) => r.id === d.id))
           .map((d) => ({ id: d.id, kind: d.kind as SensorKind, expectedIntervalS: d.expected_interval_s })),
