@@ -47,3 +47,45 @@ export async function insertUnnest(
   );
   return result[0]?.n ?? 0;
 }
+
+/**
+ * SQLSTATE classes that say the database cannot serve now, not that the statement is wrong (PostgreSQL
+ * Appendix A): 08 connection exception, 53 insufficient resources (disk full, out of memory, too many
+ * connections), 57 operator intervention (shutdown, cannot connect now, statement timeout), 58 system error,
+ * 40 transaction rollback (serialization failure, deadlock: retry as it is).
+ */
+const UNAVAILABLE_SQLSTATE = /^(08|53|57|58|40)/;
+/** What node:net and the `pg` driver raise when the server is gone or unreachable (no SQLSTATE). */
+const UNAVAILABLE_ERRNO = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'EHOSTDOWN',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+const UNAVAILABLE_MESSAGE =
+  /connection terminated|timeout exceeded when trying to connect|not queryable|connection timeout|query read timeout|server closed the connection/i;
+
+/**
+ * True when an error of either Db says "the database is unreachable or overloaded, try again" rather than
+ * "this input cannot be stored": ingest then keeps the input (spool, or no acknowledgement) and retries,
+ * where a content error isolates the message and dead-letters it.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
+    const { code, message, cause } = e as { code?: unknown; message?: unknown; cause?: unknown };
+    if (typeof code === 'string') {
+      if (UNAVAILABLE_ERRNO.has(code)) return true;
+      if (/^[0-9A-Z]{5}$/.test(code)) return UNAVAILABLE_SQLSTATE.test(code);
+    }
+    if (typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message)) return true;
+    e = cause;
+  }
+  return false;
+}

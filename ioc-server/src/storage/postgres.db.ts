@@ -13,6 +13,12 @@ export async function openPostgresDb(connectionString: string, max = 10): Promis
     connectionString,
     max,
     application_name: 'hue-ioc',
+    // A database that is gone must fail a query, not hang it: ingest then spools or withholds the MQTT
+    // acknowledgement, and webhooks answer 503 (issue 11, "Database outage"). Without these a connect to a
+    // host that drops packets waits for the kernel's TCP timeout (minutes).
+    connectionTimeoutMillis: 5_000,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
         if (oid === INT8_OID || oid === NUMERIC_OID) return (v: string) => Number(v);
@@ -45,16 +51,28 @@ export async function openPostgresDb(connectionString: string, max = 10): Promis
     exec: base.exec,
     async transaction(fn) {
       const client = await pool.connect();
+      // A checked-out client that loses its connection between two queries emits 'error' with no listener
+      // of the pool's, which would end the process; the next query rejects anyway, so only note it.
+      let lost: Error | undefined;
+      const onError = (e: Error) => {
+        lost = e;
+      };
+      client.on('error', onError);
+      let broken = false;
       try {
         await client.query('BEGIN');
         const result = await fn(asTx(client));
         await client.query('COMMIT');
         return result;
       } catch (e) {
-        await client.query('ROLLBACK').catch(() => undefined);
+        // A ROLLBACK that fails means the connection is gone: the client must not go back to the pool.
+        await client.query('ROLLBACK').catch(() => {
+          broken = true;
+        });
         throw e;
       } finally {
-        client.release();
+        client.off('error', onError);
+        client.release(broken || lost ? (lost ?? true) : undefined);
       }
     },
     async close() {
