@@ -6,6 +6,7 @@ import Fastify, {
 } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import type { Config } from './config.ts';
+import type { Db } from './storage/db.ts';
 import { AppError, errorBody, frameworkCode } from './errors.ts';
 import { LOG_REDACT, logSerializers } from './auth/personal-data.ts';
 import { PLUGIN_NAMES, type PluginName } from './plugins/plugin-names.ts';
@@ -40,8 +41,7 @@ import { wallRoutes } from './routes/wall/wall.routes.ts';
  * on, so fastify-plugin refuses a subset that lacks a dependency, naming it; start-up follows this order and
  * shutdown the reverse.
  */
-const PLUGINS: Record<Exclude<PluginName, 'config'>, FastifyPluginAsync> = {
-  db: dbPlugin,
+const PLUGINS: Record<Exclude<PluginName, 'config' | 'db'>, FastifyPluginAsync> = {
   redis: redisPlugin,
   'mqtt-broker': mqttBrokerPlugin,
   geo: geoPlugin,
@@ -78,6 +78,8 @@ export interface BuildAppOptions {
    * A plugin whose dependencies are not in the subset makes `buildApp` fail, naming them.
    */
   only?: { plugins: readonly PluginName[]; routes: readonly RouteName[] };
+  /** Wraps the opened database (a test double at the port, e.g. one that injects an outage). */
+  wrapDb?: (db: Db) => Db;
 }
 
 /**
@@ -155,7 +157,10 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   await app.register(configPlugin, { config });
   const plugins = new Set<PluginName>(options.only?.plugins ?? PLUGIN_NAMES);
   for (const name of PLUGIN_NAMES) {
-    if (name !== 'config' && plugins.has(name)) await app.register(PLUGINS[name]);
+    if (name === 'config' || !plugins.has(name)) continue;
+    // The database takes the one option a test may give it (BuildAppOptions.wrapDb).
+    if (name === 'db') await app.register(dbPlugin, { wrapDb: options.wrapDb });
+    else await app.register(PLUGINS[name]);
   }
   const routes = options.only?.routes ?? (Object.keys(ROUTES) as RouteName[]);
   for (const name of routes) await app.register(ROUTES[name]);

@@ -9,6 +9,7 @@
 import type {
   CameraEventType,
   CategoryCode,
+  InboundMessage,
   MergeReason,
   MergeSignal,
   NormalisedCameraEvent,
@@ -64,6 +65,30 @@ export function deadLetterOf(
     details: reject.details,
     receivedAt: at.receivedAt,
   };
+}
+
+// ── the on-disk spool ──────────────────────────────────────────────────────────────────────────────────
+
+/** A batch the spool holds: `id` names it for `remove`. */
+export interface SpooledBatch {
+  id: string;
+  messages: InboundMessage[];
+}
+
+/**
+ * Where a channel keeps inbound messages while the database cannot take them (issue 11, "Database
+ * outage"): bounded, on disk (under DATA_DIR), so an MQTT message may be acknowledged once it is here and
+ * a restart loses nothing. Batches come back oldest first; one is removed only once it is stored.
+ */
+export interface IngestSpool {
+  /** Keeps a batch durably (written and synced); false, keeping nothing, when it would pass the bound. */
+  append(messages: readonly InboundMessage[]): Promise<boolean>;
+  oldest(): Promise<SpooledBatch | null>;
+  remove(id: string): Promise<void>;
+  /** Messages held now. */
+  readonly messages: number;
+  /** When the oldest message held was received, or null when empty. */
+  readonly oldestAt: Date | null;
 }
 
 // ── sensor readings ────────────────────────────────────────────────────────────────────────────────────

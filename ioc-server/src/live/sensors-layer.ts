@@ -113,7 +113,9 @@ export class SensorsLayer {
     const features: Feature<SensorProps>[] = [];
     for (const [id, r] of newest) {
       const cur = this.current(id)?.props.observedAt;
-      if (cur && Date.parse(cur) > r.ts.getTime()) continue;
+      // Not older, and not the same reading again: a batch stored again (a retry, a re-delivery, the
+      // spool after an outage) must not send /live clients a reading they already have (issue 11).
+      if (cur && Date.parse(cur) >= r.ts.getTime()) continue;
       features.push(this.feature(this.devices.get(id)!, r));
     }
     if (features.length > 0) await this.sensors.apply(features);

@@ -10,6 +10,7 @@ import {
   WorkingCalendar,
   type MergeSignal,
   type NormalisedCameraEvent,
+  type InboundMessage,
   type OpenIncident,
   type SensorReading,
 } from '@hue-ioc/streams';
@@ -23,12 +24,14 @@ import type {
   DeviceAlarm,
   ImportJob,
   ImportJobStore,
+  IngestSpool,
   IncidentStore,
   IncidentStoreTx,
   LayerSink,
   NewDevice,
   ObservationBatch,
   ObservationSink,
+  SpooledBatch,
 } from '../../src/ingest/ports.ts';
 import type { DeviceRow } from '../../src/storage/device.repository.ts';
 import type { IncidentRow, NewIncident, SourceRow } from '../../src/storage/incident.repository.ts';
@@ -47,6 +50,32 @@ export class ManualClock implements Clock {
   }
   advance(ms: number): void {
     this.t += ms;
+  }
+}
+
+/** The spool in memory, bounded by a number of messages. */
+export class MemorySpool implements IngestSpool {
+  readonly batches: SpooledBatch[] = [];
+  private seq = 0;
+  constructor(private readonly maxMessages = Infinity) {}
+  get messages(): number {
+    return this.batches.reduce((n, b) => n + b.messages.length, 0);
+  }
+  get oldestAt(): Date | null {
+    return this.batches[0]?.messages[0]?.receivedAt ?? null;
+  }
+  append(messages: readonly InboundMessage[]): Promise<boolean> {
+    if (this.messages + messages.length > this.maxMessages) return Promise.resolve(false);
+    this.batches.push({ id: String(this.seq++), messages: [...messages] });
+    return Promise.resolve(true);
+  }
+  oldest(): Promise<SpooledBatch | null> {
+    return Promise.resolve(this.batches[0] ?? null);
+  }
+  remove(id: string): Promise<void> {
+    const i = this.batches.findIndex((b) => b.id === id);
+    if (i >= 0) this.batches.splice(i, 1);
+    return Promise.resolve();
   }
 }
 

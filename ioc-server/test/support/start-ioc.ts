@@ -12,6 +12,7 @@ import {
 } from '@hue-ioc/layers';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { buildApp } from '../../src/app.ts';
+import type { Db } from '../../src/storage/db.ts';
 
 export interface RunningIoc {
   app: FastifyInstance;
@@ -31,7 +32,13 @@ export const DISPLAY_TOKEN = 'test-display-token-46';
  * MQTT broker on a free port unless `mqttUrl` names a real broker, the web app when it is built.
  */
 export async function startIoc(
-  opts: { mqttUrl?: string; dataDir?: string; overrides?: Partial<Config> } = {},
+  opts: {
+    mqttUrl?: string;
+    dataDir?: string;
+    overrides?: Partial<Config>;
+    /** Wraps the database at its port (a fault-injecting test double: support/faulty-db.ts). */
+    wrapDb?: (db: Db) => Db;
+  } = {},
 ): Promise<RunningIoc> {
   const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'hue-ioc-test-')));
   const config = loadConfig({}, 'default', {
@@ -48,7 +55,7 @@ export async function startIoc(
     nodeId: `test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
     ...opts.overrides,
   });
-  const app = await buildApp(config);
+  const app = await buildApp(config, opts.wrapDb ? { wrapDb: opts.wrapDb } : {});
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('no address');

@@ -9,6 +9,7 @@ import { StoredObservationSink } from '../../storage/observation.sink.ts';
 import { StoredCameraEventSink } from '../../storage/camera-event.sink.ts';
 import { DeviceAlarmRepository } from '../../storage/device-alarm.repository.ts';
 import { ImportJobRepository } from '../../storage/import-job.repository.ts';
+import { IngestHealth } from '../../ingest/ingest-health.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -20,6 +21,8 @@ declare module 'fastify' {
     cameraIngest: CameraIngestService;
     /** Hotline call-centre exports (CSV) with progress. */
     hotlineImport: HotlineImportService;
+    /** Whether each ingest pipeline commits (what /readyz and `ioc_ingest_stalled` report); pipelines register. */
+    ingestHealth: IngestHealth;
   }
 }
 
@@ -34,6 +37,7 @@ export default fp(
     const clock = systemClock;
     const deadLetters = new StoredDeadLetterSink({ db, repo: repos.deadLetters, metrics, logger });
     app.decorate('deadLetterSink', deadLetters);
+    app.decorate('ingestHealth', new IngestHealth({ metrics, clock, thresholdS: app.config.ingestStallS }));
 
     const alarms = new AlarmService({
       store: new DeviceAlarmRepository(db),

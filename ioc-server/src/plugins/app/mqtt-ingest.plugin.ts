@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import fp from 'fastify-plugin';
 import {
   CAMERA_EVENTS_TOPIC_FILTER,
@@ -6,6 +7,10 @@ import {
   SENSOR_TOPIC_FILTER,
   type InboundMessage,
 } from '@hue-ioc/streams';
+import { systemClock } from '../../ingest/ports.ts';
+import { ResilientBatchSink } from '../../ingest/resilient-batch.ts';
+import { isDatabaseUnavailable } from '../../storage/db.ts';
+import { FileSpool } from '../../storage/file-spool.ts';
 
 const INGEST_TOPICS = [SENSOR_TOPIC_FILTER, CAMERA_EVENTS_TOPIC_FILTER, CAMERA_STATUS_TOPIC_FILTER];
 
@@ -18,7 +23,9 @@ declare module 'fastify' {
 
 /**
  * Subscribes to the sensor and camera topics once the app is ready (every route and /live are in place),
- * QoS 1: a batch is acknowledged only once its sensor and camera parts are stored.
+ * QoS 1: a batch is acknowledged only once its sensor and camera parts are committed — stored, isolated as
+ * dead letters, or, while the database is unreachable, in the spool under DATA_DIR (ResilientBatchSink).
+ * The pipeline reports to ingestHealth as `mqtt`.
  */
 export default fp(
   async (app) => {
@@ -36,6 +43,39 @@ export default fp(
       if (others.length > 0) await sensorIngest.handleBatch(others);
       if (cameras.length > 0) await cameraIngest.handleBatch(cameras);
     };
+    const spool =
+      config.ingestSpoolBytes > 0
+        ? await FileSpool.open(join(config.dataDir, 'spool', 'mqtt'), config.ingestSpoolBytes, app.log)
+        : null;
+    const batches = new ResilientBatchSink({
+      pipeline: 'mqtt',
+      store: dispatch,
+      deadLetter: (m, err) =>
+        app.deadLetterSink.reject([
+          {
+            source: 'mqtt',
+            reasonCode: 'IOC_INGEST_STORAGE',
+            reason: `the database refused it: ${err.message}`,
+            topic: m.topic,
+            payload: m.payload,
+            details: { error: (err as { code?: unknown }).code ?? null },
+            receivedAt: m.receivedAt,
+          },
+        ]),
+      isUnavailable: isDatabaseUnavailable,
+      spool,
+      clock: systemClock,
+      logger: app.log,
+      metrics: app.metrics,
+    });
+    app.ingestHealth.register('mqtt', {
+      waiting: () => (source?.backlog.messages ?? 0) + batches.spooled.messages,
+      oldestWaitingAt: () => {
+        const times = [source?.backlog.oldestAt, batches.spooled.oldestAt].filter((t) => t instanceof Date);
+        return times.length === 0 ? null : Math.min(...times.map((t) => t.getTime()));
+      },
+      lastCommitAt: () => batches.lastCommitAt,
+    });
     app.addHook('onReady', async () => {
       const s = new MqttSource({
         url: mqtt.url,
@@ -43,16 +83,19 @@ export default fp(
         clientId: `hue-ioc-ingest-${config.nodeId}`,
         ...(mqtt.ingest ?? {}),
         topics: INGEST_TOPICS,
-        sink: dispatch,
+        sink: batches.handle,
         logger: app.log,
         ...(config.mqttSharedGroup && !mqtt.embedded ? { sharedGroup: config.mqttSharedGroup } : {}),
       });
+      // What an earlier run spooled goes first; new batches queue behind it while it drains.
+      batches.start();
       await s.start();
       source = s;
       app.log.info({ url: mqtt.url, topics: INGEST_TOPICS }, 'subscribed to MQTT');
     });
     app.addHook('onClose', async () => {
       await source?.stop();
+      await batches.stop();
     });
   },
   { name: 'mqtt-ingest', dependencies: ['config', 'mqtt-broker', 'ingest'] },

@@ -15,11 +15,12 @@ declare module 'fastify' {
  * Opens the database, runs the SQL migrations in order, and on the embedded database runs the
  * TimescaleDB jobs (policies, aggregate refreshes) that PGlite has no background worker for.
  */
-export default fp(
-  async (app) => {
+export default fp<{ wrapDb?: (db: Db) => Db }>(
+  async (app, opts) => {
     const { config } = app;
     const t0 = performance.now();
-    const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    const opened = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    const db = opts.wrapDb ? opts.wrapDb(opened) : opened;
     app.decorate('db', db);
     app.addHook('onClose', () => db.close());
     const migrated = await migrate(db);

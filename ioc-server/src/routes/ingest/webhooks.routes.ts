@@ -19,6 +19,7 @@ import { codeOr, errorBody } from '../../errors.ts';
 import { reportInput } from '../../incidents/inputs.ts';
 import { deadLetterOf } from '../../ingest/ports.ts';
 import { routePlugin } from '../route-plugin.ts';
+import { answerUnavailable } from './ingest-unavailable.ts';
 
 type Source = 'hue-s' | 'hotline' | 'kpi';
 
@@ -46,6 +47,8 @@ const MAX_CSV_BYTES = 20 * 1024 * 1024;
  * nothing.
  */
 export const webhookRoutes = routePlugin('ingest', ['ingest', 'kpis', 'geo', 'repositories'], async (app) => {
+  // Database unreachable: 503 with Retry-After; requests tracked as the `webhooks` pipeline.
+  answerUnavailable(app);
   // Keep the raw bytes: the HMAC covers them exactly.
   app.addContentTypeParser(
     'application/json',
