@@ -127,10 +127,20 @@ export class MqttSource {
       if (this.backlogSize >= this.maxPending && !this.closed) this.withheld.push(next);
       else next();
     };
+    let subscribed = false;
     client.on('connect', (connack) => {
       // Acknowledgements name message ids of a session; a broker that kept none of ours has a new one, in
       // which the ids of messages we still hold may name other messages. Those are stored, never acked.
       if (!connack.sessionPresent) this.session++;
+      // After a reconnect, subscribe again even when the broker says it kept our session: Mosquitto 2.0.11
+      // restores a persistent session across its restart but not its shared ($share) subscriptions, and
+      // nothing reaches us until we do (measured). Subscribing again to a subscription it did keep changes
+      // nothing (MQTT 3.1.1 §3.8.4: it replaces it, queued messages stay).
+      if (subscribed)
+        client.subscribe(this.subscriptionTopics(), { qos: 1 }, (err) => {
+          if (err)
+            this.opts.logger.warn({ err: err.message }, 'mqtt re-subscribe failed; retrying on reconnect');
+        });
     });
     client.on('error', (err) =>
       this.opts.logger.warn({ err: err.message, url: this.opts.url }, 'mqtt client error'),
@@ -151,13 +161,12 @@ export class MqttSource {
       client.once('connect', onConnect);
       client.once('error', onError);
     });
-    const topics = this.opts.topics.map((t) =>
-      this.opts.sharedGroup ? `$share/${this.opts.sharedGroup}/${t}` : t,
-    );
-    await client.subscribeAsync(
-      topics.map((t) => t),
-      { qos: 1 },
-    );
+    await client.subscribeAsync(this.subscriptionTopics(), { qos: 1 });
+    subscribed = true;
+  }
+
+  private subscriptionTopics(): string[] {
+    return this.opts.topics.map((t) => (this.opts.sharedGroup ? `$share/${this.opts.sharedGroup}/${t}` : t));
   }
 
   private accept(packet: IPublishPacket): void {
