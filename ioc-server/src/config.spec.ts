@@ -66,6 +66,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ INGEST_MAX_AGE_DAYS: '0' })).toThrow(/INGEST_MAX_AGE_DAYS/);
   });
 
+  it('binds the embedded MQTT broker to loopback unless MQTT_BIND names an address', () => {
+    expect(loadConfig({}).mqttBind).toBe('127.0.0.1');
+    expect(loadConfig({ MQTT_BIND: '0.0.0.0' }).mqttBind).toBe('0.0.0.0');
+    expect(loadConfig({ MQTT_BIND: '[::1]' }).mqttBind).toBe('::1');
+    for (const wrong of ['everywhere', '0.0.0.0:1883', 'broker.hue.gov.vn'])
+      expect(() => loadConfig({ MQTT_BIND: wrong }), wrong).toThrow(/MQTT_BIND/);
+  });
+
   it('names every wrong variable at once', () => {
     try {
       loadConfig({
