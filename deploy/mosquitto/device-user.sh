@@ -5,16 +5,25 @@
 #   deploy/mosquitto/device-user.sh add <device-id> [<secret>]   # the secret the IOC issued
 #                                                                 # (POST /api/admin/devices/<id>/credentials),
 #                                                                 # or a new random one, printed once
-#   deploy/mosquitto/device-user.sh remove <device-id>           # revoke: removes the user, restarts the broker
+#   deploy/mosquitto/device-user.sh remove <device-id>           # revoke, and close its open connection
 #   deploy/mosquitto/device-user.sh list
 #
-# Runs `docker compose` in the repository root, as the broker's own user so the password file stays
-# readable to it. mosquitto_passwd keeps only a salted hash (PBKDF2-SHA512).
+# Runs the tools inside the broker's container (`docker compose` in the repository root), as the broker's
+# own user so the password file stays readable to it. mosquitto_passwd keeps only a salted hash.
+# MOSQUITTO_LOCAL_PID=<pid> instead runs them here against that broker process (the test does:
+# ioc-server/test/mosquitto-config.int.spec.ts), with MOSQUITTO_PASSWD_FILE and MOSQUITTO_PORT.
 set -eu
 cd "$(dirname "$0")/../.."
-PASSWD=/mosquitto/data/passwd
+PASSWD=${MOSQUITTO_PASSWD_FILE:-/mosquitto/data/passwd}
+PORT=${MOSQUITTO_PORT:-1883}
 SERVICE=${MOSQUITTO_SERVICE:-mosquitto}
-broker() { docker compose exec -T -u mosquitto "$SERVICE" "$@"; }
+if [ -n "${MOSQUITTO_LOCAL_PID:-}" ]; then
+  broker() { "$@"; }
+  reload() { kill -HUP "$MOSQUITTO_LOCAL_PID"; }
+else
+  broker() { docker compose exec -T -u mosquitto "$SERVICE" "$@"; }
+  reload() { docker compose kill -s HUP "$SERVICE" >/dev/null; }
+fi
 
 usage() {
   sed -n '2,9p' "$0" >&2
@@ -41,8 +50,8 @@ case "$1" in
       generated=yes
     fi
     broker mosquitto_passwd -b "$PASSWD" "$2" "$secret"
-    # SIGHUP reloads the password file and the ACL; connected clients are not affected.
-    docker compose kill -s HUP "$SERVICE" >/dev/null
+    # SIGHUP reloads the password file and the ACL.
+    reload
     echo "device-user: $2 may now publish its own topics (username $2)"
     if [ "$generated" = yes ]; then
       echo "secret (shown once, configure it on the device as the MQTT password): $secret"
@@ -51,11 +60,19 @@ case "$1" in
   remove)
     [ $# -eq 2 ] || usage
     check_id "$2"
+    # A reload does not end the device's open connection. The broker uses the username as client id
+    # (use_username_as_clientid), so one login as that user takes the connection over (MQTT-3.1.4-2): give
+    # the user a throw-away password, log in with it once, then delete the user. (Restarting the broker
+    # would also cut it, but loses messages to shared subscriptions: README, "What survives what".)
+    throwaway=$(openssl rand -hex 24)
+    broker mosquitto_passwd -b "$PASSWD" "$2" "$throwaway"
+    reload
+    sleep 1
+    broker mosquitto_sub -h 127.0.0.1 -p "$PORT" -u "$2" -P "$throwaway" -t "hue/revoked/$2" -W 1 \
+      >/dev/null 2>&1 || true
     broker mosquitto_passwd -D "$PASSWD" "$2"
-    # A reload does not end the device's open connection; a restart does (sessions and queued QoS 1
-    # messages persist, and the IOC and the other devices reconnect within seconds).
-    docker compose restart "$SERVICE" >/dev/null
-    echo "device-user: $2 removed; the broker restarted to close its connection"
+    reload
+    echo "device-user: $2 removed, its connection closed"
     ;;
   list)
     broker cut -d: -f1 "$PASSWD"

@@ -164,14 +164,41 @@ describe('deploy/mosquitto: the shipped config on the real Mosquitto', () => {
     expect(log).toMatch(/disconnected due to oversize packet/);
   });
 
-  it('refuses a device removed from the password file once the broker reloads it', async () => {
-    expect(await refusal({ username: 'phu-oc', password: SECRETS['phu-oc'] })).toBeUndefined();
-    await run(MOSQUITTO_PASSWD, ['-D', join(dir, 'passwd'), 'phu-oc']);
-    broker.kill('SIGHUP');
-    await waitFor(
-      'phu-oc refused',
-      async () => (await refusal({ username: 'phu-oc', password: SECRETS['phu-oc'] })) === 5,
+  it('adds and removes device users with deploy/mosquitto/device-user.sh; a removed one is cut off at once', async () => {
+    const script = (...args: string[]) =>
+      run('sh', [join(DEPLOY, 'device-user.sh'), ...args], {
+        env: {
+          ...process.env,
+          MOSQUITTO_LOCAL_PID: String(broker.pid),
+          MOSQUITTO_PASSWD_FILE: join(dir, 'passwd'),
+          MOSQUITTO_PORT: String(port),
+        },
+      });
+    const added = await script('add', 'rain-a-luoi');
+    const secret = /secret \(shown once[^:]*\): (\S+)/.exec(added.stdout)?.[1];
+    expect(secret).toMatch(/^ioc_dev_[A-Za-z0-9_-]{43}$/);
+    await script('add', 'cam-dong-ba', 'ioc_dev_the-secret-the-api-issued-46');
+    expect((await script('list')).stdout.split('\n').filter(Boolean).sort()).toEqual([
+      'cam-dong-ba',
+      'ioc',
+      'kim-long',
+      'phu-oc',
+      'rain-a-luoi',
+    ]);
+    await expect(script('add', 'ioc', 'taking-the-servers-name')).rejects.toThrow(/not a device id/);
+    await expect(script('add', 'hue/#')).rejects.toThrow(/not a device id/);
+
+    const { got } = await server();
+    const gauge = await waitFor('rain-a-luoi logs in after the reload', () =>
+      connect({ username: 'rain-a-luoi', password: secret! }).catch(() => undefined),
     );
+    await gauge.publishAsync('hue/sensors/rain/rain-a-luoi', '{"value":12}', { qos: 1 });
+    const closed = new Promise<void>((r) => gauge.once('close', () => r()));
+    await script('remove', 'rain-a-luoi');
+    await closed;
+    expect(await refusal({ username: 'rain-a-luoi', password: secret! })).toBe(5);
+    expect((await script('list')).stdout).not.toContain('rain-a-luoi');
+    expect(got).toEqual(['hue/sensors/rain/rain-a-luoi 12']);
   });
 
   describe('ioc-server subscribed through MQTT_URL=mqtt://ioc:<password>@…', () => {
