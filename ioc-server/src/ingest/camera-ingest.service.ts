@@ -3,6 +3,7 @@ import {
   type InboundMessage,
   type NormalisedCameraEvent,
   type NormalisedCameraStatus,
+  type TimeWindow,
   type WardIndex,
 } from '@hue-ioc/streams';
 import type { CamerasLayer } from '../live/cameras-layer.ts';
@@ -24,6 +25,8 @@ export interface CameraIngestDeps {
   wards: WardIndex;
   clock: Clock;
   metrics: Metrics;
+  /** How old or far ahead an event's or status's ts may be (config INGEST_MAX_AGE_DAYS / INGEST_MAX_SKEW_S). */
+  timeWindow?: TimeWindow;
 }
 
 /**
@@ -45,6 +48,7 @@ export class CameraIngestService {
       const r = normaliseCameraMessage(m.topic, m.payload, {
         receivedAt: m.receivedAt,
         wards: this.deps.wards,
+        ...(this.deps.timeWindow ? { timeWindow: this.deps.timeWindow } : {}),
         camera: (id) => {
           const d = layer.camera(id);
           if (!d) unknown.add(id);

@@ -4,6 +4,7 @@ import {
   type InboundMessage,
   type Logger,
   type SensorReading,
+  type TimeWindow,
 } from '@hue-ioc/streams';
 import type { SensorsLayer } from '../live/sensors-layer.ts';
 import type { Metrics } from '../metrics.ts';
@@ -16,6 +17,8 @@ export interface SensorIngestDeps {
   metrics: Metrics;
   logger: Logger;
   alarms: AlarmService | null;
+  /** How old or far ahead a reading's ts may be (config INGEST_MAX_AGE_DAYS / INGEST_MAX_SKEW_S). */
+  timeWindow?: TimeWindow;
 }
 
 /**
@@ -32,7 +35,7 @@ export class SensorIngestService {
     const readings: SensorReading[] = [];
     const rejects: DeadLetter[] = [];
     for (const m of batch) {
-      const r = normaliseSensorMessage(m.topic, m.payload, m.receivedAt);
+      const r = normaliseSensorMessage(m.topic, m.payload, m.receivedAt, this.deps.timeWindow);
       if (r.ok) readings.push(...r.value);
       else rejects.push(deadLetterOf('mqtt', r.reject, m));
     }

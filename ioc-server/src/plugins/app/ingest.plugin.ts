@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin';
+import { timeWindow } from '@hue-ioc/streams';
 import { systemClock, type DeadLetterSink } from '../../ingest/ports.ts';
 import { AlarmService } from '../../incidents/alarm.service.ts';
 import { SensorIngestService } from '../../ingest/sensor-ingest.service.ts';
@@ -35,6 +36,9 @@ export default fp(
     const { db, repos, metrics, incidents, wards } = app;
     const logger = app.log;
     const clock = systemClock;
+    // The ingest time window (config.ts): the live channels' and the CSV import's longer one.
+    const { maxAgeDays, maxSkewS, csvMaxAgeDays } = app.config.ingestTimeWindow;
+    const liveWindow = timeWindow(maxAgeDays, maxSkewS);
     const deadLetters = new StoredDeadLetterSink({ db, repo: repos.deadLetters, metrics, logger });
     app.decorate('deadLetterSink', deadLetters);
     app.decorate('ingestHealth', new IngestHealth({ metrics, clock, thresholdS: app.config.ingestStallS }));
@@ -59,6 +63,7 @@ export default fp(
         metrics,
         logger,
         alarms,
+        timeWindow: liveWindow,
       }),
     );
     app.decorate(
@@ -70,6 +75,7 @@ export default fp(
         wards,
         clock,
         metrics,
+        timeWindow: liveWindow,
       }),
     );
     app.decorate(
@@ -81,6 +87,7 @@ export default fp(
         wards,
         clock,
         logger,
+        timeWindow: timeWindow(csvMaxAgeDays, maxSkewS),
       }),
     );
   },

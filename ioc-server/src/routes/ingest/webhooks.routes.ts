@@ -10,6 +10,7 @@ import {
   normaliseHueSReport,
   normaliseKpiSample,
   parseJsonBody,
+  timeWindow,
   verifySignature,
   type NormalisedReport,
   type Reject,
@@ -18,6 +19,7 @@ import {
 import { codeOr, errorBody } from '../../errors.ts';
 import { reportInput } from '../../incidents/inputs.ts';
 import { deadLetterOf } from '../../ingest/ports.ts';
+import { rateLimited } from '../../auth/rate-limit.ts';
 import { routePlugin } from '../route-plugin.ts';
 import { answerUnavailable } from './ingest-unavailable.ts';
 
@@ -93,12 +95,15 @@ export const webhookRoutes = routePlugin('ingest', ['ingest', 'kpis', 'geo', 're
     return raw;
   };
 
-  /** Verifies and parses JSON; on failure answers and returns null. */
+  /**
+   * Verifies and parses JSON; on failure answers and returns null. The body comes boxed: a signed body
+   * that is the JSON `null` is a body like any other (refused by the schema), not "already answered".
+   */
   const accept = async (
     source: Source,
     req: FastifyRequest,
     reply: FastifyReply,
-  ): Promise<unknown | null> => {
+  ): Promise<{ body: unknown } | null> => {
     const raw = verified(source, req, reply);
     if (raw === null) return null;
     const parsed = parseJsonBody(raw, MAX_WEBHOOK_BODY_BYTES);
@@ -106,7 +111,7 @@ export const webhookRoutes = routePlugin('ingest', ['ingest', 'kpis', 'geo', 're
       await reject(source, req, reply, raw, parsed.reject);
       return null;
     }
-    return parsed.value;
+    return { body: parsed.value };
   };
 
   /** A well-signed body the pipeline refused: kept through the DeadLetterSink, answered 400 with the reason. */
@@ -120,9 +125,9 @@ export const webhookRoutes = routePlugin('ingest', ['ingest', 'kpis', 'geo', 're
   const reportRoute =
     (source: 'hue-s' | 'hotline', normalise: (body: unknown) => Result<NormalisedReport>) =>
     async (req: FastifyRequest, reply: FastifyReply) => {
-      const body = await accept(source, req, reply);
-      if (body === null) return reply;
-      const report = normalise(body);
+      const accepted = await accept(source, req, reply);
+      if (accepted === null) return reply;
+      const report = normalise(accepted.body);
       if (!report.ok) return reject(source, req, reply, req.body as Buffer, report.reject);
       const result = await app.incidents.ingest(reportInput(report.value));
       app.metrics.ingestMessages.inc({
@@ -136,7 +141,17 @@ export const webhookRoutes = routePlugin('ingest', ['ingest', 'kpis', 'geo', 're
       });
     };
 
-  const ctxFor = () => ({ receivedAt: new Date(), wards: app.wards });
+  const { maxAgeDays, maxSkewS } = app.config.ingestTimeWindow;
+  const window = timeWindow(maxAgeDays, maxSkewS);
+  const ctxFor = () => ({ receivedAt: new Date(), wards: app.wards, timeWindow: window });
+
+  /**
+   * Per source and sending address (auth/rate-limit.ts): counted before the signature is checked, so an
+   * unsigned flood from one address spends that address's budget, not the real source's.
+   */
+  const limit = app.config.ingestRateLimit;
+  const limited = (source: string, max = limit) =>
+    rateLimited(max, '1 minute', (req) => `ingest:${source}:${req.ip}`);
   app.post(
     '/api/ingest/hue-s',
     {
@@ -144,7 +159,7 @@ export const webhookRoutes = routePlugin('ingest', ['ingest', 'kpis', 'geo', 're
         description: 'A Hue-S report (phản ánh hiện trường), signed.',
         response: responses,
       },
-      config: signedJson(HueSReportSchema),
+      config: { ...signedJson(HueSReportSchema), ...limited('hue-s') },
     },
     reportRoute('hue-s', (b) => normaliseHueSReport(b, ctxFor())),
   );
@@ -155,7 +170,7 @@ export const webhookRoutes = routePlugin('ingest', ['ingest', 'kpis', 'geo', 're
         description: 'A ticket of the hotline 19001075, signed.',
         response: responses,
       },
-      config: signedJson(HotlineTicketSchema),
+      config: { ...signedJson(HotlineTicketSchema), ...limited('hotline') },
     },
     reportRoute('hotline', (b) => normaliseHotlineTicket(b, ctxFor())),
   );
@@ -178,6 +193,8 @@ export const webhookRoutes = routePlugin('ingest', ['ingest', 'kpis', 'geo', 're
         },
       },
       config: {
+        // A whole export per request: a few a minute is generous.
+        ...limited('hotline-csv', Math.max(5, Math.ceil(limit / 60))),
         signedBody: {
           'text/csv': Type.String({
             description:
@@ -193,7 +210,7 @@ export const webhookRoutes = routePlugin('ingest', ['ingest', 'kpis', 'geo', 're
       if (raw === null) return reply;
       let rows: Record<string, string>[];
       try {
-        rows = app.hotlineImport.parse(raw);
+        rows = await app.hotlineImport.parse(raw);
       } catch (e) {
         const err = e as Error & { code?: string };
         return reply.code(400).send(errorBody(codeOr(err.code, 'IOC_INGEST_CSV'), err.message));
@@ -216,6 +233,7 @@ export const webhookRoutes = routePlugin('ingest', ['ingest', 'kpis', 'geo', 're
         params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
         response: { 200: ImportJobSchema, 401: ErrorBodySchema, 404: ErrorBodySchema },
       },
+      config: limited('imports'),
     },
     async (req, reply) => {
       if (verified('hotline', req, reply) === null) return reply;
@@ -232,12 +250,12 @@ export const webhookRoutes = routePlugin('ingest', ['ingest', 'kpis', 'geo', 're
         description: 'A KPI sample of a public-service system, signed.',
         response: responses,
       },
-      config: signedJson(KpiSampleSchema),
+      config: { ...signedJson(KpiSampleSchema), ...limited('kpi') },
     },
     async (req, reply) => {
-      const body = await accept('kpi', req, reply);
-      if (body === null) return reply;
-      const sample = normaliseKpiSample(body, ctxFor());
+      const accepted = await accept('kpi', req, reply);
+      if (accepted === null) return reply;
+      const sample = normaliseKpiSample(accepted.body, ctxFor());
       if (!sample.ok) return reject('kpi', req, reply, req.body as Buffer, sample.reject);
       const stored = await app.kpis.store(sample.value);
       app.metrics.ingestMessages.inc({ source: 'kpi', outcome: stored ? 'stored' : 'duplicate' });
