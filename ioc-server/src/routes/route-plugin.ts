@@ -8,6 +8,7 @@ import type {
 import fp from 'fastify-plugin';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { PluginName } from '../plugins/plugin-names.ts';
+import { AppError } from '../errors.ts';
 
 /**
  * The app as routes see it: with the TypeBox type provider, a handler's `req.query`, `req.params`,
@@ -39,6 +40,13 @@ export function routePlugin(
         const schema = (route.schema ?? {}) as { tags?: string[] };
         if (!schema.tags) route.schema = { ...schema, tags: [name] };
       });
+      // Ajv coerces "1e309" in a path or query string to Infinity, which passes `integer` and skips
+      // `minimum`/`maximum` (it checks those only for finite numbers): PATCH /api/admin/users/1e309 reached
+      // the database and answered 500 (issue 11). After validation, refuse what the schema let through.
+      app.addHook('preHandler', async (req) => {
+        const where = nonFinite(req.params, 'params') ?? nonFinite(req.query, 'querystring');
+        if (where) throw new AppError('IOC_REQUEST_INVALID', `${where} must be a finite number`);
+      });
       await routes(app.withTypeProvider<TypeBoxTypeProvider>());
     },
     {
@@ -48,4 +56,14 @@ export function routePlugin(
       encapsulate: true,
     },
   );
+}
+
+/** The first parameter (`params/id`) holding a non-finite number after coercion, or null. */
+function nonFinite(values: unknown, part: string): string | null {
+  if (typeof values !== 'object' || values === null) return null;
+  for (const [key, value] of Object.entries(values)) {
+    const items: unknown[] = Array.isArray(value) ? value : [value];
+    if (items.some((v) => typeof v === 'number' && !Number.isFinite(v))) return `${part}/${key}`;
+  }
+  return null;
 }

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
 import {
   AgencySchema,
   AuditItemSchema,
@@ -18,17 +19,37 @@ import { routePlugin } from '../route-plugin.ts';
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 }) });
 
 const encodeCursor = (ts: string, id: number) => Buffer.from(JSON.stringify([ts, id])).toString('base64url');
+
+/**
+ * What a cursor holds: the last row's `ts` as Postgres prints it and its id (a bigint, within JavaScript's
+ * safe integers). Checked in full before it reaches SQL: a cursor of 1e20 or of month 99 answered 500.
+ */
+const AuditCursor = Type.Tuple([
+  Type.String({
+    pattern:
+      '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])[ T]([01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(\\.\\d{1,6})?(Z|[+-]\\d\\d(:?\\d\\d)?)?$',
+    maxLength: 40,
+  }),
+  Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
+]);
+
+/** 2026-02-30 passes the pattern; Postgres would refuse it (500). */
+function dayExists(ts: string): boolean {
+  const [y, m, d] = ts.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const day = new Date(Date.UTC(y, m - 1, d));
+  return day.getUTCFullYear() === y && day.getUTCMonth() === m - 1 && day.getUTCDate() === d;
+}
+
 function decodeCursor(cursor: string): { ts: string; id: number } {
+  let value: unknown;
   try {
-    const [ts, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
-    if (
-      typeof ts === 'string' &&
-      /^\d{4}-\d\d-\d\d[ T][\d:.]+(Z|[+-]\d\d(:?\d\d)?)?$/.test(ts) &&
-      Number.isInteger(id)
-    )
-      return { ts, id: id as number };
+    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    // fall through
+    value = null;
+  }
+  if (Value.Check(AuditCursor, value) && dayExists(value[0])) {
+    const [ts, id] = value;
+    return { ts, id };
   }
   throw new AppError('IOC_REQUEST_INVALID', 'cursor is not one this API returned');
 }
