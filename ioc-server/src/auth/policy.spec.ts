@@ -130,4 +130,37 @@ describe('scopeFeature / scopeDelta / scopeSnapshot', () => {
     expect(scopeSnapshot(hepco, snapshot).features.map((f) => f.id)).toEqual(['a']);
     expect(scopeSnapshot(principal('leader'), snapshot)).toBe(snapshot);
   });
+
+  it('sends agencies every alert but never the incident it names (issue 11)', () => {
+    const alarm = {
+      id: 'alarm:kim-long',
+      position: [107.5521, 16.4567] as [number, number],
+      props: { kind: 'sensor_alarm', deviceId: 'kim-long', level: 3, incidentId: 'IOC-2611-000042' },
+    };
+    const offline = { ...alarm, id: 'offline:kim-long', props: { ...alarm.props, incidentId: null } };
+    expect(scopeFeature(hepco, 'alerts', alarm)).toEqual({
+      ...alarm,
+      props: { ...alarm.props, incidentId: null },
+    });
+    expect(scopeFeature(hepco, 'alerts', offline)).toBe(offline);
+    expect(scopeFeature(principal('operator'), 'alerts', alarm)).toBe(alarm);
+    const delta = {
+      layer: 'alerts' as const,
+      from: 3,
+      seq: 4,
+      serverTime: 0,
+      changedAt: null,
+      upserts: [alarm],
+      removes: [],
+    };
+    expect(scopeDelta(hepco, delta)).toMatchObject({
+      upserts: [{ props: { incidentId: null } }],
+      removes: [],
+    });
+    const snapshot = { layer: 'alerts' as const, seq: 4, serverTime: 0, changedAt: null, features: [alarm] };
+    expect(scopeSnapshot(hepco, snapshot).features).toMatchObject([
+      { id: 'alarm:kim-long', props: { incidentId: null } },
+    ]);
+    expect(scopeSnapshot(principal('display'), snapshot)).toBe(snapshot);
+  });
 });

@@ -155,8 +155,11 @@ export function decide(
 
 export interface LayerPolicy {
   roles: readonly Role[];
-  /** `own_agency`: an agency principal receives only the features whose `props.agencyId` is its own. */
-  scope: 'all' | 'own_agency';
+  /**
+   * `own_agency`: an agency principal receives only the features whose `props.agencyId` is its own.
+   * `no_foreign_refs`: an agency principal receives every feature, but with `props.incidentId` null.
+   */
+  scope: 'all' | 'own_agency' | 'no_foreign_refs';
 }
 
 export const LAYER_POLICIES: Readonly<Record<LayerId, LayerPolicy>> = {
@@ -167,7 +170,11 @@ export const LAYER_POLICIES: Readonly<Record<LayerId, LayerPolicy>> = {
   // Per-ward counts of every agency's open incidents: an agency may not count other agencies' incidents
   // (it counts its own from its scoped incidents layer).
   wards: { roles: ['admin', 'supervisor', 'operator', 'leader', 'display'], scope: 'all' },
-  alerts: { roles: ANY_ROLE, scope: 'all' },
+  // A river gauge in alarm or a silent device is news for every unit (the feature is kept), but the
+  // incident it opened belongs to one agency: its id is not sent to agency accounts, not even their own
+  // agency's, because an alert is not re-sent when its incident is reassigned, so a per-agency check
+  // here would go stale. Their own incidents reach them on the scoped incidents layer.
+  alerts: { roles: ANY_ROLE, scope: 'no_foreign_refs' },
 };
 
 /** Checked on every `subscribe` (ARCHITECTURE.md, "/live"). */
@@ -177,7 +184,7 @@ export function canSubscribe(principal: Principal, layer: LayerId): boolean {
 
 /** True when features of this layer must pass `scopeFeature` before this principal gets them. */
 export function layerIsScoped(principal: Principal, layer: LayerId): boolean {
-  return LAYER_POLICIES[layer].scope === 'own_agency' && principal.role === 'agency';
+  return LAYER_POLICIES[layer].scope !== 'all' && principal.role === 'agency';
 }
 
 /** The feature as this principal may see it, or null when it may not see it at all. */
@@ -187,6 +194,12 @@ export function scopeFeature<P>(
   feature: Feature<P>,
 ): Feature<P> | null {
   if (!layerIsScoped(principal, layer)) return feature;
+  if (LAYER_POLICIES[layer].scope === 'no_foreign_refs') {
+    const props = feature.props as { incidentId?: unknown } | null;
+    return props?.incidentId == null
+      ? feature
+      : { ...feature, props: { ...feature.props, incidentId: null } };
+  }
   const agencyId = (feature.props as { agencyId?: unknown } | null)?.agencyId;
   return principal.agencyId !== undefined && agencyId === principal.agencyId ? feature : null;
 }
