@@ -9,6 +9,7 @@ import type { Config } from './config.ts';
 import type { Db } from './storage/db.ts';
 import { AppError, errorBody, frameworkCode } from './errors.ts';
 import { LOG_REDACT, logSerializers } from './auth/personal-data.ts';
+import { proxyTrust } from './auth/origin.ts';
 import { PLUGIN_NAMES, type PluginName } from './plugins/plugin-names.ts';
 import configPlugin from './plugins/external/config.plugin.ts';
 import dbPlugin from './plugins/external/db.plugin.ts';
@@ -114,6 +115,9 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     bodyLimit: 1024 * 1024,
     // Correlation id on every log line and error response.
     genReqId: () => crypto.randomUUID(),
+    // X-Forwarded-For/-Proto/-Host count only from the proxies TRUST_PROXY names (off: from nobody), so a
+    // client cannot claim TLS (the cookie's Secure flag, HSTS) or another address (rate limits, the audit).
+    trustProxy: config.trustProxy === false ? false : proxyTrust(config.trustProxy),
     // Opening the embedded database and running migrations on a loaded 2-core machine takes tens of
     // seconds (avvio's default allows a plugin 10 s); a plugin that hangs still fails start-up, by name.
     pluginTimeout: 120_000,

@@ -131,12 +131,15 @@ describe('access control', () => {
       expect(csrf).toMatch(new RegExp(`^ioc_csrf=${body.csrfToken as string};`));
       expect(csrf).not.toMatch(/HttpOnly/);
 
-      const behindProxy = await fetch(`${ioc.baseUrl}/api/auth/login`, {
+      // A client's own X-Forwarded-Proto does not make the cookie Secure: TRUST_PROXY is off (a trusted
+      // proxy's does: limits.int.spec.ts).
+      const claimsTls = await fetch(`${ioc.baseUrl}/api/auth/login`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-forwarded-proto': 'https' },
         body: JSON.stringify({ username: user.username, password: user.password }),
       });
-      expect(behindProxy.headers.getSetCookie().every((c) => /; Secure/.test(c))).toBe(true);
+      expect(claimsTls.status).toBe(200);
+      expect(claimsTls.headers.getSetCookie().some((c) => /; Secure/.test(c))).toBe(false);
     });
 
     it('answers /me for a session and for a display token', async () => {
@@ -279,7 +282,8 @@ describe('access control', () => {
       expect(sameOrigin.status).toBe(200);
     });
 
-    it('accepts the same site through a reverse proxy that rewrites Host (X-Forwarded-Host)', async () => {
+    it('believes X-Forwarded-Host only from a proxy TRUST_PROXY names (off here)', async () => {
+      // Through a trusted proxy the same request is accepted: limits.int.spec.ts.
       const target = await createUser(ioc.app, 'operator');
       const res = await call(ioc, 'PATCH', `/api/admin/users/${target.id}`, {
         headers: {
@@ -289,7 +293,8 @@ describe('access control', () => {
         },
         body: { displayName: 'Điều hành viên ca sáng' },
       });
-      expect(res.status).toBe(200);
+      expect(res.status).toBe(403);
+      expect(res.body.error?.code).toBe('IOC_AUTH_CSRF');
     });
 
     it('never answers with CORS headers', async () => {
@@ -607,7 +612,12 @@ describe('access control', () => {
       expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
       expect(csp).not.toContain('upgrade-insecure-requests');
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-      expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+      // The same as frame-ancestors 'none', for browsers without CSP 2.
+      expect(res.headers.get('x-frame-options')).toBe('DENY');
+      // Plain HTTP, and a client's own X-Forwarded-Proto (TRUST_PROXY is off): no HSTS.
+      expect(res.headers.get('strict-transport-security')).toBeNull();
+      const claimsTls = await fetch(`${ioc.baseUrl}/healthz`, { headers: { 'x-forwarded-proto': 'https' } });
+      expect(claimsTls.headers.get('strict-transport-security')).toBeNull();
     });
 
     it('answers an unknown API path with 404 for anyone, without a stack', async () => {

@@ -38,6 +38,9 @@ export interface AccessPluginOptions {
   webDir: string | null;
 }
 
+/** helmet's default policy: a year, subdomains included. */
+const HSTS = 'max-age=31536000; includeSubDomains';
+
 /** @fastify/static marks each file route with its root: those are the web app's public files. */
 const isStaticFile = (config: unknown): boolean =>
   typeof (config as { rootPath?: unknown } | undefined)?.rootPath === 'string';
@@ -75,7 +78,17 @@ const plugin: FastifyPluginAsync<AccessPluginOptions> = async (app, { access, we
   await app.register(fastifyCookie);
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: { useDefaults: false, directives: cspDirectives(webDir) },
-    // The wall loads nothing cross-origin; keep the defaults (COOP/CORP same-origin, no referrer, nosniff, HSTS).
+    // X-Frame-Options for browsers without CSP 2: the same as the CSP's frame-ancestors 'none' (helmet's
+    // default SAMEORIGIN contradicted it).
+    xFrameOptions: { action: 'deny' },
+    // HSTS only on a response that went over TLS (below): over plain HTTP it is meaningless (RFC 6797
+    // §7.2), and the embedded default serves plain HTTP on a LAN.
+    strictTransportSecurity: false,
+    // The wall loads nothing cross-origin; keep the defaults (COOP/CORP same-origin, no referrer, nosniff).
+  });
+  // `request.protocol` is https on a TLS socket, or behind a proxy TRUST_PROXY names that says so.
+  app.addHook('onRequest', async (req, reply) => {
+    if (req.protocol === 'https') reply.header('strict-transport-security', HSTS);
   });
   await app.register(fastifyRateLimit, { global: false, errorResponseBuilder: rateLimitError });
 
@@ -119,7 +132,8 @@ type FastifyInstanceRoutes = { method: string; url: string; policy: RoutePolicy;
  */
 export function refuseCrossSite(req: FastifyRequest): void {
   const origin = req.headers.origin;
-  if (origin !== undefined && !originMatchesHost(origin, req.headers)) {
+  // `request.host`: X-Forwarded-Host when the peer is a proxy TRUST_PROXY names, else Host.
+  if (origin !== undefined && !originMatchesHost(origin, { host: req.host })) {
     throw new AppError('IOC_AUTH_CSRF', 'cross-site request refused');
   }
 }

@@ -14,11 +14,14 @@ export const LIVE_RECHECK_MS = 2_000;
  */
 export async function authenticateLive(
   access: AccessService,
-  handshake: { token: string | undefined; headers: IncomingHttpHeaders },
+  handshake: { token: string | undefined; headers: IncomingHttpHeaders; address?: string },
+  /** TRUST_PROXY (origin.ts proxyTrust): whether the peer's X-Forwarded-Host counts. */
+  trustedProxy: (address: string | undefined) => boolean = () => false,
 ): Promise<Principal | null> {
   if (handshake.token !== undefined) return access.principalFromToken(handshake.token);
   const origin = handshake.headers.origin;
-  if (origin !== undefined && !originMatchesHost(origin, handshake.headers)) return null;
+  if (origin !== undefined && !originMatchesHost(origin, handshake.headers, trustedProxy(handshake.address)))
+    return null;
   return (await access.resolve({ cookie: handshake.headers.cookie })).principal;
 }
 

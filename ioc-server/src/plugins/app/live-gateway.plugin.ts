@@ -4,6 +4,7 @@ import type { Feature, IncidentProps } from '@hue-ioc/layers';
 import { createLiveGateway, type LiveGateway } from '../../live/live.gateway.ts';
 import { Ticker } from '../../live/ticker.ts';
 import { authenticateLive, watchLiveSockets } from '../../auth/live-access.ts';
+import { proxyTrust } from '../../auth/origin.ts';
 import { canSubscribe, scopeDelta, scopeFeature, scopeSnapshot } from '../../auth/policy.ts';
 import type { Principal } from '../../auth/principal.ts';
 
@@ -25,12 +26,13 @@ const mayReadTicker = (p: Principal) => p.role !== 'agency';
 export default fp(
   async (app) => {
     const { hub, access, metrics, redis, config } = app;
+    const trustedProxy = proxyTrust(config.trustProxy);
     const gateway = createLiveGateway({
       httpServer: app.server,
       hub,
       logger: app.log,
       metrics,
-      authenticate: (handshake) => authenticateLive(access, handshake),
+      authenticate: (handshake) => authenticateLive(access, handshake, trustedProxy),
       canSubscribe,
       scopeDelta,
       scopeSnapshot,

@@ -21,12 +21,11 @@ const me = (p: Principal, extra: { csrfToken?: string; expiresAt?: Date } = {}):
   ...(extra.expiresAt !== undefined ? { expiresAt: extra.expiresAt.toISOString() } : {}),
 });
 
-/** Secure when the browser reached us over TLS, directly or through a proxy that says so. */
-const isTls = (req: FastifyRequest) =>
-  req.protocol === 'https' ||
-  String(req.headers['x-forwarded-proto'] ?? '')
-    .split(',')[0]
-    ?.trim() === 'https';
+/**
+ * Secure when the browser reached us over TLS, directly or through a proxy TRUST_PROXY names that says so
+ * (Fastify's `request.protocol` reads X-Forwarded-Proto only from those): any client's own header is not enough.
+ */
+const isTls = (req: FastifyRequest) => req.protocol === 'https';
 
 function setSessionCookies(
   req: FastifyRequest,
