@@ -49,6 +49,8 @@ export interface LiveGatewayOptions {
   authenticate: (handshake: {
     token: string | undefined;
     headers: IncomingHttpHeaders;
+    /** The peer's address (a proxy's, behind one). */
+    address: string;
   }) => Principal | null | Promise<Principal | null>;
   /** Checked on every `subscribe` (auth/policy.ts `canSubscribe`); refused with IOC_AUTH_FORBIDDEN. Default: allowed. */
   canSubscribe?: (principal: Principal, layer: LayerId) => boolean;
@@ -68,6 +70,46 @@ export interface LiveGatewayOptions {
    * `broadcast` notifications to the other nodes. Layers do not need it: every node follows the event log.
    */
   adapter?: ServerOptions['adapter'];
+  /** Per-socket command limits (defaults: LIVE_LIMITS). */
+  limits?: Partial<LiveLimits>;
+}
+
+/**
+ * What one socket may ask of /live (issue 11: one socket subscribed 10,000 times, each answered with a
+ * full snapshot, and the server's RSS grew from 511 to 937 MB). A client subscribes to each of the five
+ * layers once and again after a gap, so a burst of two subscribes per layer is plenty; beyond it a
+ * subscribe is answered IOC_LIVE_RATE_LIMITED (with `retryAfterMs`) and sends nothing. A socket that keeps
+ * sending commands past `commandBurst` (any event, refilled at `commandsPerS`) is disconnected.
+ */
+export interface LiveLimits {
+  subscribeBurst: number;
+  subscribesPerS: number;
+  commandBurst: number;
+  commandsPerS: number;
+}
+export const LIVE_LIMITS: LiveLimits = {
+  subscribeBurst: 2 * LAYER_IDS.length,
+  subscribesPerS: 1,
+  commandBurst: 100,
+  commandsPerS: 20,
+};
+
+/** A token bucket: `take()` is false when empty; it refills at `perS` up to `burst`. */
+function tokenBucket(burst: number, perS: number) {
+  let tokens = burst;
+  let at = performance.now();
+  return {
+    take(): boolean {
+      const now = performance.now();
+      tokens = Math.min(burst, tokens + ((now - at) / 1000) * perS);
+      at = now;
+      if (tokens < 1) return false;
+      tokens -= 1;
+      return true;
+    },
+    /** Milliseconds until the next token. */
+    waitMs: () => Math.ceil(((1 - tokens) / perS) * 1000),
+  };
 }
 
 interface Subscription {
@@ -105,6 +147,7 @@ export function createLiveGateway(opts: LiveGatewayOptions) {
   const maxQueued = opts.maxQueuedPackets ?? 8;
   const subscribers = new Map<LayerId, Map<LiveSocket, Subscription>>(LAYER_IDS.map((l) => [l, new Map()]));
   const { metrics } = opts;
+  const limits: LiveLimits = { ...LIVE_LIMITS, ...opts.limits };
 
   // engine.io keeps unsent packets in `writeBuffer` while the transport is busy; it is not in its types.
   const queued = (socket: LiveSocket) =>
@@ -157,6 +200,7 @@ export function createLiveGateway(opts: LiveGatewayOptions) {
       principal = await opts.authenticate({
         token: typeof auth.token === 'string' ? auth.token : undefined,
         headers: socket.handshake.headers,
+        address: socket.conn.remoteAddress,
       });
     } catch {
       metrics.liveRejects.inc({ reason: 'auth' });
@@ -182,6 +226,20 @@ export function createLiveGateway(opts: LiveGatewayOptions) {
 
   nsp.on('connection', (socket: LiveSocket) => {
     metrics.liveConnections.inc();
+    const commands = tokenBucket(limits.commandBurst, limits.commandsPerS);
+    const subscribes = tokenBucket(limits.subscribeBurst, limits.subscribesPerS);
+    // Every inbound event, whatever its name: a socket flooding commands is cut off, not queued. What
+    // came before the cut is still answered: socket.io dispatches accepted packets on the next tick, and
+    // engine.io sends what is queued before it closes.
+    let cut = false;
+    socket.use((_packet, next) => {
+      if (cut) return;
+      if (commands.take()) return next();
+      cut = true;
+      metrics.liveRejects.inc({ reason: 'flood' });
+      opts.logger.warn({ principal: principalOf(socket).id }, '/live socket flooding commands: disconnected');
+      setImmediate(() => socket.disconnect(true));
+    });
     socket.conn.on('drain', () => {
       for (const layer of LAYER_IDS) {
         const sub = subscribers.get(layer)!.get(socket);
@@ -210,6 +268,19 @@ export function createLiveGateway(opts: LiveGatewayOptions) {
         });
       }
       const { layer, since } = request;
+      // Before any work: a refused subscribe sends nothing (no snapshot). A re-subscribe to a layer
+      // replaces the socket's subscription to it (one per layer), so a socket holds at most five.
+      if (!subscribes.take()) {
+        metrics.liveRejects.inc({ reason: 'rate_limited' });
+        return reply({
+          ok: false,
+          error: {
+            code: 'IOC_LIVE_RATE_LIMITED',
+            message: `too many subscribes on this connection; retry in ${subscribes.waitMs()} ms`,
+            details: { retryAfterMs: subscribes.waitMs() },
+          },
+        });
+      }
       if (opts.canSubscribe && !opts.canSubscribe(principalOf(socket), layer)) {
         metrics.liveRejects.inc({ reason: 'forbidden' });
         return reply({
