@@ -83,7 +83,8 @@ export interface SpooledBatch {
 export interface IngestSpool {
   /** Keeps a batch durably (written and synced); false, keeping nothing, when it would pass the bound. */
   append(messages: readonly InboundMessage[]): Promise<boolean>;
-  oldest(): Promise<SpooledBatch | null>;
+  /** The oldest batches, as many as fit in `maxMessages` (at least one when any is held). */
+  head(maxMessages: number): Promise<SpooledBatch[]>;
   remove(id: string): Promise<void>;
   /** Messages held now. */
   readonly messages: number;

@@ -29,6 +29,9 @@ interface Timing {
   drainMaxMs: number;
 }
 
+/** Messages stored together when draining the spool: the source's own largest batch. */
+const DRAIN_MESSAGES = 500;
+
 const DEFAULT_TIMING: Timing = { retryMs: [200, 1000], splitRetryMs: 100, drainMinMs: 250, drainMaxMs: 5000 };
 
 /** The spool is full (or there is none) and the database is down: the batch is not kept, so not acked. */
@@ -175,14 +178,21 @@ export class ResilientBatchSink {
     }, delay);
   }
 
-  /** Stores the spool's oldest batch and removes it; on unavailability waits longer each time. */
+  /**
+   * Stores the spool's oldest batches (up to DRAIN_MESSAGES together: while it drains, every arriving
+   * batch is spooled too, and one small batch per transaction would not catch up) and removes them; on
+   * unavailability waits longer each time.
+   */
   private async drainOne(): Promise<void> {
     const spool = this.deps.spool;
     if (this.stopped || !spool) return;
-    const next = await spool.oldest();
-    if (!next) return this.updateSpoolGauge();
+    const batches = await spool.head(DRAIN_MESSAGES);
+    if (batches.length === 0) return this.updateSpoolGauge();
     try {
-      await this.storeIsolating(next.messages, this.timing.retryMs);
+      await this.storeIsolating(
+        batches.flatMap((b) => b.messages),
+        this.timing.retryMs,
+      );
     } catch (e) {
       this.deps.logger.warn(
         { pipeline: this.deps.pipeline, spooled: spool.messages, err: (e as Error).message },
@@ -192,7 +202,7 @@ export class ResilientBatchSink {
       this.drainDelay = Math.min(this.drainDelay * 2, this.timing.drainMaxMs);
       return;
     }
-    await spool.remove(next.id);
+    for (const b of batches) await spool.remove(b.id);
     this.updateSpoolGauge();
     this.drainDelay = this.timing.drainMinMs;
     if (spool.messages > 0) this.scheduleDrain(0);

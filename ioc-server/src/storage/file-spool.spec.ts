@@ -46,7 +46,10 @@ describe('FileSpool: MQTT batches on disk while the database is down', () => {
     const again = await FileSpool.open(dir, 1024 * 1024, silentLogger);
     expect(again.messages).toBe(3);
     expect(await readdir(dir)).toHaveLength(2);
-    const first = await again.oldest();
+    // As many batches as fit in the count asked for, oldest first; at least one.
+    expect((await again.head(3)).map((b) => b.messages.length)).toEqual([2, 1]);
+    expect((await again.head(1)).map((b) => b.messages.length)).toEqual([2]);
+    const [first] = await again.head(2);
     expect(first!.messages.map((m) => m.topic.split('/').at(-1))).toEqual(['kim-long', 'phu-oc']);
     expect(first!.messages[1]!.payload.equals(anyBytes)).toBe(true);
     expect(first!.messages[0]!.receivedAt).toEqual(new Date('2026-11-27T01:00:01Z'));
@@ -54,10 +57,10 @@ describe('FileSpool: MQTT batches on disk while the database is down', () => {
     expect(again.messages).toBe(1);
     // New batches follow the ones already there.
     await again.append([message('thuan-an', Buffer.from('{}'), '2026-11-27T01:00:03Z')]);
-    const next = await again.oldest();
+    const [next] = await again.head(1);
     expect(next!.messages[0]!.topic).toBe('hue/sensors/water_level/vy-da');
     await again.remove(next!.id);
-    expect((await again.oldest())!.messages[0]!.topic).toBe('hue/sensors/water_level/thuan-an');
+    expect((await again.head(1))[0]!.messages[0]!.topic).toBe('hue/sensors/water_level/thuan-an');
   });
 
   it('is bounded: a batch that would pass the bound is refused and nothing of it is kept', async () => {
@@ -75,7 +78,7 @@ describe('FileSpool: MQTT batches on disk while the database is down', () => {
     await writeFile(join(dir, '0000000000000000-1-1798333200000.json'), '{"v":1,"messages":[{"top');
     const spool = await FileSpool.open(dir, 1024 * 1024, silentLogger);
     await spool.append([message('kim-long', Buffer.from('{}'), '2026-11-27T01:00:00Z')]);
-    const next = await spool.oldest();
+    const [next] = await spool.head(10);
     expect(next!.messages[0]!.topic).toBe('hue/sensors/water_level/kim-long');
     expect((await readdir(dir)).sort()).toEqual([
       '0000000000000000-1-1798333200000.json.corrupt',

@@ -100,33 +100,46 @@ export class FileSpool implements IngestSpool {
     return true;
   }
 
-  async oldest(): Promise<SpooledBatch | null> {
-    for (;;) {
-      const first = this.entries[0];
-      if (!first) return null;
-      try {
-        const parsed = JSON.parse(await readFile(join(this.dir, first.name), 'utf8')) as {
-          messages: StoredMessage[];
-        };
-        return {
-          id: first.name,
-          messages: parsed.messages.map((m) => ({
-            topic: m.topic,
-            payload: Buffer.from(m.payload, 'base64'),
-            receivedAt: new Date(m.receivedAt),
-            duplicate: m.duplicate,
-          })),
-        };
-      } catch (e) {
-        this.logger.error(
-          { file: first.name, err: (e as Error).message },
-          'spooled batch cannot be read; kept as .corrupt',
-        );
-        await rename(join(this.dir, first.name), join(this.dir, `${first.name}.corrupt`)).catch(
-          () => undefined,
-        );
-        this.drop(first.name);
-      }
+  async head(maxMessages: number): Promise<SpooledBatch[]> {
+    const out: SpooledBatch[] = [];
+    let taken = 0;
+    for (let i = 0; i < this.entries.length;) {
+      const entry = this.entries[i]!;
+      if (out.length > 0 && taken + entry.messages > maxMessages) break;
+      const batch = await this.read(entry);
+      if (!batch) continue; // set aside; the next entry is now at i
+      out.push(batch);
+      taken += entry.messages;
+      i++;
+    }
+    return out;
+  }
+
+  /** Reads a batch back; one that cannot be read is renamed `.corrupt` and dropped (null). */
+  private async read(entry: Entry): Promise<SpooledBatch | null> {
+    try {
+      const parsed = JSON.parse(await readFile(join(this.dir, entry.name), 'utf8')) as {
+        messages: StoredMessage[];
+      };
+      return {
+        id: entry.name,
+        messages: parsed.messages.map((m) => ({
+          topic: m.topic,
+          payload: Buffer.from(m.payload, 'base64'),
+          receivedAt: new Date(m.receivedAt),
+          duplicate: m.duplicate,
+        })),
+      };
+    } catch (e) {
+      this.logger.error(
+        { file: entry.name, err: (e as Error).message },
+        'spooled batch cannot be read; kept as .corrupt',
+      );
+      await rename(join(this.dir, entry.name), join(this.dir, `${entry.name}.corrupt`)).catch(
+        () => undefined,
+      );
+      this.drop(entry.name);
+      return null;
     }
   }
 

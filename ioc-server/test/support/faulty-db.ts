@@ -14,7 +14,8 @@ export class FaultyDb implements Db {
   refused = 0;
 
   constructor(
-    private readonly inner: Db,
+    /** The real database behind: what a test reads to check what is stored, outage or not. */
+    readonly inner: Db,
     private readonly now: () => number = Date.now,
   ) {}
 

@@ -69,8 +69,15 @@ export class MemorySpool implements IngestSpool {
     this.batches.push({ id: String(this.seq++), messages: [...messages] });
     return Promise.resolve(true);
   }
-  oldest(): Promise<SpooledBatch | null> {
-    return Promise.resolve(this.batches[0] ?? null);
+  head(maxMessages: number): Promise<SpooledBatch[]> {
+    const out: SpooledBatch[] = [];
+    let n = 0;
+    for (const b of this.batches) {
+      if (out.length > 0 && n + b.messages.length > maxMessages) break;
+      out.push(b);
+      n += b.messages.length;
+    }
+    return Promise.resolve(out);
   }
   remove(id: string): Promise<void> {
     const i = this.batches.findIndex((b) => b.id === id);
