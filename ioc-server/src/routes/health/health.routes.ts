@@ -11,7 +11,7 @@ const readiness = (app: FastifyInstance, stalled: readonly string[]) => ({
   ingest: stalled.length === 0,
 });
 
-export const healthRoutes = routePlugin('health', ['db', 'ingest', 'mqtt-ingest'], async (app) => {
+export const healthRoutes = routePlugin('health', ['db', 'mqtt-ingest', 'ingest'], async (app) => {
   app.get('/healthz', { schema: { response: { 200: HealthSchema } } }, async () => ({
     status: 'ok' as const,
   }));
