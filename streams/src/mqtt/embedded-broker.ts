@@ -38,7 +38,13 @@ export type DeviceCredentialCheck = (
 
 /** Why the broker refused something; every refusal is reported (the server logs and counts them). */
 export type BrokerRefusalReason =
-  'anonymous' | 'bad_credentials' | 'client_id_reserved' | 'publish_denied' | 'subscribe_denied' | 'oversize';
+  | 'anonymous'
+  | 'bad_credentials'
+  | 'client_id_reserved'
+  | 'publish_denied'
+  | 'subscribe_denied'
+  | 'oversize'
+  | 'not_ready';
 
 export interface BrokerRefusal {
   reason: BrokerRefusalReason;
@@ -62,6 +68,11 @@ export interface EmbeddedBrokerOptions {
   maxPayloadBytes?: number;
   maxPacketBytes?: number;
   onRefusal?: (refusal: BrokerRefusal) => void;
+  /**
+   * Whether publishers may connect from the start (default true). The server passes false and calls
+   * `openToPublishers()` once its ingest has subscribed.
+   */
+  openToPublishers?: boolean;
 }
 
 export interface EmbeddedBroker {
@@ -75,6 +86,19 @@ export interface EmbeddedBroker {
   readonly credentials: { ingest: MqttCredentials; publisher: MqttCredentials };
   /** Closes the connections of a device, e.g. after its credential was revoked. Returns how many. */
   disconnectDevice(deviceId: string): number;
+  /**
+   * The first step of a graceful stop: no new connections, and every client but the server's ingest is
+   * disconnected, so that nothing more is acknowledged to a publisher than ingest will still store. (This
+   * broker keeps its sessions in memory: a message it acknowledged and had not delivered when the process
+   * ends is lost. Publishers keep what was not acknowledged and send it again to the next broker.)
+   */
+  stopAccepting(): void;
+  /**
+   * Lets publishers in. Until then only the server's ingest client is answered at once; the others wait for
+   * their CONNACK: this broker starts with no sessions, and a gateway that reconnected first would send its
+   * queued readings to a broker with no subscriber, which acknowledges and drops them.
+   */
+  openToPublishers(): void;
   close(): Promise<void>;
 }
 
@@ -109,6 +133,20 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
       password: opts.secrets?.publisher ?? randomBytes(32).toString('base64url'),
     },
   };
+  let open = opts.openToPublishers ?? true;
+  const openWaiters = new Set<() => void>();
+  const whenOpen = (timeoutMs: number) =>
+    new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        openWaiters.delete(wake);
+        reject(new Error('not open'));
+      }, timeoutMs);
+      const wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      openWaiters.add(wake);
+    });
   const principals = new WeakMap<Client, BrokerPrincipal>();
   const usernames = new WeakMap<Client, string>();
   const remotes = new WeakMap<Duplex, string | null>();
@@ -158,7 +196,16 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
             set.add(client);
             devices.set(principal.deviceId, set);
           }
-          done(null, true);
+          // Publishers wait for their CONNACK until ingest has subscribed (a refusal would make some clients,
+          // mqtt.js among them, give up for good); past a minute they are told to come back later.
+          if (open || principal.kind === 'ingest') return done(null, true);
+          whenOpen(60_000).then(
+            () => done(null, true),
+            () => {
+              refuse(client, { reason: 'not_ready' });
+              done(authError(3, 'broker not ready: retry'), false);
+            },
+          );
         },
         // The credential store is down: "server unavailable", and the client retries.
         () => done(authError(3, 'credential check failed'), false),
@@ -188,12 +235,18 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
       done(null, subscription);
     },
   });
+  const connected = new Set<Client>();
+  broker.on('client', (client) => connected.add(client));
   broker.on('clientDisconnect', (client) => {
+    connected.delete(client);
     const principal = principals.get(client);
     if (principal?.kind === 'device') devices.get(principal.deviceId)?.delete(client);
   });
 
+  const sockets = new Set<Duplex>();
   const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
     const conn = limitPacketSize(socket, maxPacket, (bytes) => {
       opts.onRefusal?.({
         reason: 'oversize',
@@ -237,9 +290,22 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
       for (const c of clients) c.close();
       return clients.length;
     },
+    openToPublishers() {
+      open = true;
+      for (const wake of openWaiters) wake();
+      openWaiters.clear();
+    },
+    stopAccepting() {
+      open = false;
+      server.close();
+      for (const client of connected) if (principals.get(client)?.kind !== 'ingest') client.close();
+    },
     close: async () => {
-      await new Promise<void>((r) => server.close(() => r()));
+      // aedes closes its clients first: net.Server#close waits for every open connection, and a device
+      // that keeps reconnecting would hold the stop until close-with-grace kills the process.
       await new Promise<void>((r) => broker.close(() => r()));
+      await new Promise<void>((r) => (server.listening ? server.close(() => r()) : r()));
+      for (const socket of sockets) socket.destroy();
     },
   };
 }

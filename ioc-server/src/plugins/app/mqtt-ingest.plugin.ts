@@ -91,6 +91,8 @@ export default fp(
       batches.start();
       await s.start();
       source = s;
+      // Subscribed: the embedded broker may take readings now (none is acknowledged with nobody to store it).
+      mqtt.openToPublishers();
       app.log.info({ url: mqtt.url, topics: INGEST_TOPICS }, 'subscribed to MQTT');
     });
     app.addHook('onClose', async () => {

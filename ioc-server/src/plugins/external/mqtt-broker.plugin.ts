@@ -22,6 +22,8 @@ declare module 'fastify' {
       publisher: MqttCredentials | null;
       /** Ends a device's connections to the embedded broker (its credential was revoked); 0 for MQTT_URL. */
       disconnectDevice(deviceId: string): number;
+      /** Lets publishers into the embedded broker, once ingest has subscribed; nothing for MQTT_URL. */
+      openToPublishers(): void;
     };
   }
 }
@@ -54,6 +56,7 @@ export default fp(
         ingest: credentials,
         publisher: credentials,
         disconnectDevice: () => 0,
+        openToPublishers: () => undefined,
       });
       return;
     }
@@ -65,6 +68,8 @@ export default fp(
     const credentials = new DeviceCredentialRepository(app.db);
     const options = {
       host: config.mqttBind,
+      // Publishers wait until ingest has subscribed (mqtt-ingest.plugin.ts opens it).
+      openToPublishers: false,
       checkDevice: (deviceId: string, secret: string) => checkDeviceSecret(credentials, deviceId, secret),
       onRefusal,
     };
@@ -83,6 +88,14 @@ export default fp(
       ingest: broker.credentials.ingest,
       publisher: broker.credentials.publisher,
       disconnectDevice: (deviceId: string) => broker.disconnectDevice(deviceId),
+      openToPublishers: () => broker.openToPublishers(),
+    });
+    // A graceful stop takes no more messages first (publishers keep what was not acknowledged and send it to
+    // the next broker); what the broker already has reaches ingest, which stores it before closing (onClose,
+    // in reverse order: ingest before this broker).
+    app.addHook('preClose', async () => {
+      broker.stopAccepting();
+      await new Promise((r) => setTimeout(r, 250));
     });
     app.addHook('onClose', () => broker.close());
     app.log.info(
