@@ -7,7 +7,7 @@ import Fastify, {
 import fastifyStatic from '@fastify/static';
 import type { Config } from './config.ts';
 import type { Db } from './storage/db.ts';
-import { AppError, errorBody, frameworkCode } from './errors.ts';
+import { AppError, errorBody, frameworkCode, statusOf } from './errors.ts';
 import { LOG_REDACT, logSerializers } from './auth/personal-data.ts';
 import { proxyTrust } from './auth/origin.ts';
 import { PLUGIN_NAMES, type PluginName } from './plugins/plugin-names.ts';
@@ -125,7 +125,8 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     frameworkErrors: (err, req, reply) => {
       const status = (err as { statusCode?: number }).statusCode ?? 400;
       req.log.info({ code: (err as { code?: string }).code, reqId: req.id }, 'request refused by the router');
-      void (reply as FastifyReply).code(status).send(errorBody(frameworkCode(status), err.message));
+      const code = frameworkCode(status);
+      void (reply as FastifyReply).code(statusOf(code)).send(errorBody(code, err.message));
     },
     clientErrorHandler: (err, socket) => {
       const status = (err as { code?: string }).code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
@@ -152,7 +153,8 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
       return reply.code(400).send(errorBody('IOC_REQUEST_INVALID', e.message, e.validation));
     }
     if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
-      return reply.code(e.statusCode).send(errorBody(frameworkCode(e.statusCode), e.message));
+      const code = frameworkCode(e.statusCode);
+      return reply.code(statusOf(code)).send(errorBody(code, e.message));
     }
     req.log.error({ err, reqId: req.id }, 'unhandled error');
     return reply.code(500).send(errorBody('IOC_INTERNAL', `internal error (reference ${req.id})`));

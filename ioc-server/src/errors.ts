@@ -36,12 +36,20 @@ export const codeOr = (code: unknown, fallback: ErrorCode): ErrorCode =>
 /** Fastify's own errors (body parser, router, limits) by status, in our shape. */
 const FRAMEWORK_CODES: Record<number, ErrorCode> = {
   400: 'IOC_REQUEST_INVALID',
+  // @fastify/static refuses a path that climbs out of its root (`..%5C..`).
+  403: 'IOC_REQUEST_FORBIDDEN_PATH',
   404: 'IOC_NOT_FOUND',
+  405: 'IOC_REQUEST_METHOD',
+  // find-my-way: a path parameter longer than maxParamLength.
+  414: 'IOC_REQUEST_URI_TOO_LONG',
   413: 'IOC_REQUEST_TOO_LARGE',
   415: 'IOC_REQUEST_MEDIA_TYPE',
   431: 'IOC_REQUEST_HEADERS_TOO_LARGE',
   429: 'IOC_RATE_LIMITED',
 };
 
-/** The code for a 4xx error Fastify or a plugin raised (anything else 4xx is a request we refuse). */
+/**
+ * The code for a 4xx error Fastify or a plugin raised. A status with no code of its own is answered as
+ * IOC_REQUEST_INVALID, and the handler then answers 400, so that status and code always agree.
+ */
 export const frameworkCode = (status: number): ErrorCode => FRAMEWORK_CODES[status] ?? 'IOC_REQUEST_INVALID';

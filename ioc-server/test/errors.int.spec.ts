@@ -75,6 +75,23 @@ describe('one error shape, also for the errors Fastify itself raises', () => {
       415,
       'IOC_REQUEST_MEDIA_TYPE',
     ],
+    [
+      'a path parameter over the router limit',
+      {
+        method: 'PATCH',
+        path: `/api/admin/users/${'9'.repeat(120)}`,
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      },
+      414,
+      'IOC_REQUEST_URI_TOO_LONG',
+    ],
+    [
+      'a static path that climbs out of its folder',
+      { method: 'GET', path: '/docs/static/..%5C..%5Cwin.ini' },
+      403,
+      'IOC_REQUEST_FORBIDDEN_PATH',
+    ],
     ['a malformed URL', { method: 'GET', path: '/api/admin/users/%E0%A4%A' }, 400, 'IOC_REQUEST_INVALID'],
     [
       'a path parameter out of range',

@@ -21,6 +21,21 @@ export const ERROR_CATALOGUE = {
     message: 'this content type is not accepted here',
     vi: 'Định dạng dữ liệu không được hỗ trợ.',
   },
+  IOC_REQUEST_URI_TOO_LONG: {
+    status: 414,
+    message: 'the request URL (or one of its path parameters) is too long',
+    vi: 'Đường dẫn yêu cầu quá dài.',
+  },
+  IOC_REQUEST_METHOD: {
+    status: 405,
+    message: 'this method is not allowed here',
+    vi: 'Phương thức không được phép.',
+  },
+  IOC_REQUEST_FORBIDDEN_PATH: {
+    status: 403,
+    message: 'this path may not be served',
+    vi: 'Không được phép truy cập đường dẫn này.',
+  },
   IOC_REQUEST_HEADERS_TOO_LARGE: {
     status: 431,
     message: 'the request headers are too large',
