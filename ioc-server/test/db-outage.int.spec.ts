@@ -28,24 +28,17 @@ const TAIL_S = 3;
 const SECRET = 'test-ingest-secret-46';
 const MIB = 1024 * 1024;
 
+/** Spool off: batches are not acknowledged while the database is down, and the broker holds them. */
 const variants: { name: string; url: string | undefined; spoolMb: number }[] = [
   { name: 'embedded broker, spool on', url: undefined, spoolMb: 64 },
-  { name: 'embedded broker, spool off: not acknowledged, the broker holds', url: undefined, spoolMb: 0 },
+  { name: 'embedded broker, spool off', url: undefined, spoolMb: 0 },
 ];
 if (process.env.IOC_TEST_MQTT_URL)
   variants.push(
-    {
-      name: `broker ${process.env.IOC_TEST_MQTT_URL}, spool on`,
-      url: process.env.IOC_TEST_MQTT_URL,
-      spoolMb: 64,
-    },
-    {
-      // Mosquitto holds at most max_queued_messages (default 1000) beyond its 20 in flight for a client
-      // that does not acknowledge: an outage longer than that at this rate loses messages at the broker.
-      name: `broker ${process.env.IOC_TEST_MQTT_URL}, spool off: not acknowledged, the broker holds`,
-      url: process.env.IOC_TEST_MQTT_URL,
-      spoolMb: 0,
-    },
+    { name: 'Mosquitto, spool on', url: process.env.IOC_TEST_MQTT_URL, spoolMb: 64 },
+    // Mosquitto holds at most max_queued_messages (default 1000) beyond its 20 in flight for a client that
+    // does not acknowledge: an outage longer than that at this rate loses messages at the broker.
+    { name: 'Mosquitto, spool off', url: process.env.IOC_TEST_MQTT_URL, spoolMb: 0 },
   );
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -213,8 +206,13 @@ describe.each(variants)(`database down ${OUTAGE_S} s under load: $name`, ({ url,
           const p = live.state?.features.get(id)?.props as SensorProps | undefined;
           return p?.value === published.get(id)!.value && p.observedAt === published.get(id)!.ts;
         }).length;
-      await waitFor('every published reading stored', async () => (await stored()).n >= ids.length, 120_000);
-      await waitFor('every reading on /live', () => onLive() === ids.length, 30_000);
+      // Not thrown here: a loss is counted and printed in the row below, then fails the assertions.
+      await waitFor(
+        'every published reading stored',
+        async () => (await stored()).n >= ids.length,
+        120_000,
+      ).catch(() => undefined);
+      await waitFor('every reading on /live', () => onLive() === ids.length, 30_000).catch(() => undefined);
       await waitFor('/readyz 200 again', () => readiness.at(-1)?.status === 200, 30_000);
       watching = false;
       await watcher;
