@@ -242,5 +242,5 @@ export function printFuzzCounts(title: string): void {
       `${(c.ms / 1000).toFixed(1).padStart(6)} s  ${c.failed ? 'FAILED' : 'ok'}${top ? `  (${top})` : ''}`
     );
   });
-  console.log(`\n${title}: ${total} cases, seed ${counts[0]?.seed ?? '-'}\n${lines.join('\n')}\n`);
+  console.log(`\n${title}: ${total} cases, seed ${fuzzSettings().seed}\n${lines.join('\n')}\n`);
 }
