@@ -282,7 +282,7 @@ async function stillFlows(): Promise<void> {
   probeN++;
   const value = Math.round((0.5 + probeN / 1000) * 1000) / 1000;
   const ts = new Date(Date.now() - 1000).toISOString();
-  if (!publisher.connected) publisher = await connectPublisher();
+  if (!publisher.connected || publisher.disconnecting) publisher = await connectPublisher();
   await publisher.publishAsync('hue/sensors/water_level/kim-long', JSON.stringify({ ts, value, unit: 'm' }), {
     qos: 1,
   });
@@ -436,10 +436,11 @@ describe('fuzz: every entry point of a running IOC', () => {
           const expectedReadings: { deviceId: string; metric: string; ts: Date }[] = [];
           for (const m of batch) {
             const receivedAt = new Date();
-            if (!publisher.connected) publisher = await connectPublisher();
+            if (!publisher.connected || publisher.disconnecting) publisher = await connectPublisher();
             if ((await publishOnce(publisher, m.topic, m.payload)) === 'closed') {
               outcome('refused by the broker');
               publisher.end(true);
+              publisher = await connectPublisher();
               continue;
             }
             const family = ingestFamily(m.topic);
@@ -1156,9 +1157,14 @@ function rawHandshake(
       if (p.type === 4) finish(() => resolve({ connected: false, data: p.data }));
     });
     raw.on('close', (reason) => finish(() => resolve({ closed: reason })));
+    let opened = false;
     manager.open((err) => {
-      if (err) finish(() => reject(err));
-      else raw.engine.write(`0/live,${authText}`);
+      // Once open, a transport error is the server closing the connection (socket.io's parser refused it).
+      if (err) finish(() => (opened ? resolve({ closed: `transport error: ${err.message}` }) : reject(err)));
+      else {
+        opened = true;
+        raw.engine.write(`0/live,${authText}`);
+      }
     });
   });
 }
