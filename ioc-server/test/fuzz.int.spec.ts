@@ -1,5 +1,5 @@
 import { request as httpRequest } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import mqtt, { type MqttClient } from 'mqtt';
 import { io as ioClient, Manager } from 'socket.io-client';
@@ -424,6 +424,11 @@ const urlPiece = fc.oneof(
 );
 
 describe('fuzz: every entry point of a running IOC', () => {
+  // Each entry point answers for the crashes during its own run (its batches check them; so does rawHandshake).
+  beforeEach(() => {
+    crashes.length = 0;
+  });
+
   it(
     'MQTT: hostile topics and payloads are stored or dead-lettered, never stall ingest',
     async () => {
@@ -1139,6 +1144,7 @@ function rawHandshake(
   return new Promise((resolve, reject) => {
     const finish = (fn: () => void) => {
       clearTimeout(timer);
+      clearInterval(watch);
       fn();
       raw.engine?.close();
     };
@@ -1157,6 +1163,11 @@ function rawHandshake(
       if (p.type === 4) finish(() => resolve({ connected: false, data: p.data }));
     });
     raw.on('close', (reason) => finish(() => resolve({ closed: reason })));
+    // A crash in the server process (an unhandled rejection in the handshake) is the answer, not the timeout.
+    const watch = setInterval(() => {
+      if (crashes.length > 0)
+        finish(() => reject(new Error(`the handshake crashed the server: ${crashes[0]!.slice(0, 600)}`)));
+    }, 50);
     let opened = false;
     manager.open((err) => {
       // Once open, a transport error is the server closing the connection (socket.io's parser refused it).
