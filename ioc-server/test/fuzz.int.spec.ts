@@ -183,13 +183,7 @@ function send(opts: {
  * its fix lands; the property then holds it.
  */
 const TOLERATED: { name: string; matches: (status: number, code: string) => boolean }[] = [
-  {
-    // errors.ts frameworkCode maps every 4xx status it has no code for to IOC_REQUEST_INVALID (catalogue: 400):
-    // 403 from @fastify/static for GET /docs/static/..%5C..%5Cwin.ini, 414 for a path parameter longer than
-    // Fastify's maxParamLength (PATCH /api/admin/users/<101 characters>).
-    name: 'a 4xx without a code of its own (403, 414) as IOC_REQUEST_INVALID (400)',
-    matches: (status, code) => status > 400 && status < 500 && code === 'IOC_REQUEST_INVALID',
-  },
+  // Empty: the one row it had (403 and 414 answered as IOC_REQUEST_INVALID) was fixed in db0dbea.
 ];
 
 /** Every error answer: the one error shape, a catalogue code, the code's status; never a 5xx. */
