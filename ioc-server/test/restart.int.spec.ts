@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import mqtt from 'mqtt';
+import { Manager } from 'socket.io-client';
 import {
   LIVE_PROTOCOL_VERSION,
   stateFromSnapshot,
@@ -121,6 +122,31 @@ describe('/live handshake and commands', () => {
       const plainAck = await plain.timeout(5000).emitWithAck('subscribe', { layer: 'sensors' });
       expect(plainAck).toMatchObject({ ok: true, layer: 'sensors', mode: 'snapshot' });
       plain.close();
+      // A handshake whose protocol is 6,000 arrays deep (written as raw socket.io text: the client library
+      // itself overflows on it) is refused; it used to overflow JSON.stringify in the handshake and end the process.
+      const deep = `${'['.repeat(6000)}${']'.repeat(6000)}`;
+      const rawAnswer = await new Promise<unknown>((resolve) => {
+        const manager = new Manager(ioc.baseUrl, {
+          transports: ['websocket'],
+          reconnection: false,
+          autoConnect: false,
+        });
+        const raw = manager as unknown as {
+          engine: { write(s: string): void; close(): void };
+          on(e: 'packet', f: (p: { type: number; nsp: string; data?: unknown }) => void): void;
+        };
+        raw.on('packet', (p) => {
+          if (p.nsp === '/live' && (p.type === 4 || p.type === 0)) {
+            resolve(p.data ?? 'connected');
+            raw.engine.close();
+          }
+        });
+        manager.open(() => raw.engine.write(`0/live,{"token":"x","protocol":${deep}}`));
+      });
+      expect(rawAnswer).toMatchObject({
+        message: expect.stringContaining('an array'),
+        data: { code: 'IOC_LIVE_PROTOCOL' },
+      });
       expect(await refused({ token: DISPLAY_TOKEN, protocol: '1' })).toMatchObject({
         code: 'IOC_LIVE_PROTOCOL',
       });

@@ -119,6 +119,16 @@ interface Subscription {
   behind: boolean;
 }
 
+/**
+ * A client's value, named for a message without serialising it: a 6,000-deep array in `auth.protocol` made
+ * JSON.stringify overflow the stack inside the handshake, and the process ended (found by the fuzz).
+ */
+function describeValue(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+  if (typeof v === 'number' || typeof v === 'boolean' || v === null) return String(v);
+  return Array.isArray(v) ? 'an array' : `a value of type ${typeof v}`;
+}
+
 /** Error objects passed to `next()` reach the client as `connect_error` with `data`. */
 function handshakeError(code: string, message: string): Error & { data: { code: string; message: string } } {
   return Object.assign(new Error(message), { data: { code, message } });
@@ -183,7 +193,16 @@ export function createLiveGateway(opts: LiveGatewayOptions) {
     sub.behind = false;
   };
 
-  nsp.use(async (socket, next) => {
+  nsp.use((socket, next) => {
+    // Whatever a client puts in its handshake must not end the process: a failure here is a refused
+    // handshake (socket.io does not catch a rejected middleware; it became an unhandled rejection).
+    handshake(socket, next).catch(() => {
+      metrics.liveRejects.inc({ reason: 'schema' });
+      next(handshakeError('IOC_LIVE_BAD_REQUEST', 'the handshake could not be read'));
+    });
+  });
+
+  const handshake = async (socket: LiveSocket, next: (err?: Error) => void): Promise<void> => {
     const auth = (socket.handshake.auth ?? {}) as { token?: unknown; protocol?: unknown; encoding?: unknown };
     // ARCHITECTURE.md: a missing protocol means the current version; only an explicit other one is refused.
     if (auth.protocol !== undefined && auth.protocol !== LIVE_PROTOCOL_VERSION) {
@@ -191,7 +210,7 @@ export function createLiveGateway(opts: LiveGatewayOptions) {
       return next(
         handshakeError(
           'IOC_LIVE_PROTOCOL',
-          `unsupported /live protocol version ${JSON.stringify(auth.protocol)}; this server speaks ${LIVE_PROTOCOL_VERSION}`,
+          `unsupported /live protocol version ${describeValue(auth.protocol)}; this server speaks ${LIVE_PROTOCOL_VERSION}`,
         ),
       );
     }
@@ -215,14 +234,14 @@ export function createLiveGateway(opts: LiveGatewayOptions) {
       return next(
         handshakeError(
           'IOC_LIVE_ENCODING',
-          `unknown encoding ${JSON.stringify(auth.encoding)}; use ${LIVE_ENCODINGS.join(' or ')}`,
+          `unknown encoding ${describeValue(auth.encoding)}; use ${LIVE_ENCODINGS.join(' or ')}`,
         ),
       );
     }
     socket.data.principal = principal;
     socket.data.encoding = auth.encoding ?? 'json';
     next();
-  });
+  };
 
   nsp.on('connection', (socket: LiveSocket) => {
     metrics.liveConnections.inc();
