@@ -42,7 +42,7 @@ export interface AccessPluginOptions {
 const HSTS = 'max-age=31536000; includeSubDomains';
 
 /** @fastify/static marks each file route with its root: those are the web app's public files. */
-const isStaticFile = (config: unknown): boolean =>
+export const isStaticFile = (config: unknown): boolean =>
   typeof (config as { rootPath?: unknown } | undefined)?.rootPath === 'string';
 
 /** The not-found handler (API 404s and the SPA shell for client-side routes) needs no credentials. */

@@ -4,6 +4,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { ErrorBodySchema } from '@hue-ioc/layers';
 import { isMutating, policyFor } from '../../auth/policy.ts';
+import { isStaticFile } from '../../auth/access.plugin.ts';
 import { CSRF_HEADER, CSRF_COOKIE, SESSION_COOKIE } from '../../auth/access.service.ts';
 import { toOpenApi30Document } from './openapi-30.ts';
 
@@ -13,10 +14,6 @@ declare module 'fastify' {
     signedBody?: Record<string, TSchema>;
   }
 }
-
-/** @fastify/static marks each file route with its root: those are the web app's files, not the API. */
-const isStaticFile = (config: unknown): boolean =>
-  typeof (config as { rootPath?: unknown } | undefined)?.rootPath === 'string';
 
 /**
  * OpenAPI 3 at `/docs` (Swagger UI) and `/docs/json`, generated from the routes' own schemas (the TypeBox
