@@ -70,6 +70,7 @@ if [[ "$(id -u)" == 0 ]]; then
 fi
 port="$(free_port)"
 mqtt_port="$(free_port)"
+while [[ "$mqtt_port" == "$port" ]]; do mqtt_port="$(free_port)"; done
 log "node ioc-server/dist/server.js on port $port (MQTT $mqtt_port)${run_as:+ as nobody}"
 (
   cd "$app"

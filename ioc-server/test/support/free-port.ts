@@ -1,10 +1,9 @@
 import { createServer } from 'node:net';
 
-/**
- * A TCP port free on 127.0.0.1 right now, for a server started as another process: the server does not
- * print the port it got from PORT=0, so the caller picks one.
- */
-export async function freePort(): Promise<number> {
+/** Ports this process has handed out: the kernel may give a port back again once its probe closed. */
+const handedOut = new Set<number>();
+
+function probePort(): Promise<number> {
   return new Promise((done, fail) => {
     const probe = createServer();
     probe.once('error', fail);
@@ -13,4 +12,20 @@ export async function freePort(): Promise<number> {
       probe.close(() => done(port));
     });
   });
+}
+
+/**
+ * A TCP port free on 127.0.0.1 right now, for a server started as another process: the server does not
+ * print the port it got from PORT=0, so the caller picks one. Never the same port twice in one process
+ * (two calls in a row could otherwise both get the port the kernel just released: PORT and MQTT_PORT equal).
+ */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = await probePort();
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error('freePort: no new free port after 50 probes');
 }
