@@ -459,6 +459,34 @@ describe('access control', () => {
       );
       expect(JSON.stringify(events)).not.toContain(token);
     });
+
+    it('refuses a name PostgreSQL cannot store (NUL, a lone surrogate) or a control character with a coded 400 (fuzz seed 271163894)', async () => {
+      for (const name of ['màn\u0000hình', 'P.201 \ud800', 'hai\ndòng', '\u001b[31m']) {
+        const res = await call(ioc, 'POST', '/api/admin/display-tokens', {
+          headers: admin.headers(true),
+          body: { name },
+        });
+        expect(res.status, JSON.stringify(name)).toBe(400);
+        expect(res.body.error?.code).toBe('IOC_REQUEST_INVALID');
+      }
+      const user = await call(ioc, 'POST', '/api/admin/users', {
+        headers: admin.headers(true),
+        body: {
+          username: 'nul.name',
+          displayName: 'Nguyễn\u0000A',
+          password: 'mật-khẩu-dài-1',
+          role: 'operator',
+        },
+      });
+      expect(user.body.error?.code).toBe('IOC_REQUEST_INVALID');
+      // Astral characters (a paired surrogate) are ordinary text.
+      const wave = await call(ioc, 'POST', '/api/admin/display-tokens', {
+        headers: admin.headers(true),
+        body: { name: 'Màn hình lũ 🌊' },
+      });
+      expect(wave.status).toBe(201);
+      expect(wave.body.name).toBe('Màn hình lũ 🌊');
+    });
   });
 
   describe('/live', () => {

@@ -170,6 +170,28 @@ describe('ingest every channel into one incident stream', () => {
     expect(again).toEqual({ status: 200, body: { id: first.body.id, outcome: 'duplicate' } });
   });
 
+  it('stores a report whose text holds a lone surrogate escape, the half character as U+FFFD (fuzz seed 1278645960)', async () => {
+    const id = `hs-${run}-surrogate`;
+    const raw = JSON.stringify({
+      id,
+      category: 'Môi trường, rác thải',
+      description: 'Rác thải ven sông Như Ý XSURROGATE',
+      // 3 km from the other reports here, so it opens its own incident.
+      lat: 16.4857,
+      lon: 107.5868,
+      media: [],
+      reporter: { name: 'XSURROGATE' },
+      created_at: new Date().toISOString(),
+    }).replaceAll('XSURROGATE', '\\ud800');
+    const res = await post(ioc, '/api/ingest/hue-s', null, { raw });
+    expect(res).toMatchObject({ status: 201, body: { outcome: 'created' } });
+    const rows = await ioc.app.db.query<{ description: string }>(
+      `SELECT description FROM incidents WHERE id = $1`,
+      [res.body.id],
+    );
+    expect(rows[0]?.description).toBe('Rác thải ven sông Như Ý \ufffd');
+  });
+
   it('refuses a bad signature and stores nothing; keeps a signed malformed body in dead_letters', async () => {
     const count = async () =>
       (

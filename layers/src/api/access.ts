@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { RoleSchema } from '../role.ts';
 import '../formats.ts';
+import { PlainLine } from './text.ts';
 
 /**
  * Access payloads (ARCHITECTURE.md "Access"): login, the current principal, accounts, display tokens and
@@ -32,7 +33,7 @@ export const MeSchema = Type.Object({
 export type Me = Static<typeof MeSchema>;
 
 const Password = Type.String({ minLength: 8, maxLength: 256 });
-const DisplayName = Type.String({ minLength: 1, maxLength: 120 });
+const DisplayName = PlainLine({ minLength: 1, maxLength: 120 });
 const AgencyIdInput = Type.Union([Type.String({ minLength: 1, maxLength: 100 }), Type.Null()]);
 
 export const UserSchema = Type.Object({
@@ -92,14 +93,14 @@ export const NewDisplayTokenSchema = Type.Composite([
 export type NewDisplayToken = Static<typeof NewDisplayTokenSchema>;
 
 export const NewDisplayTokenBodySchema = Type.Object(
-  { name: Type.String({ minLength: 1, maxLength: 100 }) },
+  { name: PlainLine({ minLength: 1, maxLength: 100 }) },
   { additionalProperties: false },
 );
 
 export const AuditQuerySchema = Type.Object(
   {
-    actor: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-    action: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    actor: Type.Optional(PlainLine({ minLength: 1, maxLength: 100 })),
+    action: Type.Optional(PlainLine({ minLength: 1, maxLength: 100 })),
     from: Type.Optional(Type.String({ format: 'date-time' })),
     to: Type.Optional(Type.String({ format: 'date-time' })),
     cursor: Type.Optional(Type.String({ maxLength: 200 })),

@@ -1,3 +1,4 @@
+import { PlainLine } from './text.ts';
 import { Type, type Static } from '@sinclair/typebox';
 import '../formats.ts';
 
@@ -41,7 +42,7 @@ export type NewDeviceCredential = Static<typeof NewDeviceCredentialSchema>;
 export const NewDeviceCredentialBodySchema = Type.Object(
   {
     /** Why (a new gateway, a leaked secret): kept in the audit trail. */
-    note: Type.Optional(Type.String({ maxLength: 200 })),
+    note: Type.Optional(PlainLine({ maxLength: 200 })),
   },
   { additionalProperties: false },
 );

@@ -8,3 +8,4 @@ export * from './health.ts';
 export * from './page.ts';
 export * from './ingest.ts';
 export * from './device-credentials.ts';
+export * from './text.ts';

@@ -115,7 +115,7 @@ export function checkHttpUrl(value: string, path: string): Result<string> {
 
 /** Free text as stored: NFC (iOS sends NFD), control characters removed, whitespace runs collapsed, trimmed. */
 export function cleanText(value: string): string {
-  return value
+  return wellFormed(value)
     .normalize('NFC')
     .replace(/(?![\t\n\r])\p{Cc}/gu, '')
     .replace(/[ \t]+/g, ' ')
@@ -144,12 +144,41 @@ export function locate(position: Position | null, address: string | null, wards:
 }
 
 /** Decodes a message body (MQTT payload or raw webhook body) as UTF-8 JSON with a size limit. */
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** `value` with each lone UTF-16 surrogate replaced by U+FFFD (String.prototype.toWellFormed, ES2024). */
+export function wellFormed(value: string): string {
+  return value.replace(LONE_SURROGATE, '\uFFFD');
+}
+
+function wellFormedReviver(this: unknown, _key: string, value: unknown): unknown {
+  if (typeof value === 'string') return wellFormed(value);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const keys = Object.keys(value);
+  if (keys.every((k) => wellFormed(k) === k)) return value;
+  // A key with a half character: rebuilt with defineProperty, so a key "__proto__" stays an own property.
+  const out = {};
+  for (const k of keys)
+    Object.defineProperty(out, wellFormed(k), {
+      value: (value as Record<string, unknown>)[k],
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  return out;
+}
+
 export function parseJsonBody(payload: Uint8Array | string, maxBytes: number): Result<unknown> {
   const bytes = typeof payload === 'string' ? new TextEncoder().encode(payload) : payload;
   if (bytes.byteLength > maxBytes)
     return fail('IOC_INGEST_TOO_LARGE', `payload of ${bytes.byteLength} bytes exceeds ${maxBytes}`);
   try {
-    return ok(JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)));
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    // Valid UTF-8 holds no lone surrogate, but a JSON escape can (`"\ud800"`): PostgreSQL's jsonb refuses
+    // it and the whole report was a 500 (found by the fuzz). Such a half character becomes U+FFFD, as an
+    // invalid byte does in every UTF-8 decoder that does not refuse: the report is kept, the text marked.
+    return ok(SURROGATE_ESCAPE.test(text) ? JSON.parse(text, wellFormedReviver) : JSON.parse(text));
   } catch (e) {
     return fail('IOC_INGEST_JSON', `payload is not UTF-8 JSON: ${(e as Error).message}`);
   }

@@ -186,6 +186,24 @@ describe('checkHttpUrl / parseJsonBody', () => {
     });
     expect(parseJsonBody('{"a":1}', 100)).toEqual({ ok: true, value: { a: 1 } });
   });
+
+  it('turns a lone surrogate escape into U+FFFD in values and keys, keeps pairs and own __proto__ keys (fuzz seed 1278645960)', () => {
+    const parsed = parseJsonBody(
+      '{"name":"\\ud800","tail":"a\\udfff","pair":"\\ud83c\\udf0a","\\udc00k":{"__proto__":"x"},"n":["\\ud801"]}',
+      1000,
+    );
+    expect(parsed.ok).toBe(true);
+    const v = (parsed as { value: Record<string, unknown> }).value;
+    expect(v.name).toBe('\ufffd');
+    expect(v.tail).toBe('a\ufffd');
+    expect(v.pair).toBe('🌊');
+    expect(v.n).toEqual(['\ufffd']);
+    const inner = v['\ufffdk'] as Record<string, unknown>;
+    expect(Object.getPrototypeOf(inner)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(inner, '__proto__')?.value).toBe('x');
+    // Every string the body holds is now storable as jsonb text.
+    expect(JSON.stringify(v)).not.toMatch(/\\ud[89a-f]/i);
+  });
 });
 
 describe('reports whose words name a property of Object.prototype (issue 11)', () => {
