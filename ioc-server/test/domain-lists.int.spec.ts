@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FINISHED_INCIDENT_STATUSES, INCIDENT_STATUSES, ROLES } from '@hue-ioc/layers';
+import { FINISHED_INCIDENT_STATUSES, INCIDENT_STATUSES, RATINGS, ROLES } from '@hue-ioc/layers';
 import { openPgliteDb } from '../src/storage/pglite.db.ts';
 import { migrate } from '../src/storage/migrate.ts';
 import type { Db } from '../src/storage/db.ts';
@@ -52,6 +52,7 @@ const isEnumeration = (c: Check): boolean => !c.columns.includes(',') && /= ANY 
 const PINNED: { table: string; column: string; list: readonly string[]; declared: string }[] = [
   { table: 'incidents', column: 'status', list: INCIDENT_STATUSES, declared: 'INCIDENT_STATUSES (layers)' },
   { table: 'users', column: 'role', list: ROLES, declared: 'ROLES (layers)' },
+  { table: 'incidents', column: 'rating', list: RATINGS, declared: 'RATINGS (layers)' },
 ];
 
 /**

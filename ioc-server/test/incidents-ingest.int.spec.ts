@@ -126,7 +126,9 @@ describe('ingest every channel into one incident stream', () => {
     const row = (await ioc.app.repos.incidents.get(id))!;
     expect(row.sources.map((s) => s.channel)).toEqual(['hue_s', 'hotline', 'camera']);
     expect(row).toMatchObject({ category: 'drainage', ward_code: '19789', status: 'new' });
-    expect(row.agency_id).toBeTruthy();
+    // The routing table's choice is a suggestion until the desk assigns the case (issue 12).
+    expect(row.agency_id).toBeNull();
+    expect(row.suggested_agency_id).toBeTruthy();
     expect(row.due_at!.getTime()).toBeGreaterThan(t0.getTime());
     const events = await ioc.app.repos.incidents.events(id);
     expect(events.map((e) => e.type)).toEqual(['created', 'source_added', 'source_added']);

@@ -199,6 +199,43 @@ export const ERROR_CATALOGUE = {
     vi: 'Chỉ số không có trong danh mục.',
   },
 
+  // The incident workflow (issue 12).
+  IOC_INCIDENT_NOT_FOUND: {
+    status: 404,
+    message: 'no such incident',
+    vi: 'Không tìm thấy phản ánh.',
+  },
+  IOC_INCIDENT_STALE: {
+    status: 409,
+    message: 'the incident changed since you loaded it (see details: current version and what changed)',
+    vi: 'Phản ánh vừa được người khác cập nhật. Vui lòng xem lại thay đổi.',
+  },
+  IOC_INCIDENT_TRANSITION: {
+    status: 409,
+    message: 'the state table does not allow this change (see details: the allowed ones)',
+    vi: 'Không thể chuyển sang trạng thái này.',
+  },
+  IOC_INCIDENT_REQUIREMENT: {
+    status: 400,
+    message: 'this change needs more (see details: what is missing)',
+    vi: 'Thiếu thông tin bắt buộc (lý do, đơn vị, hạn xử lý hoặc nội dung trả lời).',
+  },
+  IOC_INCIDENT_AGENCY_UNKNOWN: {
+    status: 400,
+    message: 'no such agency',
+    vi: 'Không có đơn vị xử lý này.',
+  },
+  IOC_INCIDENT_MERGE: {
+    status: 409,
+    message: 'these incidents cannot be merged or split that way',
+    vi: 'Không thể gộp hoặc tách phản ánh như vậy.',
+  },
+  IOC_ATTACHMENT_INVALID: {
+    status: 400,
+    message: 'the file is not an accepted image or document, or is larger than allowed',
+    vi: 'Tệp không đúng định dạng cho phép hoặc quá lớn.',
+  },
+
   // /live (socket.io: handshake errors and command acks).
   IOC_LIVE_PROTOCOL: {
     status: 400,

@@ -1,6 +1,7 @@
 export * from './feature.ts';
 export * from './sensor.ts';
 export * from './incident.ts';
+export * from './workflow.ts';
 export * from './category.ts';
 export * from './role.ts';
 export * from './area.ts';

@@ -98,7 +98,9 @@ describe('IncidentService on memory ports', () => {
     const row = store.rows.get('IOC-2611-000001')!;
     expect(row.sources.map((s) => s.channel)).toEqual(['hue_s', 'hotline']);
     expect(row).toMatchObject({ version: 2, category: 'drainage', ward_code: '19789', status: 'new' });
-    expect(row.agency_id).toBeTruthy();
+    // The routing table's choice is a suggestion until the desk assigns the case (issue 12).
+    expect(row.agency_id).toBeNull();
+    expect(row.suggested_agency_id).toBeTruthy();
     expect(row.due_at!.getTime()).toBeGreaterThan(T0.getTime());
     expect(store.eventsOf(row.id).map((e) => e.type)).toEqual(['created', 'source_added']);
 

