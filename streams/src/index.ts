@@ -19,6 +19,7 @@ export * from './calendar/holidays.ts';
 export * from './calendar/working-calendar.ts';
 export * from './calendar/due-at.ts';
 export * from './calendar/sla-defaults.ts';
+export * from './calendar/working-time.ts';
 export * from './routing/agencies.ts';
 export * from './routing/areas.ts';
 export * from './routing/main-roads.ts';
