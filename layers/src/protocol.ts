@@ -163,6 +163,33 @@ export const LiveHandshakeAuthSchema = Type.Object(
 );
 export type LiveHandshakeAuth = Static<typeof LiveHandshakeAuthSchema>;
 
+/**
+ * Presence on a case (issue 12): a console that opens a case watches it, and everyone watching it is told who
+ * else has it open, so two supervisors do not work one case at once (the second writer still gets 409).
+ */
+export const PresenceRequestSchema = Type.Object(
+  { incidentId: Type.String({ pattern: '^[A-Za-z0-9-]{1,40}$' }) },
+  { $id: 'PresenceRequest', additionalProperties: false },
+);
+export type PresenceRequest = Static<typeof PresenceRequestSchema>;
+
+export const PresenceViewerSchema = Type.Object({
+  /** The principal's id (`user:<id>`); one entry per person, however many tabs. */
+  id: Type.String(),
+  name: Type.String(),
+  role: Type.String(),
+});
+export type PresenceViewer = Static<typeof PresenceViewerSchema>;
+
+export const PresenceSchema = Type.Object(
+  { incidentId: Type.String(), viewers: Type.Array(PresenceViewerSchema) },
+  { $id: 'Presence' },
+);
+export type Presence = Static<typeof PresenceSchema>;
+
+export type PresenceAck =
+  { ok: true; viewers: PresenceViewer[] } | { ok: false; error: { code: string; message: string } };
+
 /** Events the server emits on /live. Typed once here; server and web both use this map. */
 export interface LiveServerToClient {
   'layer:snapshot': (snapshot: LayerSnapshot) => void;
@@ -170,10 +197,13 @@ export interface LiveServerToClient {
   'kpi:update': (update: KpiUpdate) => void;
   ticker: (item: TickerItem) => void;
   'incident:changed': (change: IncidentChanged) => void;
+  presence: (presence: Presence) => void;
 }
 
 /** Commands a client sends on /live; every one is answered through its ack. */
 export interface LiveClientToServer {
   subscribe: (request: SubscribeRequest, ack: (result: SubscribeAck) => void) => void;
   unsubscribe: (request: UnsubscribeRequest, ack: (result: CommandAck) => void) => void;
+  'presence:watch': (request: PresenceRequest, ack: (result: PresenceAck) => void) => void;
+  'presence:leave': (request: PresenceRequest, ack: (result: CommandAck) => void) => void;
 }

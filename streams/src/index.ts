@@ -40,3 +40,4 @@ export * from './ingest/camera.normalise.ts';
 export * from './ingest/enrich.ts';
 export * from './sensors/alarm.ts';
 export * from './devices/reference-cameras.ts';
+export * from './incidents/response-templates.ts';

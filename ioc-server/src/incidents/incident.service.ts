@@ -4,6 +4,7 @@ import {
   type Logger,
   type MergeOptions,
   type MergeReason,
+  type SlaTable,
   type WorkingCalendar,
 } from '@hue-ioc/streams';
 import type { IncidentInput, IncidentOutcome, IncidentSink, IncidentStore } from '../ingest/ports.ts';
@@ -17,6 +18,8 @@ export interface IncidentServiceDeps {
   store: IncidentStore;
   layer: IncidentsLayer;
   calendar: WorkingCalendar;
+  /** The deadline table now (the `sla` plugin: editable by an admin); streams' SLA_DEFAULTS without it. */
+  sla?: () => SlaTable;
   metrics: Metrics;
   logger: Logger;
   merge?: MergeOptions;
@@ -70,7 +73,7 @@ export class IncidentService implements IncidentSink {
           ...(input.alarmLevel !== undefined ? { alarmLevel: input.alarmLevel } : {}),
           ...(input.cameraEvent !== undefined ? { cameraEvent: input.cameraEvent } : {}),
         },
-        { calendar: this.deps.calendar },
+        { calendar: this.deps.calendar, ...(this.deps.sla ? { sla: this.deps.sla() } : {}) },
       );
       const source = {
         channel: input.channel,
@@ -109,6 +112,7 @@ export class IncidentService implements IncidentSink {
             channel: input.channel,
             sourceId: input.sourceId,
             reason: decision.reason,
+            version: row.version,
           });
           return {
             outcome: { outcome: 'merged', incidentId: row.id, reason: decision.reason } as IncidentOutcome,
@@ -159,6 +163,15 @@ export class IncidentService implements IncidentSink {
       for (const listener of this.changeListeners) listener();
     }
     return result.outcome;
+  }
+
+  /**
+   * Publishes rows another part of this node changed (the workflow: assignments, status changes, merges) on
+   * the incidents layer, and tells the change listeners (the wards layer recounts).
+   */
+  async published(rows: readonly IncidentRow[]): Promise<void> {
+    await this.deps.layer.publish(rows);
+    for (const listener of this.changeListeners) listener();
   }
 
   /** Publishes the open incidents the log does not hold yet (IncidentsLayer.load). */
