@@ -18,6 +18,7 @@ import mqttBrokerPlugin from './plugins/external/mqtt-broker.plugin.ts';
 import geoPlugin from './plugins/app/geo.plugin.ts';
 import repositoriesPlugin from './plugins/app/repositories.plugin.ts';
 import accessPlugin from './plugins/app/access.plugin.ts';
+import slaPlugin from './plugins/app/sla.plugin.ts';
 import eventLogPlugin from './plugins/app/event-log.plugin.ts';
 import layerHubPlugin from './plugins/app/layer-hub.plugin.ts';
 import liveLayersPlugin from './plugins/app/live-layers.plugin.ts';
@@ -35,6 +36,7 @@ import { deviceCredentialRoutes } from './routes/admin/device-credentials.routes
 import { webhookRoutes } from './routes/ingest/webhooks.routes.ts';
 import { kpiRoutes } from './routes/kpis/kpis.routes.ts';
 import { wallRoutes } from './routes/wall/wall.routes.ts';
+import { slaRoutes } from './routes/sla/sla.routes.ts';
 
 /**
  * The app's plugins by name (fastify/demo's layout): external plugins (config, database, Redis, MQTT broker)
@@ -48,6 +50,7 @@ const PLUGINS: Record<Exclude<PluginName, 'config' | 'db'>, FastifyPluginAsync> 
   geo: geoPlugin,
   repositories: repositoriesPlugin,
   access: accessPlugin,
+  sla: slaPlugin,
   'event-log': eventLogPlugin,
   'layer-hub': layerHubPlugin,
   'live-layers': liveLayersPlugin,
@@ -69,6 +72,7 @@ export const ROUTES = {
   ingest: webhookRoutes,
   kpis: kpiRoutes,
   wall: wallRoutes,
+  sla: slaRoutes,
 } as const;
 export type RouteName = keyof typeof ROUTES;
 

@@ -91,6 +91,11 @@ export interface Config {
    * batches are not acknowledged and the broker holds them (persistent session).
    */
   ingestSpoolBytes: number;
+  /**
+   * DEADLINE_SWEEP_SECONDS (default 30): how often the deadline scheduler marks overdue cases (sla_breached)
+   * and escalates those far past it; one node at a time does it.
+   */
+  deadlineSweepS: number;
 }
 
 /**
@@ -255,6 +260,7 @@ export function loadConfig(env: Env, profile: Profile = 'default', overrides: Pa
     trustProxy,
     ingestStallS: int('INGEST_STALL_SECONDS', 30, 1, 86_400),
     ingestSpoolBytes: int('INGEST_SPOOL_MB', 256, 0, 1_000_000) * 1024 * 1024,
+    deadlineSweepS: int('DEADLINE_SWEEP_SECONDS', 30, 1, 3600),
     ...overrides,
   };
   // After the overrides, so that a caller (a test) may name its own file instead of setting `wall`.

@@ -79,6 +79,10 @@ export const ROUTE_POLICIES: Readonly<Record<string, RoutePolicy>> = {
   'GET /api/admin/devices/:id/credentials': allow(ADMIN),
   'POST /api/admin/devices/:id/credentials': allow(ADMIN),
   'DELETE /api/admin/devices/:id/credentials': allow(ADMIN),
+  // The deadline table (issue 12): admins edit it; the desk and the units read the defaults it gives.
+  'GET /api/admin/sla': allow(ADMIN),
+  'PUT /api/admin/sla': allow(ADMIN),
+  'GET /api/sla': allow(HANDLERS),
 
   // Ingest (ARCHITECTURE.md, "REST"): HMAC-signed by each source.
   'POST /api/ingest/hue-s': SIGNED,

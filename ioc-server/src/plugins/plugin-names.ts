@@ -9,6 +9,7 @@ export const PLUGIN_NAMES = [
   'geo',
   'repositories',
   'access',
+  'sla',
   'event-log',
   'layer-hub',
   'live-layers',

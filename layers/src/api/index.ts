@@ -10,3 +10,4 @@ export * from './ingest.ts';
 export * from './device-credentials.ts';
 export * from './text.ts';
 export * from './incidents.ts';
+export * from './sla.ts';

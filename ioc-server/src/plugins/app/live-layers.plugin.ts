@@ -1,6 +1,5 @@
 import fp from 'fastify-plugin';
 import type { AlertProps, CameraProps, IncidentProps, SensorProps } from '@hue-ioc/layers';
-import { WorkingCalendar } from '@hue-ioc/streams';
 import { hubLayer } from '../../live/layer-sink.ts';
 import { AlertsLayer } from '../../live/alerts-layer.ts';
 import { CamerasLayer } from '../../live/cameras-layer.ts';
@@ -48,7 +47,8 @@ export default fp(
     const incidents = new IncidentService({
       store: new DbIncidentStore(db, repos.incidents),
       layer: new IncidentsLayer(hubLayer<IncidentProps>(hub, 'incidents')),
-      calendar: new WorkingCalendar(),
+      calendar: app.sla.calendar,
+      sla: () => app.sla.current(),
       metrics,
       logger: app.log,
     });
@@ -62,5 +62,5 @@ export default fp(
     app.decorate('wardsLayer', wardsLayer);
     app.addHook('onClose', () => wardsLayer.stop());
   },
-  { name: 'live-layers', dependencies: ['layer-hub', 'repositories', 'geo', 'db'] },
+  { name: 'live-layers', dependencies: ['layer-hub', 'repositories', 'geo', 'db', 'sla'] },
 );
