@@ -7,7 +7,10 @@ import {
   type IncidentStatus,
   type WorkflowActor,
 } from '@hue-ioc/layers';
-import { startIoc, type RunningIoc } from './support/start-ioc.ts';
+import { io as ioClient } from 'socket.io-client';
+import type { LiveClientToServer, LiveServerToClient, Presence } from '@hue-ioc/layers';
+import type { Socket } from 'socket.io-client';
+import { startIoc, waitFor, type RunningIoc } from './support/start-ioc.ts';
 import { sessionFor, TEST_AGENCY, type Session } from './support/auth.ts';
 import type { IncidentInput } from '../src/ingest/ports.ts';
 import type { WorkflowBy } from '../src/incidents/workflow.service.ts';
@@ -473,5 +476,46 @@ describe('the incident workflow', () => {
     );
     // Every declared transition was reachable by somebody.
     expect(new Set(TRANSITIONS.map((t) => t.from)).size).toBeGreaterThan(5);
+  });
+
+  it('tells everyone on a case who else has it open, and keeps other units out of it', async () => {
+    const id = await newIncident(ioc);
+    const open = (session: Session) =>
+      ioClient(`${ioc.baseUrl}/live`, {
+        transports: ['websocket'],
+        reconnection: false,
+        forceNew: true,
+        extraHeaders: { cookie: session.cookie },
+      }) as Socket<LiveServerToClient, LiveClientToServer>;
+    const a = open(supervisor);
+    const b = open(supervisor2);
+    const foreign = open(otherAgency);
+    try {
+      const seenByA: Presence[] = [];
+      a.on('presence', (p) => seenByA.push(p));
+      const ackA = await a.emitWithAck('presence:watch', { incidentId: id });
+      expect(ackA).toMatchObject({
+        ok: true,
+        viewers: [{ id: `user:${supervisor.userId}`, role: 'supervisor' }],
+      });
+      const ackB = await b.emitWithAck('presence:watch', { incidentId: id });
+      expect(ackB.ok && ackB.viewers.map((v) => v.id).sort()).toEqual(
+        [`user:${supervisor.userId}`, `user:${supervisor2.userId}`].sort(),
+      );
+      await waitFor('A told that B opened the case', () => seenByA.some((p) => p.viewers.length === 2));
+      const refused = await foreign.emitWithAck('presence:watch', { incidentId: id });
+      expect(refused).toMatchObject({ ok: false, error: { code: 'IOC_INCIDENT_NOT_FOUND' } });
+      expect(await a.emitWithAck('presence:watch', { incidentId: '../x' })).toMatchObject({
+        ok: false,
+        error: { code: 'IOC_LIVE_BAD_REQUEST' },
+      });
+      b.disconnect();
+      await waitFor('A told that B left', () => seenByA.at(-1)?.viewers.length === 1);
+      expect(await a.emitWithAck('presence:leave', { incidentId: id })).toEqual({ ok: true });
+    } finally {
+      a.disconnect();
+      b.disconnect();
+      foreign.disconnect();
+    }
   });
 });

@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin';
+import { attachPresence } from '../../live/presence.ts';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { Feature, IncidentProps } from '@hue-ioc/layers';
 import { createLiveGateway, type LiveGateway } from '../../live/live.gateway.ts';
@@ -67,6 +68,19 @@ export default fp(
     // A KPI sample arrives on one node; the adapter carries it to the others' screens.
     const stopKpis = app.kpis.onUpdate((u) => gateway.broadcastKpi(u));
     const stopWatch = watchLiveSockets(access, gateway.nsp, app.log);
+    // Who has a case open (issue 12): only people who may see the case can watch it.
+    attachPresence(gateway.nsp, {
+      logger: app.log,
+      mayView: async (principal, incidentId) => {
+        if (principal.role === 'display') return false;
+        const rows = await app.db.query<{ agency_id: string | null }>(
+          `SELECT agency_id FROM incidents WHERE id = $1`,
+          [incidentId],
+        );
+        if (rows.length === 0) return false;
+        return principal.role !== 'agency' || rows[0]!.agency_id === principal.agencyId;
+      },
+    });
 
     let closing: Promise<void> | null = null;
     const close = () => (closing ??= gateway.close());
