@@ -44,9 +44,11 @@ export default fp(
     await camerasLayer.load(devices);
     app.decorate('camerasLayer', camerasLayer);
 
+    const incidentsLayer = new IncidentsLayer(hubLayer<IncidentProps>(hub, 'incidents'));
+    app.addHook('onClose', async () => incidentsLayer.stop());
     const incidents = new IncidentService({
       store: new DbIncidentStore(db, repos.incidents),
-      layer: new IncidentsLayer(hubLayer<IncidentProps>(hub, 'incidents')),
+      layer: incidentsLayer,
       calendar: app.sla.calendar,
       sla: () => app.sla.current(),
       metrics,
