@@ -17,6 +17,7 @@ import redisPlugin from './plugins/external/redis.plugin.ts';
 import mqttBrokerPlugin from './plugins/external/mqtt-broker.plugin.ts';
 import geoPlugin from './plugins/app/geo.plugin.ts';
 import repositoriesPlugin from './plugins/app/repositories.plugin.ts';
+import attachmentsPlugin from './plugins/app/attachments.plugin.ts';
 import accessPlugin from './plugins/app/access.plugin.ts';
 import slaPlugin from './plugins/app/sla.plugin.ts';
 import eventLogPlugin from './plugins/app/event-log.plugin.ts';
@@ -36,6 +37,7 @@ import { deviceCredentialRoutes } from './routes/admin/device-credentials.routes
 import { webhookRoutes } from './routes/ingest/webhooks.routes.ts';
 import { kpiRoutes } from './routes/kpis/kpis.routes.ts';
 import { wallRoutes } from './routes/wall/wall.routes.ts';
+import { attachmentRoutes } from './routes/incidents/attachments.routes.ts';
 import { slaRoutes } from './routes/sla/sla.routes.ts';
 
 /**
@@ -49,6 +51,7 @@ const PLUGINS: Record<Exclude<PluginName, 'config' | 'db'>, FastifyPluginAsync> 
   'mqtt-broker': mqttBrokerPlugin,
   geo: geoPlugin,
   repositories: repositoriesPlugin,
+  attachments: attachmentsPlugin,
   access: accessPlugin,
   sla: slaPlugin,
   'event-log': eventLogPlugin,
@@ -72,6 +75,7 @@ export const ROUTES = {
   ingest: webhookRoutes,
   kpis: kpiRoutes,
   wall: wallRoutes,
+  attachments: attachmentRoutes,
   sla: slaRoutes,
 } as const;
 export type RouteName = keyof typeof ROUTES;

@@ -235,6 +235,11 @@ export const ERROR_CATALOGUE = {
     message: 'the file is not an accepted image or document, or is larger than allowed',
     vi: 'Tệp không đúng định dạng cho phép hoặc quá lớn.',
   },
+  IOC_ATTACHMENT_NOT_FOUND: {
+    status: 404,
+    message: 'no such attachment',
+    vi: 'Không tìm thấy tệp đính kèm.',
+  },
 
   // /live (socket.io: handshake errors and command acks).
   IOC_LIVE_PROTOCOL: {

@@ -8,6 +8,7 @@ export const PLUGIN_NAMES = [
   // app: reference data, storage, access, live state, ingest
   'geo',
   'repositories',
+  'attachments',
   'access',
   'sla',
   'event-log',

@@ -10,4 +10,5 @@ export * from './ingest.ts';
 export * from './device-credentials.ts';
 export * from './text.ts';
 export * from './incidents.ts';
+export * from './attachments.ts';
 export * from './sla.ts';
