@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { isIP } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_WALL_CONFIG, validateWallConfig, type WallConfig } from '@hue-ioc/layers';
+import { DEFAULT_WALL_CONFIG, mapStyleUrlProblem, validateWallConfig, type WallConfig } from '@hue-ioc/layers';
 
 /** The repository root, found from this file so relative defaults do not depend on the working directory. */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -67,6 +67,11 @@ export interface Config {
   /** The wall's scenes and playlists (GET /api/wall/config): read from wallConfigFile and checked at start. */
   wall: WallConfig;
   /**
+   * MAP_STYLE_URL: the basemap of the wall and the consoles, a MapLibre style (http/https) or a PMTiles
+   * archive (pmtiles://); null for the offline style the web app ships (layers/src/api/map.ts).
+   */
+  mapStyleUrl: string | null;
+  /**
    * How old or far ahead an inbound timestamp may be before it is dead-lettered (IOC_INGEST_TIME):
    * INGEST_MAX_AGE_DAYS (default 30) and INGEST_MAX_SKEW_S (default 300) for every live channel;
    * INGEST_CSV_MAX_AGE_DAYS (default 366) for the hotline CSV import, which loads past months' tickets.
@@ -96,6 +101,24 @@ export interface Config {
    * and escalates those far past it; one node at a time does it.
    */
   deadlineSweepS: number;
+  /**
+   * HUES_CALLBACK_URL: where the answers to Hue-S reporters go (a signed POST per public status change, the
+   * published reply and public comments; ARCHITECTURE.md "REST", Citizen feedback). Unset: those messages are
+   * kept `held` in the outbox and sent once it is set and the node restarts.
+   */
+  huesCallbackUrl: string | null;
+  /**
+   * The outbox worker (src/outbox): OUTBOX_RETRY_BASE_MS (default 2000) and OUTBOX_RETRY_CAP_MS (default
+   * 600000) bound the exponential backoff with jitter, OUTBOX_MAX_ATTEMPTS (default 12) before a message is
+   * `dead`, OUTBOX_POLL_MS (default 3000) between looks at the table besides the wake-up on every commit.
+   */
+  outbox: { retryBaseMs: number; retryCapMs: number; maxAttempts: number; pollMs: number };
+  /**
+   * The citizen's rating (issue 12): FEEDBACK_REOPEN_DAYS (default 7) after resolution a "không hài lòng"
+   * reopens the case (later it closes it, counted as dissatisfied); RATING_WINDOW_DAYS (default 7): a resolved
+   * case nobody rated closes by itself (checked every `sweepMs`).
+   */
+  feedback: { reopenWindowS: number; ratingWindowS: number; sweepMs: number };
 }
 
 /**
@@ -214,6 +237,9 @@ export function loadConfig(env: Env, profile: Profile = 'default', overrides: Pa
     problems.push(`MQTT_BIND="${mqttBind}" must be an IP address such as 127.0.0.1 or 0.0.0.0`);
   }
   const wallFile = str('WALL_CONFIG_FILE');
+  const mapStyleUrl = str('MAP_STYLE_URL');
+  const mapStyleProblem = mapStyleUrl === null ? null : mapStyleUrlProblem(mapStyleUrl);
+  if (mapStyleProblem) problems.push(`MAP_STYLE_URL ${mapStyleProblem}`);
   const trustProxy = proxyList(str('TRUST_PROXY'), problems);
   const config: Config = {
     port: int('PORT', 8080, 0, 65535),
@@ -251,6 +277,7 @@ export function loadConfig(env: Env, profile: Profile = 'default', overrides: Pa
     nodeId: str('NODE_ID') ?? defaultNodeId(resolve(str('DATA_DIR') ?? resolve(REPO_ROOT, '.data'))),
     wallConfigFile: wallFile === null ? null : resolve(wallFile),
     wall: DEFAULT_WALL_CONFIG,
+    mapStyleUrl: mapStyleProblem ? null : mapStyleUrl,
     ingestTimeWindow: {
       maxAgeDays: int('INGEST_MAX_AGE_DAYS', 30, 1, 3650),
       maxSkewS: int('INGEST_MAX_SKEW_S', 300, 0, 86_400),
@@ -261,10 +288,25 @@ export function loadConfig(env: Env, profile: Profile = 'default', overrides: Pa
     ingestStallS: int('INGEST_STALL_SECONDS', 30, 1, 86_400),
     ingestSpoolBytes: int('INGEST_SPOOL_MB', 256, 0, 1_000_000) * 1024 * 1024,
     deadlineSweepS: int('DEADLINE_SWEEP_SECONDS', 30, 1, 3600),
+    huesCallbackUrl: url('HUES_CALLBACK_URL', ['http:', 'https:']),
+    outbox: {
+      retryBaseMs: int('OUTBOX_RETRY_BASE_MS', 2000, 10, 3_600_000),
+      retryCapMs: int('OUTBOX_RETRY_CAP_MS', 600_000, 10, 86_400_000),
+      maxAttempts: int('OUTBOX_MAX_ATTEMPTS', 12, 1, 1000),
+      pollMs: int('OUTBOX_POLL_MS', 3000, 50, 600_000),
+    },
+    feedback: {
+      reopenWindowS: num('FEEDBACK_REOPEN_DAYS', 7, 0, 365) * 86_400,
+      ratingWindowS: num('RATING_WINDOW_DAYS', 7, 0, 365) * 86_400,
+      sweepMs: 60_000,
+    },
     ...overrides,
   };
   // After the overrides, so that a caller (a test) may name its own file instead of setting `wall`.
   if (overrides.wall === undefined) config.wall = readWallConfig(config.wallConfigFile, problems);
+  if (config.outbox.retryCapMs < config.outbox.retryBaseMs) {
+    problems.push('OUTBOX_RETRY_CAP_MS must be at least OUTBOX_RETRY_BASE_MS');
+  }
   if ((config.adminUsername === null) !== (config.adminPassword === null)) {
     problems.push('ADMIN_USERNAME and ADMIN_PASSWORD must be set together');
   }

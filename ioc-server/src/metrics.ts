@@ -132,6 +132,18 @@ export function createMetrics() {
       labelNames: ['reason'] as const,
       registers: [registry],
     }),
+    outboxMessages: new Gauge({
+      name: 'ioc_outbox_messages',
+      help: 'Outbox messages not (yet) delivered, by status (pending, failed, dead, held) and channel',
+      labelNames: ['status', 'channel'] as const,
+      registers: [registry],
+    }),
+    outboxDeliveries: new Counter({
+      name: 'ioc_outbox_deliveries_total',
+      help: 'Outbox delivery tries by channel and outcome (sent, retry, failed, dead, held)',
+      labelNames: ['channel', 'outcome'] as const,
+      registers: [registry],
+    }),
     mqttRefusals: new Counter({
       name: 'ioc_mqtt_refusals_total',
       help: 'What the embedded MQTT broker refused, by reason (anonymous, bad_credentials, client_id_reserved, publish_denied, subscribe_denied, oversize)',

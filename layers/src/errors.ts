@@ -241,6 +241,14 @@ export const ERROR_CATALOGUE = {
     vi: 'Không tìm thấy tệp đính kèm.',
   },
 
+  // The outbox (issue 12): messages to citizens and units.
+  IOC_OUTBOX_NOT_FOUND: { status: 404, message: 'no such outbox message', vi: 'Không có tin nhắn này.' },
+  IOC_OUTBOX_NOT_RETRYABLE: {
+    status: 409,
+    message: 'only failed, dead or held messages can be sent again',
+    vi: 'Chỉ gửi lại được tin bị từ chối, gửi không thành công hoặc đang tạm giữ.',
+  },
+
   // /live (socket.io: handshake errors and command acks).
   IOC_LIVE_PROTOCOL: {
     status: 400,

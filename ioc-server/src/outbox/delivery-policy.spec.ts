@@ -51,9 +51,16 @@ describe('nextState', () => {
 
   it('a transient failure waits out the backoff, then is dead after OUTBOX_MAX_ATTEMPTS', () => {
     const next = nextState(transient, 3, policy, now, () => 1);
-    expect(next).toEqual({ status: 'pending', nextAttemptAt: new Date(now.getTime() + 8000), error: 'HTTP 503' });
+    expect(next).toEqual({
+      status: 'pending',
+      nextAttemptAt: new Date(now.getTime() + 8000),
+      error: 'HTTP 503',
+    });
     expect(nextState(transient, 11, policy, now).status).toBe('pending');
-    expect(nextState(transient, 12, policy, now)).toMatchObject({ status: 'dead', error: /after 12 attempts/ });
+    expect(nextState(transient, 12, policy, now)).toMatchObject({
+      status: 'dead',
+      error: /after 12 attempts/,
+    });
   });
 
   it('a refusal is tried REFUSED_ATTEMPTS times, then failed', () => {
@@ -71,7 +78,9 @@ describe('nextState', () => {
   });
 
   it('an unconfigured channel is held', () => {
-    expect(nextState({ ok: false, held: true, error: 'HUES_CALLBACK_URL is not configured' }, 1, policy, now)).toEqual({
+    expect(
+      nextState({ ok: false, held: true, error: 'HUES_CALLBACK_URL is not configured' }, 1, policy, now),
+    ).toEqual({
       status: 'held',
       error: 'HUES_CALLBACK_URL is not configured',
     });
@@ -82,8 +91,10 @@ describe('httpResult', () => {
   it('2xx delivered; 408, 429 and 5xx transient; other 4xx a refusal', () => {
     expect(httpResult(200, '', null, now)).toEqual({ ok: true });
     expect(httpResult(204, '', null, now)).toEqual({ ok: true });
-    for (const s of [408, 429, 500, 502, 503, 504]) expect(httpResult(s, '', null, now)).toMatchObject({ retryable: true });
-    for (const s of [400, 401, 403, 404, 409, 410, 422]) expect(httpResult(s, 'x', null, now)).toMatchObject({ retryable: false });
+    for (const s of [408, 429, 500, 502, 503, 504])
+      expect(httpResult(s, '', null, now)).toMatchObject({ retryable: true });
+    for (const s of [400, 401, 403, 404, 409, 410, 422])
+      expect(httpResult(s, 'x', null, now)).toMatchObject({ retryable: false });
   });
 
   it('keeps a short, one-line excerpt of the answer and the Retry-After', () => {

@@ -44,7 +44,11 @@ export type NextState =
  * d/2 and d, d = min(cap, base · 2^(n−1)). The jitter spreads the retries of many messages that failed
  * together (a receiver outage) so they do not come back as one burst; the fixed half keeps a floor.
  */
-export function retryDelayMs(attempts: number, policy: RetryPolicy, random: () => number = Math.random): number {
+export function retryDelayMs(
+  attempts: number,
+  policy: RetryPolicy,
+  random: () => number = Math.random,
+): number {
   const n = Math.max(1, attempts);
   const d = Math.min(policy.capMs, policy.baseMs * 2 ** Math.min(n - 1, 40));
   return Math.round(d / 2 + random() * (d / 2));
@@ -65,12 +69,20 @@ export function nextState(
   if (attempts >= policy.maxAttempts) {
     return { status: 'dead', error: `${result.error} (gave up after ${attempts} attempts)` };
   }
-  const wait = Math.max(retryDelayMs(attempts, policy, random), Math.min(result.retryAfterMs ?? 0, policy.capMs));
+  const wait = Math.max(
+    retryDelayMs(attempts, policy, random),
+    Math.min(result.retryAfterMs ?? 0, policy.capMs),
+  );
   return { status: 'pending', nextAttemptAt: new Date(now.getTime() + wait), error: result.error };
 }
 
 /** An HTTP answer as a result: 2xx delivered; 408, 429 and 5xx transient; any other status a refusal. */
-export function httpResult(status: number, body: string, retryAfter: string | null, now: Date): DeliveryResult {
+export function httpResult(
+  status: number,
+  body: string,
+  retryAfter: string | null,
+  now: Date,
+): DeliveryResult {
   if (status >= 200 && status < 300) return { ok: true };
   const error = `HTTP ${status}${body ? `: ${body.replace(/\s+/g, ' ').slice(0, 200)}` : ''}`;
   const retryable = status === 408 || status === 429 || status >= 500 || status < 200;

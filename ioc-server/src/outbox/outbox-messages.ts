@@ -63,7 +63,10 @@ const label = (status: string) => INCIDENT_STATUS_LABELS[status as IncidentStatu
  *   units by SMS and phone: DOMAIN.md, our escalation);
  * - the creation of a case sends nothing (Hue-S and the hotline have their answer from the webhook).
  */
-export function messagesFor(change: IncidentChange, citizenChannel: 'sms' | 'zalo' = 'sms'): NewOutboxMessage[] {
+export function messagesFor(
+  change: IncidentChange,
+  citizenChannel: 'sms' | 'zalo' = 'sms',
+): NewOutboxMessage[] {
   const { before, after, event } = change;
   const out: NewOutboxMessage[] = [];
   const v = after.version;

@@ -153,9 +153,15 @@ export class OutboxWorker {
       return;
     }
     this.deps.onSettled?.(row, next);
-    const log = { outboxId: row.id, incidentId: row.incident_id, channel: row.channel, attempts: row.attempts };
+    const log = {
+      outboxId: row.id,
+      incidentId: row.incident_id,
+      channel: row.channel,
+      attempts: row.attempts,
+    };
     if (next.status === 'sent') this.deps.logger.debug(log, 'outbox: delivered');
-    else if (next.status === 'pending') this.deps.logger.info({ ...log, error: next.error }, 'outbox: will retry');
+    else if (next.status === 'pending')
+      this.deps.logger.info({ ...log, error: next.error }, 'outbox: will retry');
     else this.deps.logger.warn({ ...log, status: next.status, error: next.error }, 'outbox: not delivered');
   }
 }

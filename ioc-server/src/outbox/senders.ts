@@ -98,7 +98,12 @@ export function notifierSender(notifier: Notifier): Sender {
   return async (row: OutboxRow): Promise<DeliveryResult> => {
     const p = row.payload as unknown as NoticePayload;
     try {
-      await notifier.send({ to: p.to, text: p.text, incidentId: row.incident_id, idempotencyKey: row.idempotency_key });
+      await notifier.send({
+        to: p.to,
+        text: p.text,
+        incidentId: row.incident_id,
+        idempotencyKey: row.idempotency_key,
+      });
       return { ok: true };
     } catch (err) {
       return { ok: false, retryable: true, error: (err as Error).message ?? String(err) };

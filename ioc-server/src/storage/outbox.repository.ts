@@ -48,7 +48,15 @@ export class OutboxRepository {
         `INSERT INTO outbox (incident_id, kind, channel, idempotency_key, payload, status, last_error)
          VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7)
          ON CONFLICT (idempotency_key) DO NOTHING RETURNING 1`,
-        [m.incidentId, m.kind, m.channel, m.idempotencyKey, JSON.stringify(m.payload), why ? 'held' : 'pending', why],
+        [
+          m.incidentId,
+          m.kind,
+          m.channel,
+          m.idempotencyKey,
+          JSON.stringify(m.payload),
+          why ? 'held' : 'pending',
+          why,
+        ],
       );
       n += rows.length;
     }
@@ -137,7 +145,11 @@ export class OutboxRepository {
   }
 
   /** Newest first; `before` is the last id of the previous page. */
-  async list(q: { statuses?: readonly OutboxStatus[]; before?: string; limit: number }): Promise<OutboxRow[]> {
+  async list(q: {
+    statuses?: readonly OutboxStatus[];
+    before?: string;
+    limit: number;
+  }): Promise<OutboxRow[]> {
     return this.db.query<OutboxRow>(
       `SELECT ${COLUMNS} FROM outbox
        WHERE ($1::text[] IS NULL OR status = ANY($1::text[])) AND ($2::bigint IS NULL OR id < $2::bigint)

@@ -11,4 +11,6 @@ export * from './device-credentials.ts';
 export * from './text.ts';
 export * from './incidents.ts';
 export * from './attachments.ts';
+export * from './map.ts';
 export * from './sla.ts';
+export * from './outbox.ts';

@@ -33,9 +33,7 @@ export const OUTBOX_CHANNEL_LABELS: Readonly<Record<OutboxChannel, { vi: string;
 /** `status=failed&status=dead`: several at once; none for every status. */
 export const OutboxQuerySchema = Type.Object(
   {
-    status: Type.Optional(
-      Type.Union([OutboxStatusSchema, Type.Array(OutboxStatusSchema, { maxItems: 5 })]),
-    ),
+    status: Type.Optional(Type.Union([OutboxStatusSchema, Type.Array(OutboxStatusSchema, { maxItems: 5 })])),
     cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,18}$' })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
   },

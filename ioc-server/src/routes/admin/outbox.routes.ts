@@ -1,4 +1,10 @@
-import { ErrorBodySchema, OutboxIdParams, OutboxItemSchema, OutboxPageSchema, OutboxQuerySchema } from '@hue-ioc/layers';
+import {
+  ErrorBodySchema,
+  OutboxIdParams,
+  OutboxItemSchema,
+  OutboxPageSchema,
+  OutboxQuerySchema,
+} from '@hue-ioc/layers';
 import type { OutboxItem } from '@hue-ioc/layers';
 import { AppError } from '../../errors.ts';
 import { actorOf } from '../../auth/access.plugin.ts';
@@ -72,9 +78,16 @@ export const outboxRoutes = routePlugin('outbox', ['outbox'], async (app) => {
         throw new AppError('IOC_OUTBOX_NOT_RETRYABLE', `message ${req.params.id} is ${result.row.status}`, {
           status: result.row.status,
         });
-      await app.access.record(actorOf(req), 'outbox.retry', 'outbox', req.params.id, {
-        status: result.before,
-      }, { status: 'pending' });
+      await app.access.record(
+        actorOf(req),
+        'outbox.retry',
+        'outbox',
+        req.params.id,
+        {
+          status: result.before,
+        },
+        { status: 'pending' },
+      );
       app.outbox.worker.wake();
       return outboxItem(result.row);
     },

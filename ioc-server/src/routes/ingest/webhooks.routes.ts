@@ -1,6 +1,14 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type TSchema } from '@sinclair/typebox';
-import { ErrorBodySchema, ImportJobSchema, ImportQuerySchema, IngestOutcomeSchema } from '@hue-ioc/layers';
+import {
+  ErrorBodySchema,
+  FeedbackBodySchema,
+  FeedbackOutcomeSchema,
+  ImportJobSchema,
+  ImportQuerySchema,
+  IngestOutcomeSchema,
+} from '@hue-ioc/layers';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
 import {
   HotlineTicketSchema,
   HueSReportSchema,
@@ -16,7 +24,7 @@ import {
   type Reject,
   type Result,
 } from '@hue-ioc/streams';
-import { codeOr, errorBody } from '../../errors.ts';
+import { AppError, codeOr, errorBody } from '../../errors.ts';
 import { reportInput } from '../../incidents/inputs.ts';
 import { deadLetterOf } from '../../ingest/ports.ts';
 import { rateLimited } from '../../auth/rate-limit.ts';
@@ -39,6 +47,8 @@ const responses = {
  */
 const signedJson = (schema: TSchema) => ({ signedBody: { 'application/json': schema } });
 
+const checkFeedback = TypeCompiler.Compile(FeedbackBodySchema);
+
 /** A month of a busy call centre is a few MB. */
 const MAX_CSV_BYTES = 20 * 1024 * 1024;
 
@@ -48,7 +58,10 @@ const MAX_CSV_BYTES = 20 * 1024 * 1024;
  * answered 400 with the reason and kept in dead_letters. A retried delivery finds its incident and changes
  * nothing.
  */
-export const webhookRoutes = routePlugin('ingest', ['ingest', 'kpis', 'geo', 'repositories'], async (app) => {
+/** The plugins the webhooks use; `outbox` holds the feedback service (the citizen's rating). */
+const USES = ['ingest', 'kpis', 'geo', 'repositories', 'outbox'] as const;
+
+export const webhookRoutes = routePlugin('ingest', USES, async (app) => {
   // Database unreachable: 503 with Retry-After; requests tracked as the `webhooks` pipeline.
   answerUnavailable(app);
   // Keep the raw bytes: the HMAC covers them exactly.
@@ -262,6 +275,66 @@ export const webhookRoutes = routePlugin('ingest', ['ingest', 'kpis', 'geo', 're
       return reply
         .code(stored ? 201 : 200)
         .send({ id: sample.value.sourceId, outcome: stored ? 'stored' : 'duplicate' });
+    },
+  );
+  /**
+   * The citizen's rating of the published reply (ARCHITECTURE.md "REST", Citizen feedback; issue 12): signed
+   * with the Hue-S secret, `id` the Hue-S report id. Resolved → closed with the rating, or reopened when not
+   * satisfied within FEEDBACK_REOPEN_DAYS. A retried delivery answers 200 `duplicate`; an unknown report is
+   * 404 and kept as a dead letter (Hue-S may hold a report we never got); a case not resolved is 409.
+   */
+  app.post(
+    '/api/ingest/hue-s/feedback',
+    {
+      schema: {
+        description: "A Hue-S citizen's rating (đánh giá) of the reply to a report, signed.",
+        response: {
+          200: FeedbackOutcomeSchema,
+          400: ErrorBodySchema,
+          401: ErrorBodySchema,
+          404: ErrorBodySchema,
+          409: ErrorBodySchema,
+          503: ErrorBodySchema,
+        },
+      },
+      config: { ...signedJson(FeedbackBodySchema), ...limited('hue-s-feedback') },
+    },
+    async (req, reply) => {
+      const accepted = await accept('hue-s', req, reply);
+      if (accepted === null) return reply;
+      const body = accepted.body;
+      if (!checkFeedback.Check(body)) {
+        const first = checkFeedback.Errors(body).First();
+        return reject('hue-s', req, reply, req.body as Buffer, {
+          code: 'IOC_INGEST_SCHEMA',
+          reason: `${first?.path || '/'} ${first?.message ?? 'does not match the feedback schema'}`,
+        });
+      }
+      try {
+        const outcome = await app.feedback.rate(body);
+        app.metrics.ingestMessages.inc({
+          source: 'hue-s-feedback',
+          outcome: outcome.outcome === 'duplicate' ? 'duplicate' : 'stored',
+        });
+        return reply
+          .code(200)
+          .send({ id: outcome.incidentId, status: outcome.status, outcome: outcome.outcome });
+      } catch (e) {
+        if (e instanceof AppError && e.code === 'IOC_INCIDENT_NOT_FOUND') {
+          await app.deadLetterSink.reject([
+            deadLetterOf(
+              'hue-s',
+              { code: e.code, reason: e.message },
+              {
+                topic: req.url,
+                payload: req.body as Buffer,
+                receivedAt: new Date(),
+              },
+            ),
+          ]);
+        }
+        throw e;
+      }
     },
   );
 });
