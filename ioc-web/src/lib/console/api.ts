@@ -83,13 +83,16 @@ interface RequestOptions {
   redirectOn401?: boolean;
 }
 
-async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+/** One call to the REST API (shared by the console's clients: console, dispatch, agency). */
+export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
   const url = new URL(path, location.origin);
   for (const [k, v] of Object.entries(opts.query ?? {})) {
     if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
   }
   const headers: Record<string, string> = { accept: 'application/json' };
-  if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  // A FormData body (an upload) sets its own multipart content type with the boundary.
+  const form = opts.body instanceof FormData;
+  if (opts.body !== undefined && !form) headers['content-type'] = 'application/json';
   if (method !== 'GET') {
     const csrf = csrfToken();
     if (csrf) headers[CSRF_HEADER] = csrf;
@@ -100,7 +103,9 @@ async function request<T>(method: string, path: string, opts: RequestOptions = {
       method,
       headers,
       credentials: 'same-origin',
-      ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
+      ...(opts.body !== undefined
+        ? { body: form ? (opts.body as FormData) : JSON.stringify(opts.body) }
+        : {}),
     });
   } catch {
     throw new ApiError(0, NETWORK_ERROR, 'network failure');
