@@ -284,10 +284,15 @@ describe('the outbox: other channels, admin', () => {
 
     const retry = await fetch(`${ioc.baseUrl}/api/admin/outbox/${failed.id}/retry`, {
       method: 'POST',
-      headers: admin.headers(true),
+      headers: { ...admin.headers(true), 'content-type': 'application/json' },
+      body: '{}',
     });
     expect(retry.status).toBe(200);
     expect(await retry.json()).toMatchObject({ id: failed.id, status: 'pending', attempts: 0 });
+    const audit = await ioc.app.db.query<{ target_id: string; before: unknown }>(
+      `SELECT target_id, before FROM audit_events WHERE action = 'outbox.retry'`,
+    );
+    expect(audit).toEqual([{ target_id: failed.id, before: { status: 'failed' } }]);
     // Sent again (and refused again: the receiver has not changed).
     await waitFor(
       'retried',
@@ -296,7 +301,8 @@ describe('the outbox: other channels, admin', () => {
     );
     const again = await fetch(`${ioc.baseUrl}/api/admin/outbox/${failed.id}/retry`, {
       method: 'POST',
-      headers: admin.headers(true),
+      headers: { ...admin.headers(true), 'content-type': 'application/json' },
+      body: '{}',
     });
     expect(again.status).toBe(200);
     // A sent message is not sent again by hand.
@@ -308,14 +314,16 @@ describe('the outbox: other channels, admin', () => {
     if (sent) {
       const refused = await fetch(`${ioc.baseUrl}/api/admin/outbox/${sent.id}/retry`, {
         method: 'POST',
-        headers: admin.headers(true),
+        headers: { ...admin.headers(true), 'content-type': 'application/json' },
+        body: '{}',
       });
       expect(refused.status).toBe(409);
       expect(await refused.json()).toMatchObject({ error: { code: 'IOC_OUTBOX_NOT_RETRYABLE' } });
     }
     const missing = await fetch(`${ioc.baseUrl}/api/admin/outbox/999999999/retry`, {
       method: 'POST',
-      headers: admin.headers(true),
+      headers: { ...admin.headers(true), 'content-type': 'application/json' },
+      body: '{}',
     });
     expect(missing.status).toBe(404);
     // The metrics.

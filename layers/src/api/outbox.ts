@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { IncidentStatusSchema } from '../incident.ts';
 import { PageSchema } from './page.ts';
+import { PlainLine } from './text.ts';
 import '../formats.ts';
 
 /**
@@ -45,6 +46,13 @@ export const OutboxIdParams = Type.Object(
   { id: Type.String({ pattern: '^[0-9]{1,18}$' }) },
   { additionalProperties: false },
 );
+
+/** POST /api/admin/outbox/:id/retry: `{}`, or why it is sent again (kept in the audit trail). */
+export const OutboxRetryBodySchema = Type.Object(
+  { note: Type.Optional(PlainLine({ maxLength: 200 })) },
+  { additionalProperties: false },
+);
+export type OutboxRetryBody = Static<typeof OutboxRetryBodySchema>;
 
 /** One message. The recipient's phone is masked; the text is what was (or will be) sent. */
 export const OutboxItemSchema = Type.Object({

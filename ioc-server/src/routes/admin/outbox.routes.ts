@@ -4,6 +4,7 @@ import {
   OutboxItemSchema,
   OutboxPageSchema,
   OutboxQuerySchema,
+  OutboxRetryBodySchema,
 } from '@hue-ioc/layers';
 import type { OutboxItem } from '@hue-ioc/layers';
 import { AppError } from '../../errors.ts';
@@ -68,6 +69,7 @@ export const outboxRoutes = routePlugin('outbox', ['outbox'], async (app) => {
     {
       schema: {
         params: OutboxIdParams,
+        body: OutboxRetryBodySchema,
         response: { 200: OutboxItemSchema, 404: ErrorBodySchema, 409: ErrorBodySchema },
       },
     },
@@ -83,10 +85,8 @@ export const outboxRoutes = routePlugin('outbox', ['outbox'], async (app) => {
         'outbox.retry',
         'outbox',
         req.params.id,
-        {
-          status: result.before,
-        },
-        { status: 'pending' },
+        { status: result.before },
+        { status: 'pending', ...(req.body?.note ? { note: req.body.note } : {}) },
       );
       app.outbox.worker.wake();
       return outboxItem(result.row);
