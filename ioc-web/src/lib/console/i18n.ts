@@ -21,10 +21,11 @@ export const AUDIT_ACTIONS = [
   'user.update',
   'display_token.create',
   'display_token.revoke',
+  'sla.replace',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-export type TabId = 'users' | 'tokens' | 'audit' | 'agencies';
+export type TabId = 'users' | 'tokens' | 'audit' | 'agencies' | 'sla';
 
 export interface ConsoleMessages {
   locale: string;
@@ -206,7 +207,13 @@ const vi: ConsoleMessages = {
   admin: {
     title: 'Quản trị hệ thống',
     tabsLabel: 'Các mục quản trị',
-    tab: { users: 'Người dùng', tokens: 'Mã màn hình', audit: 'Nhật ký', agencies: 'Đơn vị' },
+    tab: {
+      users: 'Người dùng',
+      tokens: 'Mã màn hình',
+      audit: 'Nhật ký',
+      agencies: 'Đơn vị',
+      sla: 'Hạn xử lý',
+    },
   },
   users: {
     heading: 'Thêm người dùng',
@@ -307,6 +314,7 @@ const vi: ConsoleMessages = {
       'user.update': 'Sửa tài khoản',
       'display_token.create': 'Tạo mã màn hình',
       'display_token.revoke': 'Thu hồi mã màn hình',
+      'sla.replace': 'Sửa bảng hạn xử lý',
     },
   },
   agencies: {
@@ -394,7 +402,13 @@ const en: ConsoleMessages = {
   admin: {
     title: 'Administration',
     tabsLabel: 'Administration sections',
-    tab: { users: 'Users', tokens: 'Display tokens', audit: 'Audit log', agencies: 'Agencies' },
+    tab: {
+      users: 'Users',
+      tokens: 'Display tokens',
+      audit: 'Audit log',
+      agencies: 'Agencies',
+      sla: 'SLA deadlines',
+    },
   },
   users: {
     heading: 'Add a user',
@@ -494,6 +508,7 @@ const en: ConsoleMessages = {
       'user.update': 'Account changed',
       'display_token.create': 'Display token created',
       'display_token.revoke': 'Display token revoked',
+      'sla.replace': 'Deadline table changed',
     },
   },
   agencies: {
