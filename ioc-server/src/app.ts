@@ -26,6 +26,8 @@ import liveLayersPlugin from './plugins/app/live-layers.plugin.ts';
 import kpisPlugin from './plugins/app/kpis.plugin.ts';
 import liveGatewayPlugin from './plugins/app/live-gateway.plugin.ts';
 import ingestPlugin from './plugins/app/ingest.plugin.ts';
+import workflowPlugin from './plugins/app/workflow.plugin.ts';
+import outboxPlugin from './plugins/app/outbox.plugin.ts';
 import mqttIngestPlugin from './plugins/app/mqtt-ingest.plugin.ts';
 import simulatorPlugin from './plugins/app/simulator.plugin.ts';
 import docsPlugin from './plugins/app/docs.plugin.ts';
@@ -37,6 +39,7 @@ import { deviceCredentialRoutes } from './routes/admin/device-credentials.routes
 import { webhookRoutes } from './routes/ingest/webhooks.routes.ts';
 import { kpiRoutes } from './routes/kpis/kpis.routes.ts';
 import { wallRoutes } from './routes/wall/wall.routes.ts';
+import { outboxRoutes } from './routes/admin/outbox.routes.ts';
 import { attachmentRoutes } from './routes/incidents/attachments.routes.ts';
 import { slaRoutes } from './routes/sla/sla.routes.ts';
 
@@ -60,6 +63,8 @@ const PLUGINS: Record<Exclude<PluginName, 'config' | 'db'>, FastifyPluginAsync> 
   kpis: kpisPlugin,
   'live-gateway': liveGatewayPlugin,
   ingest: ingestPlugin,
+  workflow: workflowPlugin,
+  outbox: outboxPlugin,
   'mqtt-ingest': mqttIngestPlugin,
   simulator: simulatorPlugin,
   docs: docsPlugin,
@@ -75,6 +80,7 @@ export const ROUTES = {
   ingest: webhookRoutes,
   kpis: kpiRoutes,
   wall: wallRoutes,
+  outbox: outboxRoutes,
   attachments: attachmentRoutes,
   sla: slaRoutes,
 } as const;

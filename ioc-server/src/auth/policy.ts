@@ -79,6 +79,9 @@ export const ROUTE_POLICIES: Readonly<Record<string, RoutePolicy>> = {
   'GET /api/admin/devices/:id/credentials': allow(ADMIN),
   'POST /api/admin/devices/:id/credentials': allow(ADMIN),
   'DELETE /api/admin/devices/:id/credentials': allow(ADMIN),
+  // The outbox (issue 12): messages to citizens and units that did not go out, and re-sending them.
+  'GET /api/admin/outbox': allow(ADMIN),
+  'POST /api/admin/outbox/:id/retry': allow(ADMIN),
   // The deadline table (issue 12): admins edit it; the desk and the units read the defaults it gives.
   'GET /api/admin/sla': allow(ADMIN),
   'PUT /api/admin/sla': allow(ADMIN),
@@ -86,6 +89,8 @@ export const ROUTE_POLICIES: Readonly<Record<string, RoutePolicy>> = {
 
   // Ingest (ARCHITECTURE.md, "REST"): HMAC-signed by each source.
   'POST /api/ingest/hue-s': SIGNED,
+  // The citizen's rating of the reply, signed with the Hue-S secret.
+  'POST /api/ingest/hue-s/feedback': SIGNED,
   'POST /api/ingest/hotline': SIGNED,
   'POST /api/ingest/kpi': SIGNED,
   'POST /api/ingest/hotline/csv': SIGNED,

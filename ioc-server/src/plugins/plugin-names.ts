@@ -17,6 +17,8 @@ export const PLUGIN_NAMES = [
   'kpis',
   'live-gateway',
   'ingest',
+  'workflow',
+  'outbox',
   'mqtt-ingest',
   'simulator',
   // the OpenAPI document of the routes that follow
