@@ -22,10 +22,11 @@ export const AUDIT_ACTIONS = [
   'display_token.create',
   'display_token.revoke',
   'sla.replace',
+  'outbox.retry',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-export type TabId = 'users' | 'tokens' | 'audit' | 'agencies' | 'sla';
+export type TabId = 'users' | 'tokens' | 'audit' | 'agencies' | 'sla' | 'outbox';
 
 export interface ConsoleMessages {
   locale: string;
@@ -213,6 +214,7 @@ const vi: ConsoleMessages = {
       audit: 'Nhật ký',
       agencies: 'Đơn vị',
       sla: 'Hạn xử lý',
+      outbox: 'Tin gửi người dân',
     },
   },
   users: {
@@ -315,6 +317,7 @@ const vi: ConsoleMessages = {
       'display_token.create': 'Tạo mã màn hình',
       'display_token.revoke': 'Thu hồi mã màn hình',
       'sla.replace': 'Sửa bảng hạn xử lý',
+      'outbox.retry': 'Gửi lại tin',
     },
   },
   agencies: {
@@ -408,6 +411,7 @@ const en: ConsoleMessages = {
       audit: 'Audit log',
       agencies: 'Agencies',
       sla: 'SLA deadlines',
+      outbox: 'Outbox',
     },
   },
   users: {
@@ -509,6 +513,7 @@ const en: ConsoleMessages = {
       'display_token.create': 'Display token created',
       'display_token.revoke': 'Display token revoked',
       'sla.replace': 'Deadline table changed',
+      'outbox.retry': 'Message re-sent',
     },
   },
   agencies: {
