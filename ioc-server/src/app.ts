@@ -41,6 +41,7 @@ import { kpiRoutes } from './routes/kpis/kpis.routes.ts';
 import { wallRoutes } from './routes/wall/wall.routes.ts';
 import { outboxRoutes } from './routes/admin/outbox.routes.ts';
 import { attachmentRoutes } from './routes/incidents/attachments.routes.ts';
+import { mapRoutes } from './routes/map/map.routes.ts';
 import { slaRoutes } from './routes/sla/sla.routes.ts';
 
 /**
@@ -82,6 +83,7 @@ export const ROUTES = {
   wall: wallRoutes,
   outbox: outboxRoutes,
   attachments: attachmentRoutes,
+  map: mapRoutes,
   sla: slaRoutes,
 } as const;
 export type RouteName = keyof typeof ROUTES;

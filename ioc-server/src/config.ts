@@ -4,7 +4,12 @@ import { hostname } from 'node:os';
 import { isIP } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_WALL_CONFIG, mapStyleUrlProblem, validateWallConfig, type WallConfig } from '@hue-ioc/layers';
+import {
+  DEFAULT_WALL_CONFIG,
+  mapStyleUrlProblem,
+  validateWallConfig,
+  type WallConfig,
+} from '@hue-ioc/layers';
 
 /** The repository root, found from this file so relative defaults do not depend on the working directory. */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');

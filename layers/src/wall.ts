@@ -134,6 +134,15 @@ export const WallConfigSchema = Type.Object(
         errorMessage: 'must be { "normal": [scene ids], "flood": [scene ids] }',
       },
     ),
+    /**
+     * The basemap (MAP_STYLE_URL, layers/src/api/map.ts); null or absent: the offline style. Set by the
+     * server from its configuration: a value in WALL_CONFIG_FILE is replaced by it.
+     */
+    mapStyleUrl: Type.Optional(
+      Type.Union([Type.String({ maxLength: 2000 }), Type.Null()], {
+        errorMessage: 'must be a style URL or null',
+      }),
+    ),
   },
   { additionalProperties: false, errorMessage: 'must be an object with "scenes" and "playlists"' },
 );

@@ -36,6 +36,8 @@ export interface AccessPluginOptions {
   access: AccessService;
   /** The built web app, for the CSP's inline-script hashes; null when none is served. */
   webDir: string | null;
+  /** The basemap's origin (MAP_STYLE_URL), allowed to the maps' fetches by the CSP; null for none. */
+  mapOrigin?: string | null;
 }
 
 /** helmet's default policy: a year, subdomains included. */
@@ -58,7 +60,7 @@ const NOT_FOUND_POLICY: RoutePolicy = { roles: [], scope: 'public' };
  * CORS stays closed: no CORS plugin, so browsers refuse cross-origin reads.
  * Register it before any route.
  */
-const plugin: FastifyPluginAsync<AccessPluginOptions> = async (app, { access, webDir }) => {
+const plugin: FastifyPluginAsync<AccessPluginOptions> = async (app, { access, webDir, mapOrigin }) => {
   app.decorateRequest('principal', null);
   app.decorateRequest('routePolicy', null);
   const routes: FastifyInstanceRoutes = [];
@@ -77,7 +79,7 @@ const plugin: FastifyPluginAsync<AccessPluginOptions> = async (app, { access, we
 
   await app.register(fastifyCookie);
   await app.register(fastifyHelmet, {
-    contentSecurityPolicy: { useDefaults: false, directives: cspDirectives(webDir) },
+    contentSecurityPolicy: { useDefaults: false, directives: cspDirectives(webDir, mapOrigin ?? null) },
     // X-Frame-Options for browsers without CSP 2: the same as the CSP's frame-ancestors 'none' (helmet's
     // default SAMEORIGIN contradicted it).
     xFrameOptions: { action: 'deny' },

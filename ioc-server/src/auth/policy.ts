@@ -66,6 +66,8 @@ export const ROUTE_POLICIES: Readonly<Record<string, RoutePolicy>> = {
   // The wall's scenes and playlists: camera positions and titles, nothing personal. Every wall screen
   // (display token) reads it at start; signed-in roles may open the wall in a browser too.
   'GET /api/wall/config': allow(ANY_ROLE),
+  // The basemap's style URL (MAP_STYLE_URL) for the consoles' maps: a URL every map of the city loads anyway.
+  'GET /api/map/config': allow(ANY_ROLE),
 
   // Administration
   'GET /api/admin/users': allow(ADMIN),

@@ -25,8 +25,14 @@ export function inlineScriptHashes(html: string): string[] {
  *   derive them from 'self');
  * - nothing may frame the wall or the consoles (clickjacking), no plugins, forms post here only.
  * `upgrade-insecure-requests` is left out: the embedded default serves plain HTTP on a LAN.
+ * `mapOrigin`: the basemap's server (MAP_STYLE_URL), whose style, tiles and glyphs the maps fetch; a style
+ * that loads from more hosts needs them behind that one (a reverse proxy).
  */
-export function cspDirectives(webDir: string | null): Record<string, string[] | null> {
+export function cspDirectives(
+  webDir: string | null,
+  mapOrigin: string | null = null,
+): Record<string, string[] | null> {
+  const map = mapOrigin ? [mapOrigin] : [];
   const index = webDir ? join(webDir, 'index.html') : null;
   const hashes = index && existsSync(index) ? inlineScriptHashes(readFileSync(index, 'utf8')) : [];
   return {
@@ -34,9 +40,9 @@ export function cspDirectives(webDir: string | null): Record<string, string[] | 
     scriptSrc: ["'self'", ...hashes],
     scriptSrcAttr: ["'none'"],
     styleSrc: ["'self'", "'unsafe-inline'"],
-    imgSrc: ["'self'", 'data:', 'blob:'],
+    imgSrc: ["'self'", 'data:', 'blob:', ...map],
     fontSrc: ["'self'", 'data:'],
-    connectSrc: ["'self'", 'ws:', 'wss:'],
+    connectSrc: ["'self'", 'ws:', 'wss:', ...map],
     workerSrc: ["'self'", 'blob:'],
     childSrc: ["'self'", 'blob:'],
     objectSrc: ["'none'"],

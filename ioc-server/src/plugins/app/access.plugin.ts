@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin';
+import { mapStyleOrigin } from '@hue-ioc/layers';
 import { AccessService } from '../../auth/access.service.ts';
 import { accessPlugin } from '../../auth/access.plugin.ts';
 
@@ -19,7 +20,11 @@ export default fp(
     const access = new AccessService({ db: app.db, config: app.config, logger: app.log });
     await access.seed();
     app.decorate('access', access);
-    await app.register(accessPlugin, { access, webDir: app.config.webDir });
+    await app.register(accessPlugin, {
+      access,
+      webDir: app.config.webDir,
+      mapOrigin: mapStyleOrigin(app.config.mapStyleUrl),
+    });
   },
   { name: 'access', dependencies: ['db', 'repositories'] },
 );
