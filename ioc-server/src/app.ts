@@ -27,6 +27,7 @@ import kpisPlugin from './plugins/app/kpis.plugin.ts';
 import liveGatewayPlugin from './plugins/app/live-gateway.plugin.ts';
 import ingestPlugin from './plugins/app/ingest.plugin.ts';
 import workflowPlugin from './plugins/app/workflow.plugin.ts';
+import deadlinesPlugin from './plugins/app/deadlines.plugin.ts';
 import outboxPlugin from './plugins/app/outbox.plugin.ts';
 import mqttIngestPlugin from './plugins/app/mqtt-ingest.plugin.ts';
 import simulatorPlugin from './plugins/app/simulator.plugin.ts';
@@ -65,6 +66,7 @@ const PLUGINS: Record<Exclude<PluginName, 'config' | 'db'>, FastifyPluginAsync> 
   'live-gateway': liveGatewayPlugin,
   ingest: ingestPlugin,
   workflow: workflowPlugin,
+  deadlines: deadlinesPlugin,
   outbox: outboxPlugin,
   'mqtt-ingest': mqttIngestPlugin,
   simulator: simulatorPlugin,

@@ -18,6 +18,7 @@ export const PLUGIN_NAMES = [
   'live-gateway',
   'ingest',
   'workflow',
+  'deadlines',
   'outbox',
   'mqtt-ingest',
   'simulator',
