@@ -331,6 +331,30 @@ describe('the outbox: other channels, admin', () => {
     expect(metrics).toMatch(/ioc_outbox_deliveries_total\{channel="hue_s",outcome="failed"\} [1-9]/);
   });
 
+  it('a missed deadline and its escalation reach the unit as notices (the deadline scheduler, for real)', async () => {
+    const { id } = await newIncident(ioc);
+    await step(ioc, id, 'verified');
+    await step(ioc, id, 'assigned');
+    // Assigned three days ago, due two days ago: past the deadline and past twice the time allowed.
+    await ioc.app.db.query(
+      `UPDATE incidents SET assigned_at = now() - INTERVAL '3 days', due_at = now() - INTERVAL '2 days' WHERE id = $1`,
+      [id],
+    );
+    await ioc.app.deadlines.sweep();
+    const notices = await waitFor('two unit notices sent', async () => {
+      const rows = (await ioc.app.outbox.repo.ofIncident(id)).filter((r) => r.channel === 'unit_notice');
+      return rows.length === 2 && rows.every((r) => r.status === 'sent') ? rows : null;
+    });
+    expect(notices.map((r) => r.payload.event)).toEqual(['sla_breached', 'escalated']);
+    expect(notices[0]!.payload).toMatchObject({ to: TEST_AGENCY });
+    expect(notices[0]!.payload.text).toMatch(/đã quá hạn xử lý/);
+    // A second sweep marks nothing new, so nothing more is sent.
+    await ioc.app.deadlines.sweep();
+    expect(
+      (await ioc.app.outbox.repo.ofIncident(id)).filter((r) => r.channel === 'unit_notice'),
+    ).toHaveLength(2);
+  });
+
   it('claims the oldest pending message of each incident and channel only, and none twice', async () => {
     const a = await newIncident(ioc);
     const b = await newIncident(ioc);
