@@ -74,6 +74,44 @@ describe('loadConfig', () => {
       expect(() => loadConfig({ MQTT_BIND: wrong }), wrong).toThrow(/MQTT_BIND/);
   });
 
+  it('reads the Hue-S callback, the outbox retries and the rating windows', () => {
+    expect(loadConfig({})).toMatchObject({
+      huesCallbackUrl: null,
+      outbox: { retryBaseMs: 2000, retryCapMs: 600_000, maxAttempts: 12, pollMs: 3000 },
+      feedback: { reopenWindowS: 7 * 86_400, ratingWindowS: 7 * 86_400 },
+    });
+    const c = loadConfig({
+      HUES_CALLBACK_URL: 'https://hue-s.thuathienhue.gov.vn/api/ioc/callback',
+      OUTBOX_RETRY_BASE_MS: '500',
+      OUTBOX_MAX_ATTEMPTS: '5',
+      FEEDBACK_REOPEN_DAYS: '3',
+      RATING_WINDOW_DAYS: '10',
+    });
+    expect(c).toMatchObject({
+      huesCallbackUrl: 'https://hue-s.thuathienhue.gov.vn/api/ioc/callback',
+      outbox: { retryBaseMs: 500, maxAttempts: 5 },
+      feedback: { reopenWindowS: 3 * 86_400, ratingWindowS: 10 * 86_400 },
+    });
+    const err = (() => {
+      try {
+        loadConfig({
+          HUES_CALLBACK_URL: 'ftp://hue-s.example.vn/cb',
+          OUTBOX_RETRY_BASE_MS: '60000',
+          OUTBOX_RETRY_CAP_MS: '1000',
+          OUTBOX_MAX_ATTEMPTS: '0',
+        });
+      } catch (e) {
+        return e as ConfigError;
+      }
+      return null;
+    })();
+    expect(err?.problems).toEqual([
+      'HUES_CALLBACK_URL must use http:// or https:// (got "ftp:")',
+      'OUTBOX_MAX_ATTEMPTS="0" must be an integer from 1 to 1000',
+      'OUTBOX_RETRY_CAP_MS must be at least OUTBOX_RETRY_BASE_MS',
+    ]);
+  });
+
   it('names every wrong variable at once', () => {
     try {
       loadConfig({
