@@ -2,44 +2,23 @@ import { io, type Socket } from 'socket.io-client';
 import {
   LIVE_NAMESPACE,
   LIVE_PROTOCOL_VERSION,
-  type CommandAck,
   type IncidentChanged,
   type LiveClientToServer,
   type LiveHandshakeAuth,
   type LiveServerToClient,
+  type Presence,
+  type PresenceViewer,
 } from '@hue-ioc/layers';
 
 /**
  * The consoles' side of /live (issue 12): `incident:changed` for every case the user may see, and presence
- * on a case (who else has it open). The browser's session cookie authenticates the handshake (no token).
- *
- * Presence is not yet in layers/src/protocol.ts (the lead adds it to LiveClientToServer /
- * LiveServerToClient); until then these local types describe it, as the issue specifies, and should be
- * replaced by the shared ones.
+ * on a case (who else has it open; the event map in layers/src/protocol.ts). The browser's session cookie
+ * authenticates the handshake (no token).
  */
-export interface Viewer {
-  id: string;
-  name: string;
-  role: string;
-}
-export interface PresenceUpdate {
-  incidentId: string;
-  viewers: Viewer[];
-}
-export type PresenceAck = { ok: true; viewers: Viewer[] } | Extract<CommandAck, { ok: false }>;
+export type Viewer = PresenceViewer;
+export type PresenceUpdate = Presence;
 
-interface PresenceServerToClient {
-  presence: (update: PresenceUpdate) => void;
-}
-interface PresenceClientToServer {
-  'presence:watch': (req: { incidentId: string }, ack: (result: PresenceAck) => void) => void;
-  'presence:leave': (req: { incidentId: string }) => void;
-}
-
-type ConsoleSocket = Socket<
-  LiveServerToClient & PresenceServerToClient,
-  LiveClientToServer & PresenceClientToServer
->;
+type ConsoleSocket = Socket<LiveServerToClient, LiveClientToServer>;
 
 export type LinkState = 'connecting' | 'live' | 'reconnecting';
 
@@ -90,7 +69,7 @@ export class IncidentLive {
   watch(incidentId: string | null): void {
     if (this.#watching === incidentId) return;
     if (this.#watching && this.#socket.connected) {
-      this.#socket.emit('presence:leave', { incidentId: this.#watching });
+      this.#socket.emit('presence:leave', { incidentId: this.#watching }, () => {});
     }
     this.#watching = incidentId;
     if (incidentId && this.#socket.connected) this.#emitWatch(incidentId, this.#onPresence);

@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { createUser, signBody, startIoc, TEST_AGENCY, type RunningIoc } from '@hue-ioc/server/testing';
+import { ARTIFACTS, launchChromium } from './support/chromium.ts';
+
+/**
+ * /dispatch and /agency in real Chromium against the real server (issue 12): a Hue-S report appears in the
+ * supervisor's queue live (no reload), the supervisor verifies it and assigns it to a unit; the unit's
+ * staff find it in their phone inbox, accept it and resolve it with a reply.
+ */
+const SECRET = 'e2e-dispatch-secret';
+const TITLE = 'Ổ gà sâu giữa đường Hùng Vương';
+
+describe('/dispatch and /agency in Chromium', () => {
+  let ioc: RunningIoc;
+  let browser: Browser;
+  let supervisor: { username: string; password: string };
+  let unit: { username: string; password: string };
+  const errors: string[] = [];
+
+  async function logIn(page: Page, username: string, password: string, next: string) {
+    await page.goto(`${ioc.baseUrl}/login?next=${encodeURIComponent(next)}`);
+    await page.getByLabel('Tên đăng nhập').fill(username);
+    await page.getByLabel('Mật khẩu', { exact: true }).fill(password);
+    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await page.waitForURL(`${ioc.baseUrl}${next}`);
+  }
+
+  beforeAll(async () => {
+    ioc = await startIoc({
+      overrides: { ingestSecrets: { hueS: SECRET, hotline: SECRET, kpi: SECRET, open311: SECRET } },
+    });
+    if (!ioc.config.webDir) throw new Error('the web app is not built: run `npm run build` (npm test does)');
+    supervisor = await createUser(ioc.app, 'supervisor', {
+      username: 'giamsat.ca1',
+      password: 'Giam-sat-ca-1',
+    });
+    unit = await createUser(ioc.app, 'agency', { username: 'soxaydung.hien', password: 'So-xay-dung-1' });
+    browser = await launchChromium();
+    await mkdir(ARTIFACTS, { recursive: true });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await ioc?.close();
+  });
+
+  it('shows a new report live, verifies and assigns it; the unit accepts and resolves it on a phone', async () => {
+    const desk = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'vi-VN' });
+    const page = await desk.newPage();
+    page.on('pageerror', (e) => errors.push(e.message));
+    await logIn(page, supervisor.username, supervisor.password, '/dispatch');
+    await expect.poll(() => page.getByTestId('link-state').textContent()).toContain('Trực tuyến');
+
+    const raw = JSON.stringify({
+      id: `HS-E2E-${Date.now()}`,
+      category: 'Hạ tầng giao thông',
+      title: TITLE,
+      description: 'Ổ gà rộng khoảng 1 m trước số 83 Hùng Vương, xe máy dễ té ngã khi trời mưa.',
+      lat: 16.4602,
+      lon: 107.5936,
+      address: '83 Hùng Vương',
+      media: [{ url: 'https://hue-s.example.vn/media/o-ga-hung-vuong.jpg', type: 'image' }],
+      reporter: { name: 'Trần Thị Bình', phone: '0905111222' },
+      created_at: new Date().toISOString(),
+    });
+    const res = await fetch(`${ioc.baseUrl}/api/ingest/hue-s`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...signBody(SECRET, raw, Math.floor(Date.now() / 1000)),
+      },
+      body: raw,
+    });
+    expect(res.ok).toBe(true);
+
+    // Live: the row appears without a reload.
+    const row = page.locator('[role=option]', { hasText: TITLE });
+    await row.waitFor({ timeout: 20_000 });
+    await row.click();
+    const view = page.getByTestId('case-view');
+    await expect.poll(() => view.getByTestId('case-status').textContent()).toBe('Mới tiếp nhận');
+    await view.locator('button[data-action=verify]').click();
+    await expect.poll(() => view.getByTestId('case-status').textContent()).toBe('Đã xác minh');
+    await view.locator('button[data-action=assign]').click();
+    await view.locator('#f-agency').selectOption(TEST_AGENCY);
+    await view.locator('[data-testid=action-form] button[type=submit]').click();
+    await expect.poll(() => view.getByTestId('case-status').textContent()).toBe('Đã chuyển xử lý');
+    await expect.poll(() => row.getAttribute('data-status')).toBe('assigned');
+    await page.screenshot({ path: resolve(ARTIFACTS, 'dispatch-case.png') });
+
+    const phone = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      locale: 'vi-VN',
+      isMobile: true,
+      hasTouch: true,
+    });
+    const inbox = await phone.newPage();
+    inbox.on('pageerror', (e) => errors.push(e.message));
+    await logIn(inbox, unit.username, unit.password, '/agency');
+    const card = inbox.locator('[data-testid=agency-queue] button', { hasText: TITLE });
+    await card.waitFor({ timeout: 20_000 });
+    await inbox.screenshot({ path: resolve(ARTIFACTS, 'agency-inbox.png') });
+    await card.click();
+    const mine = inbox.getByTestId('case-view');
+    await mine.locator('button[data-action=accept]').click();
+    await expect.poll(() => mine.getByTestId('case-status').textContent()).toBe('Đang xử lý');
+    await mine.locator('button[data-action=resolve]').click();
+    await mine
+      .locator('#f-reply')
+      .fill('Đơn vị đã vá ổ gà trước số 83 Hùng Vương lúc 15:00. Cảm ơn người dân đã phản ánh.');
+    await mine.locator('[data-testid=action-form] button[type=submit]').click();
+    await expect.poll(() => mine.getByTestId('case-status').textContent()).toBe('Đã xử lý');
+    await inbox.screenshot({ path: resolve(ARTIFACTS, 'agency-resolved.png'), fullPage: true });
+
+    // The supervisor's queue (open cases) drops the resolved case live.
+    await expect.poll(() => row.count(), { timeout: 20_000 }).toBe(0);
+    expect(errors).toEqual([]);
+    await desk.close();
+    await phone.close();
+  });
+});
