@@ -18,7 +18,7 @@ CREATE TABLE IF NOT EXISTS sla_rules (
   CHECK (category = '*' OR category ~ '^[a-z_]{1,40}$')
 );
 
--- The seed is streams' SLA_DEFAULTS (streams/src/calendar/sla-defaults.ts); the sla plugin's spec checks the
+-- The seed is streams' SLA_DEFAULTS (streams/src/calendar/sla-defaults.ts); test/sla.int.spec.ts checks the
 -- two agree. Re-running keeps what an admin changed.
 INSERT INTO sla_rules (category, priority, hours, working_days, updated_by) VALUES
   ('*', 1, 4, NULL, 'seed'),

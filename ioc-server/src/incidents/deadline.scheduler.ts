@@ -93,25 +93,25 @@ interface Candidate {
  */
 export class DeadlineScheduler {
   private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> | null = null;
+  /** Sweeps of this node, one after the other. */
+  private chain: Promise<unknown> = Promise.resolve();
+  private pending = 0;
 
   constructor(private readonly deps: DeadlineSchedulerDeps) {}
 
-  /** Runs a sweep now unless one is running on this node; null when another node holds the sweep. */
-  async sweep(): Promise<SweepResult | null> {
-    if (this.running) await this.running.catch(() => undefined);
-    const run = this.deps.lock.run(() => this.sweepNow());
-    this.running = run;
-    try {
-      return await run;
-    } finally {
-      if (this.running === run) this.running = null;
-    }
+  /** Runs a sweep after any running on this node; null when another node holds the sweep. */
+  sweep(): Promise<SweepResult | null> {
+    this.pending++;
+    const run = this.chain.then(() => this.deps.lock.run(() => this.sweepNow()));
+    this.chain = run.catch(() => undefined).finally(() => this.pending--);
+    return run;
   }
 
   start(intervalMs: number): void {
     this.stop();
     this.timer = setInterval(() => {
+      // A sweep slower than the interval is not queued behind: the next tick after it will do.
+      if (this.pending > 0) return;
       this.sweep().catch((err: unknown) =>
         this.deps.logger.warn(
           { err: (err as Error).message },
@@ -125,7 +125,7 @@ export class DeadlineScheduler {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    await this.running?.catch(() => undefined);
+    await this.chain;
   }
 
   private async sweepNow(): Promise<SweepResult> {

@@ -53,6 +53,9 @@ export async function startIoc(
     liveTickMs: 50,
     // A distinct MQTT client id per test server: persistent sessions must not leak between tests.
     nodeId: `test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+    // The deadline scheduler would mark tests' past-due cases with the real clock and bump their versions
+    // mid-test: tests sweep with a fake clock (deadlines.int.spec.ts) or set it themselves.
+    deadlineSweepS: 3600,
     ...opts.overrides,
   });
   const app = await buildApp(config, opts.wrapDb ? { wrapDb: opts.wrapDb } : {});
