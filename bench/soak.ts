@@ -63,6 +63,9 @@ interface Sample {
   stored: number;
   storedPerS: number;
   connections: number;
+  /** Open incidents (new … reopened) at the sample, and cases the desk and the unit handled since the last. */
+  openIncidents?: number;
+  handled?: number;
 }
 
 /** What the /live clients saw. */
@@ -188,6 +191,26 @@ async function soak(): Promise<{ samples: Sample[]; live: LiveCounts }> {
     if (i % 20 === 19) await new Promise((r) => setTimeout(r, 100)); // do not open 200 websockets at once
   }
 
+  // ── the desk and the unit: they work the cases as a control room does ───────────────────────────────
+  // Without them the open cases grow without bound (nobody closes anything) and so do the incidents layer
+  // and every snapshot: a growth the city would never see. The supervisor verifies and assigns the oldest
+  // new cases to Sở Xây dựng (the demo agency account's unit), the unit accepts and resolves them, and the
+  // supervisor closes the resolved ones after calling back: every case through the state table over REST.
+  const desk = await loginSession(base, 'supervisor');
+  const unit = await loginSession(base, 'agency');
+  let handled = 0;
+  let working = true;
+  const work = (async () => {
+    while (working) {
+      try {
+        handled += await handleSome(base, desk, unit);
+      } catch {
+        // a refused step (a case changed under us) is retried on the next round
+      }
+      await new Promise((r) => setTimeout(r, 3000));
+    }
+  })();
+
   // ── sampling ─────────────────────────────────────────────────────────────────────────────────────────
 
   /** Prometheus text: value of `name` summed over the series whose labels match `where`. */
@@ -259,7 +282,7 @@ async function soak(): Promise<{ samples: Sample[]; live: LiveCounts }> {
   const fmt = (v: number | null, d = 0) => (v === null ? '–' : v === Infinity ? '>max' : v.toFixed(d));
   console.log(
     `\n${clientCount} /live clients, simulator ×${speed}, a sample every ${intervalS} s for ${minutes} min\n` +
-      '   min   RSS MB  heap MB  ext MB  ELD p99 ms  DB MB  lag p50/p95 ms  emit mean/p95 ms   stored  msg/s  sockets',
+      '   min   RSS MB  heap MB  ext MB  ELD p99 ms  DB MB  lag p50/p95 ms  emit mean/p95 ms   stored  msg/s  sockets   open  handled',
   );
   while (Date.now() - t0 < minutes * 60_000) {
     await new Promise((r) => setTimeout(r, Math.min(intervalS * 1000, t0 + minutes * 60_000 - Date.now())));
@@ -288,7 +311,10 @@ async function soak(): Promise<{ samples: Sample[]; live: LiveCounts }> {
       stored,
       storedPerS: (stored - prevStored) / ((now - prevAt) / 1000),
       connections: metric(text, 'ioc_live_connections'),
+      openIncidents: await openCount(base, desk),
+      handled,
     };
+    handled = 0;
     samples.push(s);
     lags.length = 0;
     prevEmit = emit;
@@ -309,10 +335,14 @@ async function soak(): Promise<{ samples: Sample[]; live: LiveCounts }> {
         String(s.stored).padStart(8),
         s.storedPerS.toFixed(0).padStart(6),
         String(s.connections).padStart(8),
+        String(s.openIncidents ?? '–').padStart(6),
+        String(s.handled ?? '–').padStart(8),
       ].join(' '),
     );
   }
 
+  working = false;
+  await work;
   const disconnectsDuringRun = live.disconnects;
   for (const c of clients) c.close();
   await stopServer();
@@ -541,3 +571,97 @@ if (values.png) {
   }
 }
 process.exit(0);
+
+// ── the desk's REST client ───────────────────────────────────────────────────────────────────────────────
+
+interface DeskSession {
+  cookie: string;
+  csrf: string;
+}
+
+/** Logs in as a demo account (DEMO=on: password hue-demo) like the console does. */
+async function loginSession(base: string, username: string): Promise<DeskSession> {
+  const res = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: base },
+    body: JSON.stringify({ username, password: process.env.DEMO_PASSWORD ?? 'hue-demo' }),
+  });
+  if (res.status !== 200) throw new Error(`soak: login ${username}: ${res.status} ${await res.text()}`);
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  const me = (await (await fetch(`${base}/api/auth/me`, { headers: { cookie } })).json()) as {
+    csrfToken: string;
+  };
+  return { cookie, csrf: me.csrfToken };
+}
+
+async function api<T>(
+  base: string,
+  s: DeskSession,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<T> {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      cookie: s.cookie,
+      origin: base,
+      ...(body !== undefined ? { 'content-type': 'application/json', 'x-ioc-csrf': s.csrf } : {}),
+    },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const json = (await res.json()) as T & { error?: { code: string } };
+  if (res.status >= 400) throw new Error(`soak: ${method} ${path}: ${json.error?.code ?? res.status}`);
+  return json;
+}
+
+type Item = { id: string; version: number; status: string };
+
+async function openCount(base: string, s: DeskSession): Promise<number> {
+  // A function body, not a module constant: the soak runs in a top-level await above this line.
+  const open = ['new', 'verified', 'assigned', 'in_progress', 'returned', 'extended', 'reopened'];
+  const q = open.map((st) => `status=${st}`).join('&');
+  return (await api<{ total: number }>(base, s, 'GET', `/api/incidents?${q}&limit=1`)).total;
+}
+
+/** One round: up to 20 cases one step each along new → verified → assigned → in_progress → resolved → closed. */
+async function handleSome(base: string, desk: DeskSession, unit: DeskSession): Promise<number> {
+  let n = 0;
+  const list = (s: DeskSession, status: string) =>
+    api<{ items: Item[] }>(base, s, 'GET', `/api/incidents?status=${status}&sort=received&limit=20`).then(
+      (p) => p.items,
+    );
+  for (const c of await list(desk, 'new'))
+    await api(base, desk, 'POST', `/api/incidents/${c.id}/status`, {
+      expectedVersion: c.version,
+      status: 'verified',
+    });
+  for (const c of await list(desk, 'verified'))
+    await api(base, desk, 'POST', `/api/incidents/${c.id}/assign`, {
+      expectedVersion: c.version,
+      agencyId: 'so-xay-dung',
+    });
+  for (const c of await list(unit, 'assigned'))
+    await api(base, unit, 'POST', `/api/incidents/${c.id}/status`, {
+      expectedVersion: c.version,
+      status: 'in_progress',
+    });
+  for (const c of await list(unit, 'in_progress'))
+    await api(base, unit, 'POST', `/api/incidents/${c.id}/status`, {
+      expectedVersion: c.version,
+      status: 'resolved',
+      reply: 'Đơn vị đã kiểm tra và xử lý xong.',
+    });
+  for (const c of await list(desk, 'resolved')) {
+    await api(base, desk, 'POST', `/api/incidents/${c.id}/status`, {
+      expectedVersion: c.version,
+      status: 'closed',
+      reason: 'Đã gọi lại người dân xác nhận',
+    });
+    n++;
+  }
+  return n;
+}

@@ -35,6 +35,8 @@ UPDATE incidents SET search_text = lower(coalesce(id, '') || ' ' || coalesce(tit
 CREATE INDEX IF NOT EXISTS incidents_status_due_idx ON incidents (status, due_at, id);
 CREATE INDEX IF NOT EXISTS incidents_agency_due_idx ON incidents (agency_id, due_at, id) WHERE agency_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS incidents_created_idx ON incidents (created_at DESC, id DESC);
+CREATE INDEX IF NOT EXISTS incidents_category_created_idx ON incidents (category, created_at DESC, id DESC);
+CREATE INDEX IF NOT EXISTS incidents_agency_created_idx ON incidents (agency_id, created_at DESC, id DESC) WHERE agency_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS incidents_open_due_idx ON incidents (due_at, id) WHERE status NOT IN ('closed', 'rejected', 'resolved');
 CREATE INDEX IF NOT EXISTS incidents_search_trgm_idx ON incidents USING gin (search_text gin_trgm_ops);
 

@@ -149,16 +149,12 @@ function decodeCursor(cursor: string, spec: SortSpec): (string | number)[] {
   return values as (string | number)[];
 }
 
-/**
- * One page of the queue, keyset-paginated on the sort key (stable under inserts, fast at any depth), and
- * the number of matches up to TOTAL_CAP.
- */
-export async function listIncidents(
-  db: Queryable,
+/** The SQL of one page and of its capped count (listIncidents runs them; tests EXPLAIN them). */
+export function listSql(
   q: IncidentQuery,
   agencyScope: string | null,
   now: Date,
-): Promise<{ rows: IncidentRow[]; nextCursor?: string; total: number; totalCapped: boolean }> {
+): { page: { sql: string; params: unknown[] }; count: { sql: string; params: unknown[] }; spec: SortSpec } {
   const spec = SORTS[q.sort ?? 'due'];
   const limit = q.limit ?? 50;
   const { where, params } = whereOf(q, agencyScope, now);
@@ -185,23 +181,42 @@ export async function listIncidents(
   }
   const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
   params.push(limit + 1);
-  const rows = await db.query<IncidentRow>(
-    `SELECT ${INCIDENT_COLUMNS} FROM incidents ${whereSql}
-     ORDER BY ${spec.keys.map((k) => `${k.expr} ${k.dir}`).join(', ')}
-     LIMIT $${params.length}`,
-    params,
-  );
-  const page = rows.slice(0, limit);
   const countSql = countWhere.length ? `WHERE ${countWhere.join(' AND ')}` : '';
   countParams.push(TOTAL_CAP + 1);
-  const [count] = await db.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM (SELECT 1 FROM incidents ${countSql} LIMIT $${countParams.length}) m`,
-    countParams,
-  );
-  const n = count?.n ?? 0;
   return {
-    rows: page,
-    ...(rows.length > limit ? { nextCursor: encodeCursor(spec.value(page.at(-1)!)) } : {}),
+    spec,
+    page: {
+      sql: `SELECT ${INCIDENT_COLUMNS} FROM incidents ${whereSql}
+     ORDER BY ${spec.keys.map((k) => `${k.expr} ${k.dir}`).join(', ')}
+     LIMIT $${params.length}`,
+      params,
+    },
+    count: {
+      sql: `SELECT count(*)::int AS n FROM (SELECT 1 FROM incidents ${countSql} LIMIT $${countParams.length}) m`,
+      params: countParams,
+    },
+  };
+}
+
+/**
+ * One page of the queue, keyset-paginated on the sort key (stable under inserts, fast at any depth), and
+ * the number of matches up to TOTAL_CAP.
+ */
+export async function listIncidents(
+  db: Queryable,
+  q: IncidentQuery,
+  agencyScope: string | null,
+  now: Date,
+): Promise<{ rows: IncidentRow[]; nextCursor?: string; total: number; totalCapped: boolean }> {
+  const limit = q.limit ?? 50;
+  const { page, count, spec } = listSql(q, agencyScope, now);
+  const rows = await db.query<IncidentRow>(page.sql, page.params);
+  const items = rows.slice(0, limit);
+  const [counted] = await db.query<{ n: number }>(count.sql, count.params);
+  const n = counted?.n ?? 0;
+  return {
+    rows: items,
+    ...(rows.length > limit ? { nextCursor: encodeCursor(spec.value(items.at(-1)!)) } : {}),
     total: Math.min(n, TOTAL_CAP),
     totalCapped: n > TOTAL_CAP,
   };

@@ -55,16 +55,16 @@ export async function migrate(db: Db, dir = MIGRATIONS_DIR): Promise<MigrationRe
   return result;
 }
 
-/** Splits on semicolons that end a line; no-transaction files hold no function bodies. */
+/**
+ * Splits on semicolons that end a line; no-transaction files hold no function bodies. Comment lines go
+ * first, so a comment that ends in a semicolon does not end a statement.
+ */
 export function splitStatements(sql: string): string[] {
   return sql
+    .split('\n')
+    .filter((line) => !/^\s*--/.test(line))
+    .join('\n')
     .split(/;\s*(?:\r?\n|$)/)
-    .map((s) =>
-      s
-        .split('\n')
-        .filter((line) => !/^\s*--/.test(line))
-        .join('\n')
-        .trim(),
-    )
+    .map((s) => s.trim())
     .filter((s) => s.length > 0);
 }
