@@ -27,8 +27,8 @@ import kpisPlugin from './plugins/app/kpis.plugin.ts';
 import liveGatewayPlugin from './plugins/app/live-gateway.plugin.ts';
 import ingestPlugin from './plugins/app/ingest.plugin.ts';
 import workflowPlugin from './plugins/app/workflow.plugin.ts';
-import deadlinesPlugin from './plugins/app/deadlines.plugin.ts';
 import outboxPlugin from './plugins/app/outbox.plugin.ts';
+import deadlinesPlugin from './plugins/app/deadlines.plugin.ts';
 import mqttIngestPlugin from './plugins/app/mqtt-ingest.plugin.ts';
 import simulatorPlugin from './plugins/app/simulator.plugin.ts';
 import docsPlugin from './plugins/app/docs.plugin.ts';
@@ -44,6 +44,7 @@ import { outboxRoutes } from './routes/admin/outbox.routes.ts';
 import { attachmentRoutes } from './routes/incidents/attachments.routes.ts';
 import { mapRoutes } from './routes/map/map.routes.ts';
 import { slaRoutes } from './routes/sla/sla.routes.ts';
+import { incidentRoutes } from './routes/incidents/incidents.routes.ts';
 
 /**
  * The app's plugins by name (fastify/demo's layout): external plugins (config, database, Redis, MQTT broker)
@@ -66,8 +67,8 @@ const PLUGINS: Record<Exclude<PluginName, 'config' | 'db'>, FastifyPluginAsync> 
   'live-gateway': liveGatewayPlugin,
   ingest: ingestPlugin,
   workflow: workflowPlugin,
-  deadlines: deadlinesPlugin,
   outbox: outboxPlugin,
+  deadlines: deadlinesPlugin,
   'mqtt-ingest': mqttIngestPlugin,
   simulator: simulatorPlugin,
   docs: docsPlugin,
@@ -87,6 +88,7 @@ export const ROUTES = {
   attachments: attachmentRoutes,
   map: mapRoutes,
   sla: slaRoutes,
+  incidents: incidentRoutes,
 } as const;
 export type RouteName = keyof typeof ROUTES;
 

@@ -104,11 +104,14 @@ export const ROUTE_POLICIES: Readonly<Record<string, RoutePolicy>> = {
   'POST /api/incidents/:id/assign': allow(DESK),
   'POST /api/incidents/:id/status': allow(HANDLERS, 'own_agency'),
   'POST /api/incidents/:id/merge': allow(DESK),
+  'POST /api/incidents/:id/split': allow(DESK),
   'POST /api/incidents/:id/comments': allow(HANDLERS, 'own_agency'),
   // Attachments (issue 12, item 4): the desk and the unit with the case attach its result; everyone who
   // may read a case reads its files, except wall screens (photos of people and homes are not wall content).
   'POST /api/incidents/:id/attachments': allow(HANDLERS, 'own_agency'),
   'GET /api/attachments/:id': allow(['admin', 'supervisor', 'operator', 'agency', 'leader'], 'own_agency'),
+  // The public reply's templates per category: the desk and the units write replies.
+  'GET /api/response-templates': allow(HANDLERS),
 
   // Briefing
   'GET /api/briefing': allow(ANY_ROLE),

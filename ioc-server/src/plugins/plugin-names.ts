@@ -18,8 +18,8 @@ export const PLUGIN_NAMES = [
   'live-gateway',
   'ingest',
   'workflow',
-  'deadlines',
   'outbox',
+  'deadlines',
   'mqtt-ingest',
   'simulator',
   // the OpenAPI document of the routes that follow
