@@ -12,6 +12,10 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** A signed webhook's body by media type, for the document only (the route validates after the HMAC). */
     signedBody?: Record<string, TSchema>;
+    /** A body the route reads itself (multipart uploads), by media type, for the document only. */
+    documentedBody?: Record<string, TSchema>;
+    /** A 200 answer that is not JSON (file downloads), by media type, for the document only. */
+    documentedOk?: Record<string, TSchema>;
   }
 }
 
@@ -85,11 +89,21 @@ export default fp(
       },
       // Signed webhooks read raw bytes (the HMAC covers them) and validate after the signature: their bodies
       // are documented from `config.signedBody` (media type → schema) instead of a validating `body`.
+      // Uploads and downloads the same way: `documentedBody` / `documentedOk`.
       transform: ({ schema, url, route }) => {
-        const signed = route.config?.signedBody;
-        if (!signed) return { schema, url };
-        const content = Object.fromEntries(Object.entries(signed).map(([type, s]) => [type, { schema: s }]));
-        return { schema: { ...schema, body: { content } } as typeof schema, url };
+        const body = route.config?.signedBody ?? route.config?.documentedBody;
+        const ok = route.config?.documentedOk;
+        if (!body && !ok) return { schema, url };
+        const content = (m: Record<string, TSchema>) =>
+          Object.fromEntries(Object.entries(m).map(([type, s]) => [type, { schema: s }]));
+        const out = { ...schema } as Record<string, unknown>;
+        if (body) out.body = { content: content(body) };
+        if (ok)
+          out.response = {
+            ...((schema as { response?: Record<string, unknown> }).response ?? {}),
+            200: { description: 'the file', content: content(ok) },
+          };
+        return { schema: out as typeof schema, url };
       },
       transformObject: (documents) =>
         'openapiObject' in documents

@@ -1,3 +1,4 @@
+import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import fastifyMultipart from '@fastify/multipart';
 import {
@@ -50,7 +51,15 @@ export const attachmentRoutes = routePlugin('attachments', ['attachments'], asyn
         querystring: AttachmentUploadQuerySchema,
         response: { 201: AttachmentUploadResultSchema, 400: ErrorBodySchema, 404: ErrorBodySchema },
       },
-      config: rateLimited(60, '1 minute', (req) => `attachments:${req.principal?.id ?? req.ip}`),
+      config: {
+        ...rateLimited(60, '1 minute', (req) => `attachments:${req.principal?.id ?? req.ip}`),
+        documentedBody: {
+          'multipart/form-data': Type.Object(
+            { file: Type.String({ format: 'binary' }) },
+            { required: ['file'] },
+          ),
+        },
+      },
       onRequest: async (req, reply) => {
         const length = Number(req.headers['content-length'] ?? 0);
         if (length > MAX_BODY_BYTES) {
@@ -89,6 +98,11 @@ export const attachmentRoutes = routePlugin('attachments', ['attachments'], asyn
       schema: {
         summary: 'The bytes of an attachment, with the type they were stored as',
         params: AttachmentIdParams,
+      },
+      config: {
+        documentedOk: Object.fromEntries(
+          ['image/jpeg', 'image/webp', 'application/pdf'].map((t) => [t, Type.String({ format: 'binary' })]),
+        ),
       },
     },
     async (req, reply) => {
