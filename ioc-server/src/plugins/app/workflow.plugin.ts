@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
-import { dueAt, slaFor, WorkingCalendar, type CategoryCode, type Priority } from '@hue-ioc/streams';
-import { WorkflowService, type DeadlinePolicy } from '../../incidents/workflow.service.ts';
+import type { WorkingCalendar } from '@hue-ioc/streams';
+import { WorkflowService } from '../../incidents/workflow.service.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -13,33 +13,21 @@ declare module 'fastify' {
 
 /**
  * The workflow over the incidents table: the state table's checks, one event per change, the transaction
- * hooks (the outbox) and the incidents layer. Deadlines of assignments come from the SLA rules (the `sla`
- * plugin's `app.sla` when loaded, else the built-in defaults).
+ * hooks (the outbox) and the incidents layer. Deadlines of assignments come from the SLA rules (`app.sla`,
+ * the table an admin edits), counted on the SLA plugin's one working calendar.
  */
 export default fp(
   async (app) => {
-    const calendar = new WorkingCalendar();
-    app.decorate('calendar', calendar);
-    const defaults: DeadlinePolicy = {
-      dueAtFor: ({ category, priority, from }) => {
-        const rule = slaFor(category as CategoryCode, priority as Priority);
-        const due = dueAt({
-          receivedAt: from,
-          urgent: priority === 1,
-          calendar,
-          ...(rule.hours !== undefined ? { hours: rule.hours } : { workingDays: rule.workingDays ?? 5 }),
-        });
-        return { dueAt: due, rule };
-      },
-    };
+    app.decorate('calendar', app.sla.calendar);
     const workflow = new WorkflowService({
       db: app.db,
       publish: (rows) => app.incidents.published(rows),
-      agencyExists: async (id, q) => (await q.query(`SELECT 1 FROM agencies WHERE id = $1`, [id])).length > 0,
-      deadlines: () => (app.hasDecorator('sla') ? (app as unknown as { sla: DeadlinePolicy }).sla : defaults),
+      agencyExists: async (id, q) =>
+        (await q.query(`SELECT 1 FROM agencies WHERE id = $1`, [id])).length > 0,
+      deadlines: () => app.sla,
       logger: app.log,
     });
     app.decorate('workflow', workflow);
   },
-  { name: 'workflow', dependencies: ['db', 'repositories', 'live-layers'] },
+  { name: 'workflow', dependencies: ['db', 'repositories', 'sla', 'live-layers'] },
 );
