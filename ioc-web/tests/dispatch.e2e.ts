@@ -1,15 +1,34 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHmac } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { createUser, signBody, startIoc, TEST_AGENCY, type RunningIoc } from '@hue-ioc/server/testing';
+import {
+  createUser,
+  DISPLAY_TOKEN,
+  freePort,
+  signBody,
+  startIoc,
+  TEST_AGENCY,
+  type RunningIoc,
+} from '@hue-ioc/server/testing';
 import { ARTIFACTS, launchChromium } from './support/chromium.ts';
 
 /**
  * /dispatch and /agency in real Chromium against the real server (issue 12): a Hue-S report appears in the
  * supervisor's queue live (no reload), the supervisor verifies it and assigns it to a unit; the unit's
- * staff find it in their phone inbox, accept it and resolve it with a reply.
+ * staff find it in their phone inbox, accept it and resolve it with a reply and a photo; Hue-S (a real HTTP
+ * receiver here) gets the signed reply through the outbox; the citizen's rating closes the case; the wall
+ * counts it no more.
  */
+const PHOTO = resolve(import.meta.dirname, 'fixtures', 'o-ga-da-va.jpg');
+
+interface Callback {
+  headers: Record<string, string | string[] | undefined>;
+  raw: string;
+  body: { id: string; event: string; status: string; reply?: string };
+}
 const SECRET = 'e2e-dispatch-secret';
 const TITLE = 'Ổ gà sâu giữa đường Hùng Vương';
 
@@ -18,6 +37,8 @@ describe('/dispatch and /agency in Chromium', () => {
   let browser: Browser;
   let supervisor: { username: string; password: string };
   let unit: { username: string; password: string };
+  let receiver: Server;
+  const callbacks: Callback[] = [];
   const errors: string[] = [];
 
   async function logIn(page: Page, username: string, password: string, next: string) {
@@ -29,8 +50,22 @@ describe('/dispatch and /agency in Chromium', () => {
   }
 
   beforeAll(async () => {
+    // Hue-S's callback endpoint: answers 200 and keeps what it was sent.
+    const port = await freePort();
+    receiver = createServer((req, res) => {
+      let raw = '';
+      req.on('data', (c: Buffer) => (raw += c.toString('utf8')));
+      req.on('end', () => {
+        callbacks.push({ headers: req.headers, raw, body: JSON.parse(raw) as Callback['body'] });
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(port, '127.0.0.1', r));
     ioc = await startIoc({
-      overrides: { ingestSecrets: { hueS: SECRET, hotline: SECRET, kpi: SECRET, open311: SECRET } },
+      overrides: {
+        ingestSecrets: { hueS: SECRET, hotline: SECRET, kpi: SECRET, open311: SECRET },
+        huesCallbackUrl: `http://127.0.0.1:${port}/hue-s/callback`,
+      },
     });
     if (!ioc.config.webDir) throw new Error('the web app is not built: run `npm run build` (npm test does)');
     supervisor = await createUser(ioc.app, 'supervisor', {
@@ -44,17 +79,24 @@ describe('/dispatch and /agency in Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     await ioc?.close();
+    await new Promise((r) => receiver?.close(r));
   });
 
-  it('shows a new report live, verifies and assigns it; the unit accepts and resolves it on a phone', async () => {
+  it('shows a new report live, verifies and assigns it; the unit resolves it with a photo on a phone; Hue-S gets the reply; the rating closes it', async () => {
     const desk = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'vi-VN' });
     const page = await desk.newPage();
     page.on('pageerror', (e) => errors.push(e.message));
     await logIn(page, supervisor.username, supervisor.password, '/dispatch');
     await expect.poll(() => page.getByTestId('link-state').textContent()).toContain('Trực tuyến');
 
+    const wall = await (await browser.newContext({ viewport: { width: 1920, height: 1080 } })).newPage();
+    await wall.goto(`${ioc.baseUrl}/wall?token=${DISPLAY_TOKEN}`);
+    const openOnWall = () => wall.locator('section.panel[data-open]').getAttribute('data-open');
+    await expect.poll(openOnWall, { timeout: 20_000 }).toBe('0');
+
+    const huesId = `HS-E2E-${Date.now()}`;
     const raw = JSON.stringify({
-      id: `HS-E2E-${Date.now()}`,
+      id: huesId,
       category: 'Hạ tầng giao thông',
       title: TITLE,
       description: 'Ổ gà rộng khoảng 1 m trước số 83 Hùng Vương, xe máy dễ té ngã khi trời mưa.',
@@ -78,6 +120,7 @@ describe('/dispatch and /agency in Chromium', () => {
     // Live: the row appears without a reload.
     const row = page.locator('[role=option]', { hasText: TITLE });
     await row.waitFor({ timeout: 20_000 });
+    await expect.poll(openOnWall, { timeout: 20_000 }).toBe('1');
     await row.click();
     const view = page.getByTestId('case-view');
     await expect.poll(() => view.getByTestId('case-status').textContent()).toBe('Mới tiếp nhận');
@@ -110,8 +153,49 @@ describe('/dispatch and /agency in Chromium', () => {
     await mine
       .locator('#f-reply')
       .fill('Đơn vị đã vá ổ gà trước số 83 Hùng Vương lúc 15:00. Cảm ơn người dân đã phản ánh.');
+    // The photo of the result, as a phone camera hands it over.
+    await mine.locator('[data-testid=action-form] input[type=file]').setInputFiles(PHOTO);
+    await mine.locator('[data-testid=action-form] .success').waitFor({ timeout: 20_000 });
     await mine.locator('[data-testid=action-form] button[type=submit]').click();
     await expect.poll(() => mine.getByTestId('case-status').textContent()).toBe('Đã xử lý');
+    const [stored] = await ioc.app.db.query<{ content_type: string; public: boolean; incident_id: string }>(
+      `SELECT a.content_type, a.public, a.incident_id FROM attachments a
+       JOIN incident_sources s ON s.incident_id = a.incident_id WHERE s.source_id = $1`,
+      [huesId],
+    );
+    expect(stored).toMatchObject({ content_type: 'image/jpeg', public: true });
+
+    // Hue-S gets the unit's reply, signed with the Hue-S secret, once.
+    await expect
+      .poll(() => callbacks.filter((c) => c.body.id === huesId && c.body.event === 'reply').length, {
+        timeout: 20_000,
+      })
+      .toBe(1);
+    const reply = callbacks.find((c) => c.body.id === huesId && c.body.event === 'reply')!;
+    expect(reply.body.reply).toContain('Đơn vị đã vá ổ gà');
+    const ts = String(reply.headers['x-timestamp']);
+    const mac = createHmac('sha256', SECRET).update(`${ts}.${reply.raw}`).digest('hex');
+    expect(reply.headers['x-signature']).toBe(`sha256=${mac}`);
+    expect(reply.headers['idempotency-key']).toBeTruthy();
+
+    // The citizen rates it in Hue-S: the case closes.
+    const rating = JSON.stringify({ id: huesId, rating: 'hai_long', comment: 'Cảm ơn, xử lý nhanh.' });
+    const rated = await fetch(`${ioc.baseUrl}/api/ingest/hue-s/feedback`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...signBody(SECRET, rating, Math.floor(Date.now() / 1000)),
+      },
+      body: rating,
+    });
+    expect(rated.status).toBe(200);
+    const [closed] = await ioc.app.db.query<{ status: string; rating: string }>(
+      `SELECT status, rating FROM incidents WHERE id = $1`,
+      [stored!.incident_id],
+    );
+    expect(closed).toEqual({ status: 'closed', rating: 'hai_long' });
+    await expect.poll(openOnWall, { timeout: 20_000 }).toBe('0');
+    await wall.screenshot({ path: resolve(ARTIFACTS, 'wall-after-close.png') });
     await inbox.screenshot({ path: resolve(ARTIFACTS, 'agency-resolved.png'), fullPage: true });
 
     // The supervisor's queue (open cases) drops the resolved case live.

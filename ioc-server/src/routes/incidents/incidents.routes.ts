@@ -171,6 +171,22 @@ export const incidentRoutes = routePlugin('incidents', ['workflow', 'repositorie
       const b = req.body;
       if (b.status === 'assigned')
         throw new AppError('IOC_REQUEST_INVALID', 'assign with POST /api/incidents/:id/assign');
+      // A reply's photos are this case's own uploads (POST /api/incidents/:id/attachments).
+      if (b.attachmentIds?.length) {
+        const ids = [...new Set(b.attachmentIds)];
+        const found = await db.query<{ id: string }>(
+          `SELECT id FROM attachments WHERE incident_id = $1 AND id = ANY ($2::text[])`,
+          [req.params.id, ids],
+        );
+        if (found.length !== ids.length)
+          throw new AppError(
+            'IOC_ATTACHMENT_INVALID',
+            'attachmentIds names files not uploaded to this case',
+            {
+              unknown: ids.filter((id) => !found.some((f) => f.id === id)),
+            },
+          );
+      }
       const row = await workflow.transition(
         req.params.id,
         {

@@ -1,7 +1,7 @@
 import type {
   Agency,
   AssignBody,
-  Attachment,
+  AttachmentUploadResult,
   CommentBody,
   IncidentDetail,
   IncidentPage,
@@ -50,10 +50,18 @@ export const incidentsApi = {
     request<ActionResult>('POST', `/api/incidents/${enc(id)}/split`, { body }),
   comment: (id: string, body: CommentBody) =>
     request<ActionResult>('POST', `/api/incidents/${enc(id)}/comments`, { body }),
-  attach: (id: string, file: File) => {
+  /**
+   * Uploads one file; `published`: part of the public reply (the citizen sees it). The upload is a change of
+   * the case: the answer carries its new version, which the next action must send.
+   */
+  attach: (id: string, file: File, published = false) => {
     const form = new FormData();
     form.append('file', file, file.name);
-    return request<Attachment>('POST', `/api/incidents/${enc(id)}/attachments`, { body: form });
+    return request<AttachmentUploadResult>(
+      'POST',
+      `/api/incidents/${enc(id)}/attachments${published ? '?public=true' : ''}`,
+      { body: form },
+    );
   },
   templates: (category: string) =>
     request<{ items: ResponseTemplate[] }>('GET', `/api/response-templates?category=${enc(category)}`),
