@@ -41,7 +41,7 @@ describe('enrich', () => {
       priority: 3,
       priorityRule: 'category_infrastructure',
       agencyId: 'hepco',
-      routingRule: { id: 'drainage_urban', description: 'Drainage in the former Huế city' },
+      routingRule: { id: 'drainage_urban', description: 'Thoát nước trong nội thành cũ: HEPCO' },
       sla: { workingDays: 3, source: 'category' },
       dueAt: new Date('2026-11-02T01:15:00Z'),
     });

@@ -96,7 +96,7 @@ describe('routeIncident', () => {
   it('sends street lighting to the power company', () => {
     expect(route('lighting', code('Thuận Hóa'), LE_LOI_12)).toEqual({
       agencyId: 'dien-luc-hue',
-      rule: { id: 'lighting', description: 'Power and street lighting' },
+      rule: { id: 'lighting', description: 'Điện, chiếu sáng công cộng: Công ty Điện lực' },
     });
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clockCountdown, workingCountdown } from './countdown';
+import { clockCountdown, handledCountdown, workingCountdown } from './countdown';
 
 describe('working-time countdown (hạn xử lý)', () => {
   it('words the working minutes left in Vietnamese and English', () => {
@@ -39,5 +39,18 @@ describe('working-time countdown (hạn xử lý)', () => {
     expect(clockCountdown(null, now, 'vi').tone).toBe('none');
     // The server knows better: an escalated case is overdue even if the clock says otherwise.
     expect(clockCountdown('2026-12-02T03:00:00Z', now, 'vi', 'escalated').tone).toBe('overdue');
+  });
+});
+
+describe('handledCountdown', () => {
+  it('says on time or late once the clock has stopped, and nothing while it runs', () => {
+    expect(handledCountdown('resolved', 'on_time', 'vi')).toEqual({
+      text: 'Xử lý đúng hạn',
+      tone: 'on_time',
+    });
+    expect(handledCountdown('closed', 'overdue', 'vi')).toEqual({ text: 'Xử lý trễ hạn', tone: 'overdue' });
+    expect(handledCountdown('closed', 'escalated', 'en')?.text).toBe('Handled late');
+    expect(handledCountdown('rejected', 'none', 'vi')?.tone).toBe('none');
+    expect(handledCountdown('in_progress', 'due_soon', 'vi')).toBeNull();
   });
 });

@@ -31,6 +31,20 @@ function hoursMinutes(total: number, lang: Lang): string {
  * "Còn 2 giờ 15 phút làm việc" / "Quá hạn 3 giờ làm việc" from the detail's `sla.workingMinutesLeft`
  * (negative past the deadline); "Chưa có hạn xử lý" without one.
  */
+/**
+ * A case whose clock has stopped (resolved, closed, rejected): handled on time or late (trước/đúng hạn,
+ * trễ hạn — what the on-time rate counts), not a countdown; null while the clock runs.
+ */
+export function handledCountdown(status: string, slaState: string, lang: Lang): Countdown | null {
+  if (status === 'rejected')
+    return { text: lang === 'vi' ? 'Không tính hạn (từ chối)' : 'No deadline (rejected)', tone: 'none' };
+  if (status !== 'resolved' && status !== 'closed') return null;
+  const late = slaState === 'overdue' || slaState === 'escalated';
+  return late
+    ? { text: lang === 'vi' ? 'Xử lý trễ hạn' : 'Handled late', tone: 'overdue' }
+    : { text: lang === 'vi' ? 'Xử lý đúng hạn' : 'Handled on time', tone: 'on_time' };
+}
+
 export function workingCountdown(minutesLeft: number | null, lang: Lang): Countdown {
   if (minutesLeft === null) {
     return { text: lang === 'vi' ? 'Chưa có hạn xử lý' : 'No deadline yet', tone: 'none' };
