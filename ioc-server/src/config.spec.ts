@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.ts';
+import { cspDirectives } from './auth/security-headers.ts';
 
 describe('loadConfig', () => {
   it('defaults to embedded services; the start profile turns the simulator and demo mode on', () => {
@@ -110,6 +111,20 @@ describe('loadConfig', () => {
       'OUTBOX_MAX_ATTEMPTS="0" must be an integer from 1 to 1000',
       'OUTBOX_RETRY_CAP_MS must be at least OUTBOX_RETRY_BASE_MS',
     ]);
+  });
+
+  it('reads the media origins the consoles may show images and video from, and puts them in the CSP', () => {
+    expect(loadConfig({}).mediaOrigins).toEqual([]);
+    const c = loadConfig({ MEDIA_ORIGINS: 'https://media.hue-s.vn, https://camera.hue.gov.vn:8443/' });
+    expect(c.mediaOrigins).toEqual(['https://media.hue-s.vn', 'https://camera.hue.gov.vn:8443']);
+    const csp = cspDirectives(null, null, c.mediaOrigins);
+    expect(csp.imgSrc).toEqual(
+      expect.arrayContaining(['https://media.hue-s.vn', 'https://camera.hue.gov.vn:8443']),
+    );
+    expect(csp.mediaSrc).toEqual(["'self'", 'https://media.hue-s.vn', 'https://camera.hue.gov.vn:8443']);
+    expect(cspDirectives(null).mediaSrc).toEqual(["'self'"]);
+    for (const wrong of ['media.hue-s.vn', 'https://media.hue-s.vn/anh', 'javascript:alert(1)', 'ftp://x.vn'])
+      expect(() => loadConfig({ MEDIA_ORIGINS: wrong }), wrong).toThrow(/MEDIA_ORIGINS/);
   });
 
   it('names every wrong variable at once', () => {

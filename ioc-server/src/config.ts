@@ -77,6 +77,12 @@ export interface Config {
    */
   mapStyleUrl: string | null;
   /**
+   * MEDIA_ORIGINS: where citizens' photos and videos (Hue-S) and camera snapshots are served from, comma-
+   * separated origins (https://media.hue-s.vn,https://camera.hue.gov.vn); the consoles may show images and
+   * video from these (the CSP's img-src and media-src) and from nowhere else. Empty: links only.
+   */
+  mediaOrigins: string[];
+  /**
    * How old or far ahead an inbound timestamp may be before it is dead-lettered (IOC_INGEST_TIME):
    * INGEST_MAX_AGE_DAYS (default 30) and INGEST_MAX_SKEW_S (default 300) for every live channel;
    * INGEST_CSV_MAX_AGE_DAYS (default 366) for the hotline CSV import, which loads past months' tickets.
@@ -246,6 +252,21 @@ export function loadConfig(env: Env, profile: Profile = 'default', overrides: Pa
   const mapStyleProblem = mapStyleUrl === null ? null : mapStyleUrlProblem(mapStyleUrl);
   if (mapStyleProblem) problems.push(`MAP_STYLE_URL ${mapStyleProblem}`);
   const trustProxy = proxyList(str('TRUST_PROXY'), problems);
+  const mediaOrigins: string[] = [];
+  for (const item of (str('MEDIA_ORIGINS') ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean)) {
+    let u: URL | null = null;
+    try {
+      u = new URL(item);
+    } catch {
+      u = null;
+    }
+    if (!u || !['https:', 'http:'].includes(u.protocol) || u.origin !== item.replace(/\/$/, ''))
+      problems.push(`MEDIA_ORIGINS: "${item}" must be an origin such as https://media.hue-s.vn (no path)`);
+    else mediaOrigins.push(u.origin);
+  }
   const config: Config = {
     port: int('PORT', 8080, 0, 65535),
     host: str('HOST') ?? '0.0.0.0',
@@ -283,6 +304,7 @@ export function loadConfig(env: Env, profile: Profile = 'default', overrides: Pa
     wallConfigFile: wallFile === null ? null : resolve(wallFile),
     wall: DEFAULT_WALL_CONFIG,
     mapStyleUrl: mapStyleProblem ? null : mapStyleUrl,
+    mediaOrigins,
     ingestTimeWindow: {
       maxAgeDays: int('INGEST_MAX_AGE_DAYS', 30, 1, 3650),
       maxSkewS: int('INGEST_MAX_SKEW_S', 300, 0, 86_400),

@@ -38,6 +38,8 @@ export interface AccessPluginOptions {
   webDir: string | null;
   /** The basemap's origin (MAP_STYLE_URL), allowed to the maps' fetches by the CSP; null for none. */
   mapOrigin?: string | null;
+  /** MEDIA_ORIGINS: the hosts of reports' photos, videos and camera snapshots. */
+  mediaOrigins?: readonly string[];
 }
 
 /** helmet's default policy: a year, subdomains included. */
@@ -60,7 +62,10 @@ const NOT_FOUND_POLICY: RoutePolicy = { roles: [], scope: 'public' };
  * CORS stays closed: no CORS plugin, so browsers refuse cross-origin reads.
  * Register it before any route.
  */
-const plugin: FastifyPluginAsync<AccessPluginOptions> = async (app, { access, webDir, mapOrigin }) => {
+const plugin: FastifyPluginAsync<AccessPluginOptions> = async (
+  app,
+  { access, webDir, mapOrigin, mediaOrigins },
+) => {
   app.decorateRequest('principal', null);
   app.decorateRequest('routePolicy', null);
   const routes: FastifyInstanceRoutes = [];
@@ -79,7 +84,10 @@ const plugin: FastifyPluginAsync<AccessPluginOptions> = async (app, { access, we
 
   await app.register(fastifyCookie);
   await app.register(fastifyHelmet, {
-    contentSecurityPolicy: { useDefaults: false, directives: cspDirectives(webDir, mapOrigin ?? null) },
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: cspDirectives(webDir, mapOrigin ?? null, mediaOrigins ?? []),
+    },
     // X-Frame-Options for browsers without CSP 2: the same as the CSP's frame-ancestors 'none' (helmet's
     // default SAMEORIGIN contradicted it).
     xFrameOptions: { action: 'deny' },

@@ -25,14 +25,18 @@ export function inlineScriptHashes(html: string): string[] {
  *   derive them from 'self');
  * - nothing may frame the wall or the consoles (clickjacking), no plugins, forms post here only.
  * `upgrade-insecure-requests` is left out: the embedded default serves plain HTTP on a LAN.
+ * `mediaOrigins`: where reports' photos, videos and camera snapshots are served (MEDIA_ORIGINS).
  * `mapOrigin`: the basemap's server (MAP_STYLE_URL), whose style, tiles and glyphs the maps fetch; a style
  * that loads from more hosts needs them behind that one (a reverse proxy).
  */
 export function cspDirectives(
   webDir: string | null,
   mapOrigin: string | null = null,
+  mediaOrigins: readonly string[] = [],
 ): Record<string, string[] | null> {
   const map = mapOrigin ? [mapOrigin] : [];
+  // Citizens' photos and videos and camera snapshots (MEDIA_ORIGINS): shown in the case view.
+  const media = [...mediaOrigins];
   const index = webDir ? join(webDir, 'index.html') : null;
   const hashes = index && existsSync(index) ? inlineScriptHashes(readFileSync(index, 'utf8')) : [];
   return {
@@ -40,7 +44,8 @@ export function cspDirectives(
     scriptSrc: ["'self'", ...hashes],
     scriptSrcAttr: ["'none'"],
     styleSrc: ["'self'", "'unsafe-inline'"],
-    imgSrc: ["'self'", 'data:', 'blob:', ...map],
+    imgSrc: ["'self'", 'data:', 'blob:', ...map, ...media],
+    mediaSrc: ["'self'", ...media],
     fontSrc: ["'self'", 'data:'],
     connectSrc: ["'self'", 'ws:', 'wss:', ...map],
     workerSrc: ["'self'", 'blob:'],

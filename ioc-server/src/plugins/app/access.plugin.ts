@@ -24,6 +24,7 @@ export default fp(
       access,
       webDir: app.config.webDir,
       mapOrigin: mapStyleOrigin(app.config.mapStyleUrl),
+      mediaOrigins: app.config.mediaOrigins,
     });
   },
   { name: 'access', dependencies: ['db', 'repositories'] },
