@@ -30,7 +30,11 @@ export async function scratchPostgres(
       try {
         await db.exec(stmt);
       } catch (e) {
-        if (/CREATE TABLE IF NOT EXISTS (incidents|agencies)\b|\bON incidents\b|ALTER TABLE incidents\b/.test(stmt))
+        if (
+          /CREATE TABLE IF NOT EXISTS (incidents|agencies)\b|\bON incidents\b|ALTER TABLE incidents\b/.test(
+            stmt,
+          )
+        )
           throw new Error(`${file}: ${(e as Error).message}\n${stmt}`);
         skipped++;
       }

@@ -22,8 +22,7 @@ export default fp(
     const workflow = new WorkflowService({
       db: app.db,
       publish: (rows) => app.incidents.published(rows),
-      agencyExists: async (id, q) =>
-        (await q.query(`SELECT 1 FROM agencies WHERE id = $1`, [id])).length > 0,
+      agencyExists: async (id, q) => (await q.query(`SELECT 1 FROM agencies WHERE id = $1`, [id])).length > 0,
       deadlines: () => app.sla,
       logger: app.log,
     });
