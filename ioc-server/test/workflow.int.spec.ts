@@ -518,4 +518,58 @@ describe('the incident workflow', () => {
       foreign.disconnect();
     }
   });
+
+  it('sends a unit incident:changed and the incidents layer for its own cases only, and takes a case away when it is reassigned', async () => {
+    const open = (session: Session) =>
+      ioClient(`${ioc.baseUrl}/live`, {
+        transports: ['websocket'],
+        reconnection: false,
+        forceNew: true,
+        extraHeaders: { cookie: session.cookie },
+      }) as Socket<LiveServerToClient, LiveClientToServer>;
+    const mine = open(agency);
+    const theirs = open(otherAgency);
+    try {
+      const seen = { mine: new Set<string>(), theirs: new Set<string>() };
+      mine.on('incident:changed', (c) => seen.mine.add(c.id));
+      theirs.on('incident:changed', (c) => seen.theirs.add(c.id));
+      const layer = new Map<string, string | null>();
+      mine.on('layer:snapshot', (snap) => {
+        if (snap.layer === 'incidents')
+          for (const f of snap.features) layer.set(f.id, (f.props as { agencyId: string | null }).agencyId);
+      });
+      mine.on('layer:delta', (d) => {
+        if (d.layer !== 'incidents') return;
+        for (const f of d.upserts) layer.set(f.id, (f.props as { agencyId: string | null }).agencyId);
+        for (const id of d.removes) layer.delete(id);
+      });
+      await waitFor('both connected', () => mine.connected && theirs.connected);
+      expect(await mine.emitWithAck('subscribe', { layer: 'incidents' })).toMatchObject({ ok: true });
+      const a = await newIncident(ioc);
+      const b = await newIncident(ioc);
+      for (const [id, unitId] of [
+        [a, TEST_AGENCY],
+        [b, OTHER_AGENCY],
+      ] as const) {
+        await ioc.app.workflow.transition(id, { to: 'verified', expectedVersion: 1 }, desk);
+        await ioc.app.workflow.transition(id, { to: 'assigned', expectedVersion: 2, agencyId: unitId }, desk);
+      }
+      await waitFor('each unit told of its own case', () => seen.mine.has(a) && seen.theirs.has(b));
+      await waitFor('the case on the unit layer', () => layer.get(a) === TEST_AGENCY);
+      expect(seen.mine.has(b)).toBe(false);
+      expect(seen.theirs.has(a)).toBe(false);
+      expect(layer.has(b)).toBe(false);
+      // Reassigned to the other unit: it leaves this unit's layer.
+      await ioc.app.workflow.transition(
+        a,
+        { to: 'assigned', expectedVersion: 3, agencyId: OTHER_AGENCY, reason: 'Chuyển đúng đơn vị' },
+        desk,
+      );
+      await waitFor('the case gone from the first unit', () => !layer.has(a));
+      await waitFor('the other unit told', () => seen.theirs.has(a));
+    } finally {
+      mine.disconnect();
+      theirs.disconnect();
+    }
+  });
 });
