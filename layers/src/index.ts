@@ -14,3 +14,4 @@ export * from './wall.ts';
 export * from './errors.ts';
 export * from './api/index.ts';
 export * from './checks.ts';
+export * from './briefing-text.ts';
