@@ -11,10 +11,10 @@
 export type BriefingLang = 'vi' | 'en';
 
 /** The periods of issue 13, item 4; each is compared with the previous period of the same length. */
-export type BriefingPeriodKind = 'today' | '7d' | '30d' | 'month' | 'custom';
+export type BriefingTextPeriodKind = 'today' | '7d' | '30d' | 'month' | 'custom';
 
 export interface BriefingTextPeriod {
-  kind: BriefingPeriodKind;
+  kind: BriefingTextPeriodKind;
   /** First instant and the end (exclusive) of the period, ISO 8601. */
   from: string;
   to: string;
