@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { silentLogger } from '@hue-ioc/streams';
 import { EmbeddedJobRunner } from './maintenance.ts';
 import type { Db } from './db.ts';
+import { openPgliteDb } from './pglite.db.ts';
 
 describe('EmbeddedJobRunner', () => {
   it('a database that cannot list the jobs is tried again at the next check, not left failed', async () => {
@@ -29,5 +30,25 @@ describe('EmbeddedJobRunner', () => {
     await runner.runDue();
     expect(ran).toEqual(['CALL run_job(1000)']);
     await expect(runner.stop()).resolves.toBeUndefined();
+  });
+
+  it('stands in for autovacuum on the embedded database: the visibility map and the statistics of incidents', async () => {
+    const db = await openPgliteDb(null);
+    try {
+      await db.exec(`CREATE TABLE incidents (id text PRIMARY KEY, status text NOT NULL)`);
+      await db.query(`INSERT INTO incidents SELECT 'I-' || g, 'closed' FROM generate_series(1, 20000) g`);
+      const before = await db.query<{ allvisible: number; tuples: number }>(
+        `SELECT relallvisible::int AS allvisible, reltuples::int AS tuples FROM pg_class WHERE relname = 'incidents'`,
+      );
+      expect(before[0]!.allvisible).toBe(0);
+      await new EmbeddedJobRunner(db, silentLogger).vacuum();
+      const after = await db.query<{ allvisible: number; tuples: number }>(
+        `SELECT relallvisible::int AS allvisible, reltuples::int AS tuples FROM pg_class WHERE relname = 'incidents'`,
+      );
+      expect(after[0]!.allvisible).toBeGreaterThan(0);
+      expect(after[0]!.tuples).toBe(20000);
+    } finally {
+      await db.close();
+    }
   });
 });
