@@ -14,3 +14,4 @@ export * from './attachments.ts';
 export * from './map.ts';
 export * from './sla.ts';
 export * from './outbox.ts';
+export * from './briefing.ts';
