@@ -26,6 +26,24 @@ describe('normaliseSensorMessage', () => {
     });
   });
 
+  it('refuses a unit holding a control character or a half surrogate at validation (issue 11), keeps µg/m³', () => {
+    for (const unit of ['m\u0000', '\u001b[0m', 'mm\ud800']) {
+      const r = normaliseSensorMessage(
+        'hue/sensors/water_level/kim-long',
+        enc({ ts: '2026-11-27T07:55:00Z', value: 2.3, unit }),
+        now,
+      );
+      expect(r.ok, JSON.stringify(unit)).toBe(false);
+      expect(!r.ok && r.reject.code).toBe('IOC_INGEST_SCHEMA');
+    }
+    const ok = normaliseSensorMessage(
+      'hue/sensors/air_quality/aq-hung-vuong',
+      enc({ ts: '2026-11-27T07:55:00Z', values: { pm2_5: 24.1 }, unit: 'µg/m³' }),
+      now,
+    );
+    expect(ok.ok).toBe(true);
+  });
+
   it('accepts several metrics in `values`', () => {
     const r = normaliseSensorMessage(
       'hue/sensors/air_quality/aq-hung-vuong',

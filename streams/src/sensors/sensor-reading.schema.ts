@@ -5,7 +5,12 @@ export const ISO_DATE_TIME =
   '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:?\\d{2})$';
 
 const MetricName = Type.String({ pattern: '^[a-z][a-z0-9_]{0,39}$' });
-const Unit = Type.String({ minLength: 1, maxLength: 16 });
+/** `m`, `mm/h`, `µg/m³`: printable text only (a NUL in a unit was isolated by the batch bisection, not refused). */
+const Unit = Type.String({
+  minLength: 1,
+  maxLength: 16,
+  pattern: '^[^\\u0000-\\u001F\\u007F-\\u009F\\uD800-\\uDFFF]+$',
+});
 const Reading = Type.Number({ minimum: -1e9, maximum: 1e9 });
 
 /**
