@@ -188,6 +188,11 @@ export const ERROR_CATALOGUE = {
     message: 'the message could not be stored',
     vi: 'Không lưu được dữ liệu.',
   },
+  IOC_INGEST_CONTENT: {
+    status: 400,
+    message: 'the database refused the content of this message (kept as a dead letter)',
+    vi: 'Nội dung dữ liệu không lưu được; đã giữ lại để kiểm tra.',
+  },
   IOC_INGEST_UNAVAILABLE: {
     status: 503,
     message: 'storage is unavailable; retry later (see Retry-After)',

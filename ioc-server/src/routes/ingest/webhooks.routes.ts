@@ -142,7 +142,24 @@ export const webhookRoutes = routePlugin('ingest', USES, async (app) => {
       if (accepted === null) return reply;
       const report = normalise(accepted.body);
       if (!report.ok) return reject(source, req, reply, req.body as Buffer, report.reject);
-      const result = await app.incidents.ingest(reportInput(report.value));
+      let result: Awaited<ReturnType<typeof app.incidents.ingest>>;
+      try {
+        result = await app.incidents.ingest(reportInput(report.value));
+      } catch (e) {
+        // The database refused the report's content (a data exception, class 22, e.g. text it cannot
+        // store): the sender's to fix, so a 400 with the reason and a dead letter, not a 500 it retries
+        // forever (issue 11). Anything else (the database down) stays a server error.
+        const code = (e as { code?: unknown }).code;
+        if (typeof code === 'string' && code.startsWith('22'))
+          return reject(source, req, reply, req.body as Buffer, {
+            code: 'IOC_INGEST_CONTENT',
+            reason: `the database refused the report's content (${code}): ${(e as Error).message}`.slice(
+              0,
+              500,
+            ),
+          });
+        throw e;
+      }
       app.metrics.ingestMessages.inc({
         source,
         outcome: result.outcome === 'duplicate' ? 'duplicate' : 'stored',
