@@ -135,7 +135,12 @@ describe.each(targets)('Db contract on $name', ({ open }) => {
     const caggs = await db.query<{ view_name: string }>(
       `SELECT view_name FROM timescaledb_information.continuous_aggregates ORDER BY 1`,
     );
-    expect(caggs.map((c) => c.view_name)).toEqual(['kpi_samples_1h', 'observations_1h', 'observations_1m']);
+    expect(caggs.map((c) => c.view_name)).toEqual([
+      'incident_daily',
+      'kpi_samples_1h',
+      'observations_1h',
+      'observations_1m',
+    ]);
     const jobs = await db.query<{ proc_name: string; hypertable_name: string }>(
       `SELECT proc_name, hypertable_name FROM timescaledb_information.jobs WHERE job_id >= 1000`,
     );
