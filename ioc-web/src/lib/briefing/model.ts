@@ -1,0 +1,116 @@
+import type { Briefing, BriefingHeadline, BriefingTextInput, BriefingTextPeriodKind } from '@hue-ioc/layers';
+
+/**
+ * The briefing page's view of `GET /api/briefing` (issue 13): the query it asks, the summary's narrow input,
+ * and how a headline's change reads (arrow, and whether it is good news). Pure, so the page, the print
+ * view and the tests agree.
+ */
+
+export interface BriefingSelection {
+  period: BriefingTextPeriodKind;
+  /** `province`, `ward:<GSO code>` or `agency:<id>`. */
+  scope: string;
+  /** YYYY-MM-DD, inclusive, with period=custom. */
+  from?: string;
+  to?: string;
+}
+
+export const DEFAULT_SELECTION: BriefingSelection = { period: '7d', scope: 'province' };
+
+const PERIODS: readonly BriefingTextPeriodKind[] = ['today', '7d', '30d', 'month', 'custom'];
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const SCOPE = /^(province|ward:[0-9]{5}|agency:[A-Za-z0-9_.-]{1,64})$/;
+
+/** The selection a URL asks for (`?period=&scope=&from=&to=`); anything malformed falls back to the default. */
+export function selectionFromUrl(params: URLSearchParams): BriefingSelection {
+  const period = params.get('period') as BriefingTextPeriodKind | null;
+  const scope = params.get('scope');
+  const from = params.get('from');
+  const to = params.get('to');
+  const out: BriefingSelection = {
+    period: period && PERIODS.includes(period) ? period : DEFAULT_SELECTION.period,
+    scope: scope && SCOPE.test(scope) ? scope : DEFAULT_SELECTION.scope,
+  };
+  if (out.period === 'custom') {
+    if (from && to && DAY.test(from) && DAY.test(to) && from <= to) {
+      out.from = from;
+      out.to = to;
+    } else out.period = DEFAULT_SELECTION.period;
+  }
+  return out;
+}
+
+/** The query string of `GET /api/briefing` and of the page's own URL for a selection. */
+export function selectionQuery(s: BriefingSelection): Record<string, string> {
+  const q: Record<string, string> = { period: s.period };
+  if (s.scope !== 'province') q.scope = s.scope;
+  if (s.period === 'custom' && s.from && s.to) {
+    q.from = s.from;
+    q.to = s.to;
+  }
+  return q;
+}
+
+export const headlineOf = (b: Briefing, id: string): BriefingHeadline | undefined =>
+  b.headline.find((h) => h.id === id);
+
+/** The summary's input from the API's answer (layers/src/briefing-text.ts). */
+export function summaryInput(b: Briefing): BriefingTextInput {
+  const figure = (id: string) => {
+    const h = headlineOf(b, id);
+    return { value: h?.value ?? null, previous: h?.previous ?? null };
+  };
+  const received = figure('received');
+  const worst = [...b.agencies].sort((x, y) => y.overdue - x.overdue)[0];
+  return {
+    period: { kind: b.period.kind, from: b.period.from, to: b.period.to },
+    ...(b.scope.level === 'province' ? {} : { scopeName: { vi: b.scope.name, en: b.scope.name } }),
+    received: { value: received.value ?? 0, previous: received.previous },
+    onTimeRate: figure('ty_le_xu_ly_dung_han'),
+    satisfaction: figure('ty_le_hai_long'),
+    overdueNow: figure('overdue_now').value ?? 0,
+    mostOverdueUnit: worst && worst.overdue > 0 ? { name: worst.name, overdue: worst.overdue } : null,
+    alarms: b.alarms
+      .filter((a) => a.kind === 'water_level')
+      .map((a) => ({ gauge: a.name, level: a.level as 1 | 2 | 3 })),
+  };
+}
+
+export type Tone = 'good' | 'bad' | 'neutral';
+
+/**
+ * A headline's change: the arrow says which way the number moved, the tone whether that is good news for
+ * this indicator. Below the summary's thresholds (1 point for rates, 5 % for counts) it is neutral.
+ */
+export function changeOf(h: BriefingHeadline): { arrow: '▲' | '▼' | '▶'; tone: Tone } | null {
+  if (h.change === null || h.value === null || h.previous === null) return null;
+  const small = h.unit === '%' ? Math.abs(h.change) < 1 : h.changePct !== null && Math.abs(h.changePct) < 5;
+  if (h.change === 0 || small) return { arrow: '▶', tone: 'neutral' };
+  const up = h.change > 0;
+  return { arrow: up ? '▲' : '▼', tone: up === (h.goodDirection === 'up') ? 'good' : 'bad' };
+}
+
+/** Whether a value meets its target, by the indicator's good direction; null without a target. */
+export function meetsTarget(h: Pick<BriefingHeadline, 'value' | 'target' | 'goodDirection'>): boolean | null {
+  if (h.value === null || h.target === null) return null;
+  return h.goodDirection === 'up' ? h.value >= h.target : h.value <= h.target;
+}
+
+/** Five blue classes for the choropleth: equal-count breaks over the wards that have a value. */
+export function choroplethBreaks(values: readonly (number | null)[]): number[] {
+  const sorted = values.filter((v): v is number => v !== null && Number.isFinite(v)).sort((a, b) => a - b);
+  if (sorted.length === 0) return [];
+  return [0.2, 0.4, 0.6, 0.8].map((q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!);
+}
+
+export const CHOROPLETH_COLORS = ['#15304a', '#1d4d74', '#2a6fa0', '#4b94c8', '#8cc4ea'] as const;
+
+export function choroplethClass(value: number, breaks: readonly number[]): number {
+  let i = 0;
+  while (i < breaks.length && value >= breaks[i]!) i++;
+  return i;
+}
+
+/** The ward indicators the map can show. */
+export const WARD_INDICATORS = ['received', 'overdue', 'onTimeRate', 'satisfaction'] as const;
+export type WardIndicator = (typeof WARD_INDICATORS)[number];
