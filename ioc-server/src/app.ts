@@ -45,6 +45,7 @@ import { attachmentRoutes } from './routes/incidents/attachments.routes.ts';
 import { mapRoutes } from './routes/map/map.routes.ts';
 import { slaRoutes } from './routes/sla/sla.routes.ts';
 import { incidentRoutes } from './routes/incidents/incidents.routes.ts';
+import { briefingPdfRoutes } from './routes/briefing/briefing-pdf.routes.ts';
 
 /**
  * The app's plugins by name (fastify/demo's layout): external plugins (config, database, Redis, MQTT broker)
@@ -89,6 +90,7 @@ export const ROUTES = {
   map: mapRoutes,
   sla: slaRoutes,
   incidents: incidentRoutes,
+  'briefing-pdf': briefingPdfRoutes,
 } as const;
 export type RouteName = keyof typeof ROUTES;
 

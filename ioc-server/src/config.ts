@@ -65,6 +65,8 @@ export interface Config {
   liveTickMs: number;
   /** Where the built web app is; null to serve no web app (API-only tests). */
   webDir: string | null;
+  /** CHROMIUM_PATH: the browser GET /api/briefing.pdf renders with (default Debian's /usr/bin/chromium). */
+  chromiumPath?: string;
   /** Node name for logs and MQTT client ids. */
   nodeId: string;
   /** WALL_CONFIG_FILE: the wall's scenes and playlists as JSON; null for DEFAULT_WALL_CONFIG. */
@@ -300,6 +302,7 @@ export function loadConfig(env: Env, profile: Profile = 'default', overrides: Pa
     sessionMaxS: int('SESSION_MAX_HOURS', 12, 1, 7 * 24) * 3600,
     liveTickMs: int('LIVE_TICK_MS', 250, 10, 250),
     webDir: existsSync(resolve(webBuild, 'index.html')) ? webBuild : null,
+    chromiumPath: str('CHROMIUM_PATH') ?? '/usr/bin/chromium',
     nodeId: str('NODE_ID') ?? defaultNodeId(resolve(str('DATA_DIR') ?? resolve(REPO_ROOT, '.data'))),
     wallConfigFile: wallFile === null ? null : resolve(wallFile),
     wall: DEFAULT_WALL_CONFIG,

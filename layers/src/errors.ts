@@ -109,6 +109,13 @@ export const ERROR_CATALOGUE = {
     vi: 'Thiết bị này chưa có thông tin đăng nhập MQTT còn hiệu lực.',
   },
 
+  // Briefing (issue 13): the PDF needs the server's Chromium.
+  IOC_BRIEFING_PDF_UNAVAILABLE: {
+    status: 503,
+    message: 'the PDF cannot be made: Chromium is not installed on the server (CHROMIUM_PATH)',
+    vi: 'Máy chủ chưa cài Chromium nên chưa tạo được tệp PDF.',
+  },
+
   // Ingest (streams' rejects: answered 400 on webhooks, 401 on signatures; kept in dead_letters).
   IOC_INGEST_NOT_CONFIGURED: {
     status: 503,

@@ -115,6 +115,8 @@ export const ROUTE_POLICIES: Readonly<Record<string, RoutePolicy>> = {
 
   // Briefing
   'GET /api/briefing': allow(ANY_ROLE),
+  // The PDF is made by the server's Chromium with the caller's session: the people the briefing is for.
+  'GET /api/briefing.pdf': allow(['leader', 'admin', 'supervisor']),
 
   // The OpenAPI document and its UI (@fastify/swagger-ui): public, like the API's own contract.
   'GET /docs': PUBLIC,
