@@ -572,4 +572,44 @@ describe('the incident workflow', () => {
       theirs.disconnect();
     }
   });
+
+  it('answers a case view whose deadline has seconds in office hours (the working minutes are whole)', async () => {
+    const id = await newIncident(ioc);
+    await ioc.app.workflow.transition(id, { to: 'verified', expectedVersion: 1 }, desk);
+    // 10:15:30 in Huế, on a working day well ahead: its office minutes are fractional before rounding.
+    let due = new Date(Date.now() + 14 * 86_400_000);
+    while ([0, 6].includes(new Date(due.getTime() + 7 * 3_600_000).getUTCDay()))
+      due = new Date(due.getTime() + 86_400_000);
+    due.setUTCHours(3, 15, 30, 0);
+    const res = await call(ioc, 'POST', `/api/incidents/${id}/assign`, {
+      session: supervisor,
+      body: { expectedVersion: 2, agencyId: TEST_AGENCY, dueAt: due.toISOString() },
+    });
+    expect(res.status).toBe(200);
+    expect(Number.isInteger(res.body.incident.sla.workingMinutesLeft)).toBe(true);
+  });
+
+  it('tells a console of every case one tick changed, however many (not the first eight)', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 20; i++) ids.push(await newIncident(ioc));
+    const socket = ioClient(`${ioc.baseUrl}/live`, {
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+      extraHeaders: { cookie: supervisor.cookie },
+    }) as Socket<LiveServerToClient, LiveClientToServer>;
+    try {
+      const seen = new Set<string>();
+      socket.on('incident:changed', (c) => {
+        if (c.status === 'verified') seen.add(c.id);
+      });
+      await waitFor('connected', () => socket.connected);
+      await Promise.all(
+        ids.map((id) => ioc.app.workflow.transition(id, { to: 'verified', expectedVersion: 1 }, desk)),
+      );
+      await waitFor('all 20 told', () => ids.every((id) => seen.has(id)));
+    } finally {
+      socket.disconnect();
+    }
+  });
 });

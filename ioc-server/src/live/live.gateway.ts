@@ -432,6 +432,31 @@ export function createLiveGateway(opts: LiveGatewayOptions) {
     }
   };
 
+  /**
+   * Several notifications of one tick (one incident:changed per case the tick changed), each to the sockets
+   * its `mayReceive` allows. The backlog check is made once per socket for the whole batch: checked per
+   * message, a tick that changed more than `maxQueued` cases dropped the rest for every socket (the writes
+   * of one synchronous loop are not flushed yet), and a console never heard of them (found by
+   * bench/dispatch-queue.ts).
+   */
+  const notifyBatch = <E extends Notification>(
+    event: E,
+    items: readonly {
+      payload: Parameters<LiveServerToClient[E]>[0];
+      mayReceive?: (p: Principal) => boolean;
+    }[],
+  ) => {
+    if (items.length === 0) return;
+    for (const socket of nsp.sockets.values()) {
+      if (queued(socket) > maxQueued) continue;
+      const principal = principalOf(socket);
+      for (const item of items) {
+        if (item.mayReceive && !item.mayReceive(principal)) continue;
+        (socket.emit as (e: E, p: typeof item.payload) => void)(event, item.payload);
+      }
+    }
+  };
+
   /** A KPI value for every node's sockets: this node's at once, the others' through the adapter. */
   const broadcastKpi = (update: KpiUpdate) => {
     notify('kpi:update', update);
@@ -463,7 +488,7 @@ export function createLiveGateway(opts: LiveGatewayOptions) {
     upgraded.clear();
   };
 
-  return { io, nsp, emitDelta, notify, broadcastKpi, close };
+  return { io, nsp, emitDelta, notify, notifyBatch, broadcastKpi, close };
 }
 
 export type LiveGateway = ReturnType<typeof createLiveGateway>;

@@ -51,15 +51,18 @@ export default fp(
       gateway.emitDelta(delta, entryTimes);
       for (const item of ticker.onDelta(delta)) gateway.notify('ticker', item, mayReadTicker);
       if (delta.layer !== 'incidents') return;
-      // Consoles follow single incidents: every change on the incidents layer, to whoever may see it.
-      for (const f of delta.upserts as Feature<IncidentProps>[]) {
-        const { version, status, priority, agencyId, dueAt, updatedAt } = f.props;
-        gateway.notify(
-          'incident:changed',
-          { id: f.id, version, status, priority, agencyId, dueAt, updatedAt },
-          (p) => scopeFeature(p, 'incidents', f) !== null,
-        );
-      }
+      // Consoles follow single incidents: every change on the incidents layer, to whoever may see it,
+      // the tick's changes as one batch per socket.
+      gateway.notifyBatch(
+        'incident:changed',
+        (delta.upserts as Feature<IncidentProps>[]).map((f) => {
+          const { version, status, priority, agencyId, dueAt, updatedAt } = f.props;
+          return {
+            payload: { id: f.id, version, status, priority, agencyId, dueAt, updatedAt },
+            mayReceive: (p: Principal) => scopeFeature(p, 'incidents', f) !== null,
+          };
+        }),
+      );
     });
     gateway.nsp.on('connection', (socket) => {
       if (!mayReadTicker(socket.data.principal as Principal)) return;

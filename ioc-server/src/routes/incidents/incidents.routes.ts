@@ -89,7 +89,7 @@ export const incidentRoutes = routePlugin('incidents', ['workflow', 'repositorie
         workingMinutesLeft: row.due_at
           ? urgent
             ? Math.round((row.due_at.getTime() - now.getTime()) / 60_000)
-            : workingMinutesBetween(now, row.due_at, app.calendar)
+            : Math.round(workingMinutesBetween(now, row.due_at, app.calendar))
           : null,
         breachedAt: row.breached_at?.toISOString() ?? null,
         escalatedAt: row.escalated_at?.toISOString() ?? null,
