@@ -13,6 +13,11 @@ export interface KpiDefinition {
   higherIsBetter: boolean;
   /** The seed's three pillars, for grouping on the briefing. */
   pillar: 'chinh_quyen_so' | 'kinh_te_so' | 'xa_hoi_so';
+  /**
+   * The target the briefing compares with when a feed sends none. Defaults, not statutory figures: Huế
+   * publishes ~98% of reports handled and ~92% satisfaction (DOMAIN.md "Indicators").
+   */
+  target?: number;
 }
 
 export const KPI_CATALOGUE: readonly KpiDefinition[] = [
@@ -24,6 +29,7 @@ export const KPI_CATALOGUE: readonly KpiDefinition[] = [
     unit: '%',
     higherIsBetter: true,
     pillar: 'chinh_quyen_so',
+    target: 95,
   },
   // Satisfaction = (total − dissatisfied − overdue) ÷ total.
   {
@@ -33,6 +39,7 @@ export const KPI_CATALOGUE: readonly KpiDefinition[] = [
     unit: '%',
     higherIsBetter: true,
     pillar: 'chinh_quyen_so',
+    target: 90,
   },
   {
     id: 'ty_le_phan_anh_da_xu_ly',
@@ -41,6 +48,7 @@ export const KPI_CATALOGUE: readonly KpiDefinition[] = [
     unit: '%',
     higherIsBetter: true,
     pillar: 'chinh_quyen_so',
+    target: 98,
   },
   {
     id: 'ho_so_dung_han',
@@ -57,6 +65,81 @@ export const KPI_CATALOGUE: readonly KpiDefinition[] = [
     unit: '%',
     higherIsBetter: true,
     pillar: 'chinh_quyen_so',
+  },
+  // Tổng đài 19001075: calls answered in the period (a count the hotline's feed pushes).
+  {
+    id: 'cuoc_goi_tong_dai',
+    vi: 'Cuộc gọi tổng đài 19001075',
+    en: 'Hotline 19001075 calls',
+    unit: 'count',
+    higherIsBetter: true,
+    pillar: 'chinh_quyen_so',
+  },
+  // Kinh tế số (digital economy): cashless payments, e-commerce, e-invoices, digital signatures.
+  {
+    id: 'ty_le_thanh_toan_khong_tien_mat',
+    vi: 'Giao dịch thanh toán không dùng tiền mặt',
+    en: 'Cashless payments',
+    unit: '%',
+    higherIsBetter: true,
+    pillar: 'kinh_te_so',
+  },
+  {
+    id: 'ty_le_thuong_mai_dien_tu',
+    vi: 'Thương mại điện tử trong tổng mức bán lẻ',
+    en: 'E-commerce share of retail',
+    unit: '%',
+    higherIsBetter: true,
+    pillar: 'kinh_te_so',
+  },
+  {
+    id: 'ty_le_doanh_nghiep_hoa_don_dien_tu',
+    vi: 'Doanh nghiệp dùng hóa đơn điện tử',
+    en: 'Firms using e-invoices',
+    unit: '%',
+    higherIsBetter: true,
+    pillar: 'kinh_te_so',
+  },
+  {
+    id: 'ty_le_chu_ky_so',
+    vi: 'Người trưởng thành có chữ ký số',
+    en: 'Adults with a digital signature',
+    unit: '%',
+    higherIsBetter: true,
+    pillar: 'kinh_te_so',
+  },
+  // Xã hội số (digital society): smartphones, broadband, online public services, digital health.
+  {
+    id: 'ty_le_dung_dien_thoai_thong_minh',
+    vi: 'Người dân dùng điện thoại thông minh',
+    en: 'Smartphone users',
+    unit: '%',
+    higherIsBetter: true,
+    pillar: 'xa_hoi_so',
+  },
+  {
+    id: 'ty_le_ho_cap_quang',
+    vi: 'Hộ gia đình có cáp quang',
+    en: 'Households with fibre broadband',
+    unit: '%',
+    higherIsBetter: true,
+    pillar: 'xa_hoi_so',
+  },
+  {
+    id: 'ty_le_dung_dvc_truc_tuyen',
+    vi: 'Người dân dùng dịch vụ công trực tuyến',
+    en: 'Residents using online public services',
+    unit: '%',
+    higherIsBetter: true,
+    pillar: 'xa_hoi_so',
+  },
+  {
+    id: 'ty_le_ho_so_suc_khoe_dien_tu',
+    vi: 'Người dân có hồ sơ sức khỏe điện tử',
+    en: 'Residents with an electronic health record',
+    unit: '%',
+    higherIsBetter: true,
+    pillar: 'xa_hoi_so',
   },
 ];
 
