@@ -49,7 +49,10 @@ export default fp(
     ticker.prime(hub.features('incidents'), hub.features('alerts'));
     const stopDeltas = hub.onDelta((delta, entryTimes) => {
       gateway.emitDelta(delta, entryTimes);
-      for (const item of ticker.onDelta(delta)) gateway.notify('ticker', item, mayReadTicker);
+      gateway.notifyBatch(
+        'ticker',
+        ticker.onDelta(delta).map((payload) => ({ payload, mayReceive: mayReadTicker })),
+      );
       if (delta.layer !== 'incidents') return;
       // Consoles follow single incidents: every change on the incidents layer, to whoever may see it,
       // the tick's changes as one batch per socket.
