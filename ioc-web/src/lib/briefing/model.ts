@@ -96,11 +96,19 @@ export function meetsTarget(h: Pick<BriefingHeadline, 'value' | 'target' | 'good
   return h.goodDirection === 'up' ? h.value >= h.target : h.value <= h.target;
 }
 
-/** Five blue classes for the choropleth: equal-count breaks over the wards that have a value. */
+/**
+ * Up to five blue classes for the choropleth: equal-count breaks over the wards that have a value, without
+ * repeats (a day when every ward has 0 is one class, not five).
+ */
 export function choroplethBreaks(values: readonly (number | null)[]): number[] {
   const sorted = values.filter((v): v is number => v !== null && Number.isFinite(v)).sort((a, b) => a - b);
   if (sorted.length === 0) return [];
-  return [0.2, 0.4, 0.6, 0.8].map((q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!);
+  const breaks: number[] = [];
+  for (const q of [0.2, 0.4, 0.6, 0.8]) {
+    const b = sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+    if (b > sorted[0]! && !breaks.includes(b)) breaks.push(b);
+  }
+  return breaks;
 }
 
 export const CHOROPLETH_COLORS = ['#15304a', '#1d4d74', '#2a6fa0', '#4b94c8', '#8cc4ea'] as const;
@@ -109,6 +117,20 @@ export function choroplethClass(value: number, breaks: readonly number[]): numbe
   let i = 0;
   while (i < breaks.length && value >= breaks[i]!) i++;
   return i;
+}
+
+/** The colour of class `cls` of `breaks.length + 1`, spread over the whole ramp. */
+export function choroplethColor(cls: number, breaks: readonly number[]): string {
+  const n = breaks.length;
+  return CHOROPLETH_COLORS[n === 0 ? 0 : Math.round((cls * (CHOROPLETH_COLORS.length - 1)) / n)]!;
+}
+
+/** A round top for a count axis: 1, 2, 4, 5 × 10ⁿ (at least 2), so that its half is a whole number. */
+export function niceMax(v: number): number {
+  if (v <= 2) return 2;
+  const p = 10 ** Math.floor(Math.log10(v));
+  for (const m of [1, 2, 4, 5, 10]) if (m * p >= v && (m * p) % 2 === 0) return m * p;
+  return 10 * p;
 }
 
 /** The ward indicators the map can show. */
