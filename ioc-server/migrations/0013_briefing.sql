@@ -10,8 +10,8 @@
 -- minutes (07:30–11:30, 13:30–17:00, streams' DEFAULT_OFFICE_HOURS) between created_at and the time
 -- handled, on the working days of `calendar_days`. The server writes calendar_days from its one
 -- WorkingCalendar (Tết, holidays, nghỉ bù, make-up Saturdays; streams/src/calendar) at start and recomputes
--- the minutes of cases handled on days whose flag changed; a day missing from the table falls back to
--- Monday–Friday. test/briefing.int.spec.ts checks it against workingMinutesBetween.
+-- the minutes of cases handled on days whose flag changed (0015 replaces the day-by-day walk below with
+-- two lookups of cumulative minutes). test/briefing.int.spec.ts checks it against workingMinutesBetween.
 --
 -- Plain-PostgreSQL note: test/support/plain-postgres.ts splits every migration on a semicolon that ends a
 -- line, so the function bodies below put their semicolons at the start of a line.

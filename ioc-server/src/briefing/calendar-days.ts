@@ -3,7 +3,7 @@ import type { Db } from '../storage/db.ts';
 
 /**
  * Writes the working calendar's days (Tết, holidays, nghỉ bù, make-up Saturdays) into `calendar_days`,
- * which ioc_working_minutes() reads (migration 0013), for the years `fromYear`..`toYear`. When a day's
+ * which ioc_working_minutes() reads (migrations 0013, 0015), for the years `fromYear`..`toYear`. When a day's
  * flag changed, the working minutes of the cases handled since that day are computed again (a make-up day
  * an admin added, or the first start). Returns how many days changed.
  */
@@ -30,6 +30,15 @@ export async function syncCalendarDays(
     );
     if (changed.length === 0) return 0;
     const first = changed.map((c) => c.day).sort()[0]!;
+    // The office minutes of the working days before each day (migration 0015), from the first change on.
+    await tx.query(
+      `UPDATE calendar_days c SET cum_minutes = s.cum
+       FROM (SELECT day, coalesce(sum(CASE WHEN working THEN 450 ELSE 0 END)
+                                    OVER (ORDER BY day ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS cum
+             FROM calendar_days) s
+       WHERE s.day = c.day AND c.day > $1::date AND c.cum_minutes IS DISTINCT FROM s.cum`,
+      [first],
+    );
     // Only cases handled on or after the first changed day can have changed (their span touches it).
     await tx.query(
       `UPDATE incident_facts
