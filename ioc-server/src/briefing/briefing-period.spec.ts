@@ -44,6 +44,9 @@ describe('resolvePeriod', () => {
     expect(p.label.vi).toBe('01/02/2027 – 10/02/2027');
     expect(() => resolvePeriod('custom', EARLY, { from: '2027-02-10', to: '2027-02-01' })).toThrow(/after/);
     expect(() => resolvePeriod('custom', EARLY, { from: '2027-02-10' })).toThrow(/needs from and to/);
+    expect(() => resolvePeriod('custom', EARLY, { from: '2027-02-01', to: '2027-02-30' })).toThrow(
+      /calendar days/,
+    );
     expect(() => resolvePeriod('custom', EARLY, { from: '2025-01-01', to: '2027-01-01' })).toThrow(/at most/);
   });
 });

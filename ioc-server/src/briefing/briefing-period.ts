@@ -1,5 +1,5 @@
 import type { BriefingPeriodKind, BriefingRange } from '@hue-ioc/layers';
-import { addDays, atLocal, localDateOf, type LocalDate } from '@hue-ioc/streams';
+import { addDays, atLocal, isLocalDate, localDateOf, type LocalDate } from '@hue-ioc/streams';
 import { AppError } from '../errors.ts';
 
 export interface BriefingPeriod {
@@ -74,6 +74,8 @@ export function resolvePeriod(
     case 'custom': {
       if (!custom.from || !custom.to)
         throw new AppError('IOC_REQUEST_INVALID', 'period=custom needs from and to (YYYY-MM-DD)');
+      if (!isLocalDate(custom.from) || !isLocalDate(custom.to))
+        throw new AppError('IOC_REQUEST_INVALID', 'from and to must be calendar days (YYYY-MM-DD)');
       if (custom.from > custom.to) throw new AppError('IOC_REQUEST_INVALID', 'from must not be after to');
       fromDay = custom.from;
       toDay = custom.to;
