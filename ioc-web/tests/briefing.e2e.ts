@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { extractText, getDocumentProxy } from 'unpdf';
 import {
@@ -22,6 +23,8 @@ import { launchChromium } from './support/chromium.ts';
  */
 const SECRET = 'e2e-briefing-secret';
 const SHOTS = '/tmp/shots';
+// unpdf exports its pdf.js build for import only: it lies beside the package's main file.
+const PDFJS = resolve(dirname(createRequire(import.meta.url).resolve('unpdf')), 'pdfjs.mjs');
 
 describe('/briefing in Chromium', () => {
   let ioc: RunningIoc;
@@ -178,6 +181,33 @@ describe('/briefing in Chromium', () => {
     expect(first).toContain('30 ngày');
     expect(first).toContain('Toàn thành phố');
     expect(first).toMatch(/Số liệu lúc \d{2}:\d{2}/);
+
+    // The first page as a picture to look at, drawn by pdf.js (unpdf's build) in Chromium.
+    const viewer = await (await browser.newContext({ viewport: { width: 900, height: 1273 } })).newPage();
+    await viewer.route('http://pdf.local/**', (r) => {
+      const u = r.request().url();
+      if (u.endsWith('/pdfjs.mjs')) return r.fulfill({ path: PDFJS, contentType: 'text/javascript' });
+      if (u.endsWith('/doc.pdf'))
+        return r.fulfill({ body: Buffer.from(bytes), contentType: 'application/pdf' });
+      return r.fulfill({
+        body: '<body style="margin:0"><canvas id="c"></canvas></body>',
+        contentType: 'text/html',
+      });
+    });
+    await viewer.goto('http://pdf.local/');
+    // A string, so that vitest leaves the browser's import() alone.
+    await viewer.evaluate(`(async () => {
+      const { getDocument } = await import('http://pdf.local/pdfjs.mjs');
+      const pdf = await getDocument({ url: 'http://pdf.local/doc.pdf' }).promise;
+      const first = await pdf.getPage(1);
+      const viewport = first.getViewport({ scale: 900 / first.getViewport({ scale: 1 }).width });
+      const canvas = document.getElementById('c');
+      canvas.width = viewport.width;
+      canvas.height = viewport.height;
+      await first.render({ canvas, canvasContext: canvas.getContext('2d'), viewport }).promise;
+    })()`);
+    await viewer.locator('#c').screenshot({ path: resolve(SHOTS, 'briefing-pdf-page1.png') });
+    await viewer.context().close();
 
     // Roles the briefing is not for are refused before Chromium starts.
     const agencyRes = await fetch(`${ioc.baseUrl}/api/briefing.pdf`, { headers: unit.headers() });

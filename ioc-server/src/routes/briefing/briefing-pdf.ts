@@ -47,7 +47,8 @@ export async function renderBriefingPdf(o: RenderBriefingPdf): Promise<Buffer> {
   });
   try {
     const context = await browser.newContext({
-      viewport: { width: 1123, height: 1587 },
+      // A4's printable width at 96 dpi (210 mm − 2 × 12 mm margins): the map's canvas is drawn at its paper size.
+      viewport: { width: 703, height: 1000 },
       locale: o.lang === 'en' ? 'en-GB' : 'vi-VN',
       timezoneId: 'Asia/Ho_Chi_Minh',
       serviceWorkers: 'block',

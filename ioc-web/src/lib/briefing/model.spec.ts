@@ -62,6 +62,7 @@ describe('the briefing page model', () => {
 
   it('draws one class when every ward has the same value, and round axes', () => {
     expect(choroplethBreaks([0, 0, 0, null])).toEqual([]);
+    expect(choroplethBreaks([0, 0, 0, 0, 0, 0, 0, 0, 0, 1])).toEqual([1]);
     expect(choroplethBreaks([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])).toEqual([3, 5, 7, 9]);
     expect([1, 3, 7, 610, 1234].map(niceMax)).toEqual([2, 4, 10, 1000, 2000]);
   });

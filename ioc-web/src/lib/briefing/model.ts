@@ -108,6 +108,9 @@ export function choroplethBreaks(values: readonly (number | null)[]): number[] {
     const b = sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
     if (b > sorted[0]! && !breaks.includes(b)) breaks.push(b);
   }
+  // A few wards above a crowd of equal ones (a quiet day): they are a class of their own.
+  const top = sorted[sorted.length - 1]!;
+  if (breaks.length === 0 && top > sorted[0]!) breaks.push(top);
   return breaks;
 }
 
