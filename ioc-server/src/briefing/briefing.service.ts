@@ -111,7 +111,6 @@ export class BriefingService {
       scopeSql = `${col} = $5`;
       incidentScopeSql = `${col} = $2`;
     }
-    const inBoth = `((day >= $1 AND day < $2) OR (day >= $3 AND day < $4))`;
     const sums = SUM_COLUMNS.map((c) => `sum(${c})::int AS ${c}`).join(', ');
 
     const [rolled, times, overdueGroups, mostOverdue, alarms, gauges, sensors, kpis, agencyNames] =
@@ -126,13 +125,17 @@ export class BriefingService {
             channel: string | null;
           }
         >(
-          // g: GROUPING(day, ward_code, agency_id, channel), a bit set for each column not grouped by.
-          `SELECT (day >= $1) AS cur, day, ward_code, agency_id, channel,
+          // g: GROUPING(day, ward_code, agency_id, channel), a bit set for each column not grouped by. The
+          // breakdowns are of the current period only; of the previous one only the totals.
+          `SELECT true AS cur, day, ward_code, agency_id, channel,
                   GROUPING(day, ward_code, agency_id, channel)::int AS g, ${sums}
            FROM incident_daily
-           WHERE ${inBoth} AND ${scopeSql}
-           GROUP BY GROUPING SETS ((day >= $1), (day >= $1, day), (day >= $1, ward_code),
-                                   (day >= $1, agency_id), (day >= $1, channel))`,
+           WHERE day >= $1 AND day < $2 AND ${scopeSql}
+           GROUP BY GROUPING SETS ((), (day), (ward_code), (agency_id), (channel))
+           UNION ALL
+           SELECT false, NULL::timestamptz, NULL::text, NULL::text, NULL::text, 15, ${sums}
+           FROM incident_daily
+           WHERE day >= $3 AND day < $4 AND ${scopeSql}`,
           params,
         ),
         db.query<{
@@ -142,13 +145,18 @@ export class BriefingService {
           p50: number | null;
           p90: number | null;
         }>(
-          `SELECT (created_at >= $1) AS cur, agency_id, GROUPING(agency_id)::int AS g,
+          `SELECT true AS cur, agency_id, GROUPING(agency_id)::int AS g,
                   percentile_cont(0.5) WITHIN GROUP (ORDER BY resolve_working_minutes) AS p50,
                   percentile_cont(0.9) WITHIN GROUP (ORDER BY resolve_working_minutes) AS p90
            FROM incident_facts
-           WHERE ((created_at >= $1 AND created_at < $2) OR (created_at >= $3 AND created_at < $4))
-             AND handled_at IS NOT NULL AND NOT merged AND ${scopeSql}
-           GROUP BY GROUPING SETS ((created_at >= $1), (created_at >= $1, agency_id))`,
+           WHERE created_at >= $1 AND created_at < $2 AND handled_at IS NOT NULL AND NOT merged AND ${scopeSql}
+           GROUP BY GROUPING SETS ((), (agency_id))
+           UNION ALL
+           SELECT false, NULL::text, 1,
+                  percentile_cont(0.5) WITHIN GROUP (ORDER BY resolve_working_minutes),
+                  percentile_cont(0.9) WITHIN GROUP (ORDER BY resolve_working_minutes)
+           FROM incident_facts
+           WHERE created_at >= $3 AND created_at < $4 AND handled_at IS NOT NULL AND NOT merged AND ${scopeSql}`,
           params,
         ),
         db.query<{ ward_code: string | null; agency_id: string | null; n: number }>(
