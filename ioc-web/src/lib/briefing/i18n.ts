@@ -25,6 +25,8 @@ export interface BriefingMessages {
   units: string;
   unitCols: { name: string; onTime: string; overdue: string; median: string };
   lateCasesOf: (unit: string) => string;
+  allUnits: (n: number) => string;
+  fewerUnits: string;
   noLateCases: string;
   close: string;
   mostOverdue: string;
@@ -80,6 +82,8 @@ export const BRIEFING_MESSAGES: Record<'vi' | 'en', BriefingMessages> = {
     units: 'Xếp hạng đơn vị xử lý',
     unitCols: { name: 'Đơn vị', onTime: 'Đúng hạn', overdue: 'Quá hạn', median: 'Trung vị' },
     lateCasesOf: (u) => `Phản ánh quá hạn của ${u}`,
+    allUnits: (n) => `Xem tất cả ${n} đơn vị`,
+    fewerUnits: 'Thu gọn',
     noLateCases: 'Không có phản ánh quá hạn.',
     close: 'Đóng',
     mostOverdue: '10 phản ánh quá hạn lâu nhất',
@@ -133,6 +137,8 @@ export const BRIEFING_MESSAGES: Record<'vi' | 'en', BriefingMessages> = {
     units: 'Handling units',
     unitCols: { name: 'Unit', onTime: 'On time', overdue: 'Overdue', median: 'Median' },
     lateCasesOf: (u) => `Overdue cases of ${u}`,
+    allUnits: (n) => `All ${n} units`,
+    fewerUnits: 'Fewer',
     noLateCases: 'No overdue cases.',
     close: 'Close',
     mostOverdue: 'The ten most overdue cases',
