@@ -209,6 +209,20 @@ describe('/briefing in Chromium', () => {
     await viewer.locator('#c').screenshot({ path: resolve(SHOTS, 'briefing-pdf-page1.png') });
     await viewer.context().close();
 
+    // Without Chromium on the server: 503 with a code the page explains (and the PDF button says so).
+    const config = ioc.app.config as { chromiumPath?: string };
+    const chromiumPath = config.chromiumPath;
+    config.chromiumPath = '/nonexistent/chromium';
+    try {
+      const missing = await fetch(`${ioc.baseUrl}/api/briefing.pdf?period=7d`, { headers: { cookie } });
+      expect(missing.status).toBe(503);
+      expect(((await missing.json()) as { error: { code: string } }).error.code).toBe(
+        'IOC_BRIEFING_PDF_UNAVAILABLE',
+      );
+    } finally {
+      config.chromiumPath = chromiumPath;
+    }
+
     // Roles the briefing is not for are refused before Chromium starts.
     const agencyRes = await fetch(`${ioc.baseUrl}/api/briefing.pdf`, { headers: unit.headers() });
     expect(agencyRes.status).toBe(403);

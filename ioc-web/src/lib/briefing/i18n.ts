@@ -40,6 +40,9 @@ export interface BriefingMessages {
   sensors: (uptime: string) => string;
   print: string;
   pdf: string;
+  pdfMaking: string;
+  pdfUnavailable: string;
+  pdfFailed: string;
   loading: string;
   loadFailed: string;
   retry: string;
@@ -97,6 +100,9 @@ export const BRIEFING_MESSAGES: Record<'vi' | 'en', BriefingMessages> = {
     sensors: (u) => `Cảm biến hoạt động ${u} thời gian`,
     print: 'In',
     pdf: 'Tải PDF',
+    pdfMaking: 'Đang tạo PDF…',
+    pdfUnavailable: 'Máy chủ chưa cài Chromium nên chưa tạo được tệp PDF. Hãy dùng nút In.',
+    pdfFailed: 'Chưa tạo được tệp PDF, vui lòng thử lại.',
     loading: 'Đang tải số liệu…',
     loadFailed: 'Không tải được số liệu giao ban.',
     retry: 'Thử lại',
@@ -152,6 +158,9 @@ export const BRIEFING_MESSAGES: Record<'vi' | 'en', BriefingMessages> = {
     sensors: (u) => `Sensors up ${u} of the time`,
     print: 'Print',
     pdf: 'PDF',
+    pdfMaking: 'Making the PDF…',
+    pdfUnavailable: 'The server has no Chromium to make the PDF. Use Print instead.',
+    pdfFailed: 'The PDF could not be made; try again.',
     loading: 'Loading the figures…',
     loadFailed: 'The briefing could not be loaded.',
     retry: 'Try again',
