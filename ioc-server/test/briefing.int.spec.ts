@@ -303,11 +303,32 @@ describe('briefing indicators and GET /api/briefing', () => {
     const after = await db.query(direct);
     expect(after).not.toEqual(before);
     expect(await db.query(rolled)).toEqual(after);
+    // The city's narrow rollups (0016, on incident_daily) agree with the same rows, by ward and by unit.
+    for (const [view, col] of [
+      ['incident_daily_by_ward', 'ward_code'],
+      ['incident_daily_by_agency', 'agency_id'],
+    ] as const) {
+      const by = (from: string) =>
+        db.query(
+          `SELECT (day AT TIME ZONE 'Asia/Ho_Chi_Minh')::date::text AS day, ${col},
+                  sum(received)::int AS received, sum(handled)::int AS handled, sum(on_time)::int AS on_time,
+                  sum(dissatisfied)::int AS dissatisfied, sum(sat_overdue)::int AS sat_overdue
+           FROM ${from} WHERE day >= '2027-01-01' GROUP BY 1, 2 ORDER BY 1, 2`,
+        );
+      await db.exec(`CALL refresh_continuous_aggregate('${view}', '2027-01-01', '2027-02-12')`);
+      expect(await by(view)).toEqual(await by('incident_daily'));
+    }
     await db.query(
       `UPDATE incidents SET status = 'assigned', resolved_at = NULL, agency_id = $1 WHERE id = 'T-C4'`,
       [TEST_AGENCY],
     );
-    await db.exec(`CALL refresh_continuous_aggregate('incident_daily', '2027-01-01', '2027-02-12')`);
+    for (const view of [
+      'incident_daily',
+      'incident_daily_by_channel',
+      'incident_daily_by_ward',
+      'incident_daily_by_agency',
+    ])
+      await db.exec(`CALL refresh_continuous_aggregate('${view}', '2027-01-01', '2027-02-12')`);
   });
 
   it('GET /api/briefing answers the schema for every period, with the previous equal period', async () => {

@@ -137,6 +137,9 @@ describe.each(targets)('Db contract on $name', ({ open }) => {
     );
     expect(caggs.map((c) => c.view_name)).toEqual([
       'incident_daily',
+      'incident_daily_by_agency',
+      'incident_daily_by_channel',
+      'incident_daily_by_ward',
       'kpi_samples_1h',
       'observations_1h',
       'observations_1m',

@@ -84,10 +84,11 @@ const HEADLINE_LABELS: Record<BriefingHeadlineId, { vi: string; en: string }> = 
 };
 
 /**
- * GET /api/briefing's figures. Counts come from the incident_daily continuous aggregate (one GROUPING SETS
- * query over the period and the previous one: totals, days, wards, units, channels); percentiles of the
- * working time to resolve from incident_facts (an ordered-set aggregate does not add up across days); what
- * is true now (overdue cases, alarms) from the relational tables through their partial indexes.
+ * GET /api/briefing's figures. Counts come from the continuous aggregates (one query over the period and the
+ * previous one: totals, days, wards, units, channels; the city's from the narrow rollups of 0016, a ward's
+ * or a unit's from incident_daily); percentiles of the working time to resolve from incident_facts (an
+ * ordered-set aggregate does not add up across days); what is true now (overdue cases, alarms) from the
+ * relational tables through their partial indexes.
  */
 export class BriefingService {
   constructor(private readonly deps: BriefingDeps) {}
@@ -124,20 +125,7 @@ export class BriefingService {
             agency_id: string | null;
             channel: string | null;
           }
-        >(
-          // g: GROUPING(day, ward_code, agency_id, channel), a bit set for each column not grouped by. The
-          // breakdowns are of the current period only; of the previous one only the totals.
-          `SELECT true AS cur, day, ward_code, agency_id, channel,
-                  GROUPING(day, ward_code, agency_id, channel)::int AS g, ${sums}
-           FROM incident_daily
-           WHERE day >= $1 AND day < $2 AND ${scopeSql}
-           GROUP BY GROUPING SETS ((), (day), (ward_code), (agency_id), (channel))
-           UNION ALL
-           SELECT false, NULL::timestamptz, NULL::text, NULL::text, NULL::text, 15, ${sums}
-           FROM incident_daily
-           WHERE day >= $3 AND day < $4 AND ${scopeSql}`,
-          params,
-        ),
+        >(scope.level === 'province' ? cityRollupSql(sums) : scopedRollupSql(sums, scopeSql), params),
         db.query<{
           cur: boolean;
           agency_id: string | null;
@@ -426,4 +414,39 @@ export class BriefingService {
       }),
     };
   }
+}
+
+/**
+ * The counts' query for a ward or a unit: incident_daily filtered by the scope's column. g is
+ * GROUPING(day, ward_code, agency_id, channel), a bit set for each column not grouped by. The breakdowns
+ * are of the current period ($1..$2) only; of the previous one ($3..$4) only the totals.
+ */
+function scopedRollupSql(sums: string, scopeSql: string): string {
+  return `SELECT true AS cur, day, ward_code, agency_id, channel,
+                 GROUPING(day, ward_code, agency_id, channel)::int AS g, ${sums}
+          FROM incident_daily
+          WHERE day >= $1 AND day < $2 AND ${scopeSql}
+          GROUP BY GROUPING SETS ((), (day), (ward_code), (agency_id), (channel))
+          UNION ALL
+          SELECT false, NULL::timestamptz, NULL::text, NULL::text, NULL::text, 15, ${sums}
+          FROM incident_daily
+          WHERE day >= $3 AND day < $4 AND ${scopeSql}`;
+}
+
+/** The same rows for the whole city from the narrow rollups (migration 0016), with the same g. */
+function cityRollupSql(sums: string): string {
+  return `SELECT true AS cur, day, NULL::text AS ward_code, NULL::text AS agency_id, channel,
+                 CASE GROUPING(day, channel) WHEN 3 THEN 15 WHEN 1 THEN 7 ELSE 14 END AS g, ${sums}
+          FROM incident_daily_by_channel
+          WHERE day >= $1 AND day < $2
+          GROUP BY GROUPING SETS ((), (day), (channel))
+          UNION ALL
+          SELECT true, NULL, ward_code, NULL, NULL, 11, ${sums}
+          FROM incident_daily_by_ward WHERE day >= $1 AND day < $2 GROUP BY ward_code
+          UNION ALL
+          SELECT true, NULL, NULL, agency_id, NULL, 13, ${sums}
+          FROM incident_daily_by_agency WHERE day >= $1 AND day < $2 GROUP BY agency_id
+          UNION ALL
+          SELECT false, NULL, NULL, NULL, NULL, 15, ${sums}
+          FROM incident_daily_by_channel WHERE day >= $3 AND day < $4`;
 }
