@@ -191,8 +191,8 @@ describe('/login and /admin in Chromium', () => {
   it('tells an operator that /admin is not for them', async () => {
     const { context, page } = await newPage();
     await logIn(page, operator.username, operator.password);
-    // Not an admin: the login goes home, not to /admin.
-    await page.waitForURL(`${ioc.baseUrl}/`);
+    // Not an admin: the login goes to the operator's own console (/dispatch), not to /admin.
+    await page.waitForURL(`${ioc.baseUrl}/dispatch`);
     await page.goto(`${ioc.baseUrl}/admin`);
     const forbidden = page.getByTestId('forbidden');
     await expect.poll(() => forbidden.innerText()).toMatch(/không có quyền/);
