@@ -116,12 +116,17 @@ try {
       ],
     );
   });
-  await step('rollups refreshed (incident_daily, observations_1h) and VACUUM ANALYZE', async () => {
-    await db.exec(`CALL refresh_continuous_aggregate('incident_daily', NULL, now() - INTERVAL '1 hour')`);
-    await db.exec(`CALL refresh_continuous_aggregate('observations_1h', NULL, now() - INTERVAL '1 hour')`);
-    await db.exec(`VACUUM (ANALYZE) incidents`);
-    await db.exec(`VACUUM (ANALYZE) incident_facts`);
-  });
+  await step(
+    'rollups refreshed (incident_daily and its three narrow children, observations_1h), VACUUM ANALYZE',
+    async () => {
+      await db.exec(`CALL refresh_continuous_aggregate('incident_daily', NULL, now() - INTERVAL '1 hour')`);
+      for (const view of ['incident_daily_by_channel', 'incident_daily_by_ward', 'incident_daily_by_agency'])
+        await db.exec(`CALL refresh_continuous_aggregate('${view}', NULL, now() - INTERVAL '1 hour')`);
+      await db.exec(`CALL refresh_continuous_aggregate('observations_1h', NULL, now() - INTERVAL '1 hour')`);
+      await db.exec(`VACUUM (ANALYZE) incidents`);
+      await db.exec(`VACUUM (ANALYZE) incident_facts`);
+    },
+  );
   const [counts] = await db.query<{ incidents: number; events: number; facts: number; daily: number }>(
     `SELECT (SELECT count(*)::int FROM incidents) AS incidents, (SELECT count(*)::int FROM incident_events) AS events,
             (SELECT count(*)::int FROM incident_facts) AS facts, (SELECT count(*)::int FROM incident_daily) AS daily`,
