@@ -89,15 +89,17 @@ describe('poison messages are isolated; ingest goes on', () => {
 
   it('a batch the database refuses for its content is split until the one message is isolated; the rest is stored', async () => {
     const ts = new Date(Date.now() - 30_000).toISOString();
-    // A unit of one NUL passes the reading schema (a string of 1–16 characters) but no text column takes
-    // it: the insert of the whole batch fails, for the content of one message.
+    // A reading the database refuses for its content while the schema lets it through: a unit of one NUL
+    // was that until the schema learnt to refuse it (issue 11), so the database is made to refuse one value
+    // itself (a CHECK constraint for this test): the insert of the whole batch fails, for one message.
+    await ioc.app.db.exec(`ALTER TABLE observations ADD CONSTRAINT poison_value CHECK (value <> 1.2345)`);
     const ids = Array.from({ length: 20 }, (_, i) => `tram-${i}-${run}`);
     const poisonId = ids[13]!;
     await Promise.all(
       ids.map((id, i) =>
         pub.publishAsync(
           `hue/sensors/rain/${id}`,
-          JSON.stringify(id === poisonId ? { ts, value: 1.5, unit: '\u0000' } : { ts, value: i / 10 }),
+          JSON.stringify(id === poisonId ? { ts, value: 1.2345 } : { ts, value: i / 10 }),
           { qos: 1 },
         ),
       ),
@@ -118,12 +120,9 @@ describe('poison messages are isolated; ingest goes on', () => {
     );
     expect(letters).toHaveLength(1);
     expect(letters[0]!.reason_code).toBe('IOC_INGEST_STORAGE');
-    expect(letters[0]!.reason).toMatch(/database refused it: .*(0x00|byte sequence)/);
-    expect(JSON.parse(Buffer.from(letters[0]!.payload).toString())).toEqual({
-      ts,
-      value: 1.5,
-      unit: '\u0000',
-    });
+    expect(letters[0]!.reason).toMatch(/database refused it: .*poison_value/);
+    expect(JSON.parse(Buffer.from(letters[0]!.payload).toString())).toEqual({ ts, value: 1.2345 });
+    await ioc.app.db.exec(`ALTER TABLE observations DROP CONSTRAINT poison_value`);
     expect(await metric(ioc, 'ioc_ingest_isolated_total', 'pipeline="mqtt"')).toBe(1);
     expect(sensors.state!.features.has(poisonId)).toBe(false);
     expect((await fetch(`${ioc.baseUrl}/readyz`)).status).toBe(200);
