@@ -37,6 +37,9 @@ export interface LiveServerSideEvents {
 type LiveSocket = Socket<LiveClientToServer, LiveServerToClient, LiveServerSideEvents>;
 export type LiveNamespace = Namespace<LiveClientToServer, LiveServerToClient, LiveServerSideEvents>;
 
+/** Notifications one socket may hold back while it drains (per case: a city's open cases fit). */
+export const MAX_PENDING_NOTES = 20_000;
+
 /** The notifications of /live (everything but the layers), each sent per socket. */
 type Notification = 'ticker' | 'incident:changed' | 'kpi:update';
 
@@ -260,6 +263,7 @@ export function createLiveGateway(opts: LiveGatewayOptions) {
       setImmediate(() => socket.disconnect(true));
     });
     socket.conn.on('drain', () => {
+      sendPending(socket);
       for (const layer of LAYER_IDS) {
         const sub = subscribers.get(layer)!.get(socket);
         if (sub?.behind) catchUp(socket, layer, sub);
@@ -433,11 +437,28 @@ export function createLiveGateway(opts: LiveGatewayOptions) {
   };
 
   /**
+   * Notifications a socket had no room for, coalesced per subject (`incident:changed:<id>` keeps the newest
+   * change of a case), sent as its writes drain: a console hears of every case, a stalled one costs at
+   * most one entry per case it may see (MAX_PENDING_NOTES, oldest dropped beyond that).
+   */
+  const pendingNotes = new WeakMap<LiveSocket, Map<string, { event: Notification; payload: unknown }>>();
+  const sendPending = (socket: LiveSocket) => {
+    const notes = pendingNotes.get(socket);
+    if (!notes) return;
+    for (const [key, note] of notes) {
+      if (queued(socket) > maxQueued) return;
+      (socket.emit as (e: Notification, p: unknown) => void)(note.event, note.payload);
+      notes.delete(key);
+    }
+  };
+
+  /**
    * Several notifications of one tick (one incident:changed per case the tick changed), each to the sockets
-   * its `mayReceive` allows. The backlog check is made once per socket for the whole batch: checked per
-   * message, a tick that changed more than `maxQueued` cases dropped the rest for every socket (the writes
-   * of one synchronous loop are not flushed yet), and a console never heard of them (found by
-   * bench/dispatch-queue.ts).
+   * its `mayReceive` allows, as room allows: a socket never holds more than `maxQueued` packets; what does
+   * not fit waits, coalesced per subject, for the socket to drain. (Checked per message and dropped, a tick
+   * that changed more than eight cases lost the rest for every socket, and a console never heard of them:
+   * found by bench/dispatch-queue.ts. Sent all at once, a 2,000-case tick queued 2,000 packets on a
+   * stalled socket: live-slow-client.int.spec.ts.)
    */
   const notifyBatch = <E extends Notification>(
     event: E,
@@ -448,11 +469,21 @@ export function createLiveGateway(opts: LiveGatewayOptions) {
   ) => {
     if (items.length === 0) return;
     for (const socket of nsp.sockets.values()) {
-      if (queued(socket) > maxQueued) continue;
       const principal = principalOf(socket);
+      sendPending(socket);
+      let notes = pendingNotes.get(socket);
       for (const item of items) {
         if (item.mayReceive && !item.mayReceive(principal)) continue;
-        (socket.emit as (e: E, p: typeof item.payload) => void)(event, item.payload);
+        if ((!notes || notes.size === 0) && queued(socket) <= maxQueued) {
+          (socket.emit as (e: E, p: typeof item.payload) => void)(event, item.payload);
+          continue;
+        }
+        if (!notes) pendingNotes.set(socket, (notes = new Map()));
+        const id = (item.payload as { id?: unknown }).id;
+        const key = `${event}:${typeof id === 'string' ? id : notes.size}`;
+        notes.delete(key);
+        notes.set(key, { event, payload: item.payload });
+        if (notes.size > MAX_PENDING_NOTES) notes.delete(notes.keys().next().value!);
       }
     }
   };
