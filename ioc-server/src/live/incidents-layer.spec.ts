@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { IncidentProps } from '@hue-ioc/layers';
-import { MemoryLayer } from '../../test/support/memory-ports.ts';
+import { MemoryLayer, NO_WORKFLOW_YET } from '../../test/support/memory-ports.ts';
 import type { IncidentRow } from '../storage/incident.repository.ts';
 import { IncidentsLayer } from './incidents-layer.ts';
 
@@ -26,20 +26,7 @@ const row = (id: string, status: string, over: Partial<IncidentRow> = {}): Incid
   updated_at: at,
   resolved_at: null,
   closed_at: null,
-  suggested_agency_id: null,
-  routing_rule: null,
-  routing_reason: null,
-  sla: null,
-  verified_at: null,
-  assigned_at: null,
-  accepted_at: null,
-  breached_at: null,
-  escalated_at: null,
-  public_reply: null,
-  rating: null,
-  rating_comment: null,
-  rated_at: null,
-  merged_into: null,
+  ...NO_WORKFLOW_YET,
   ...over,
 });
 

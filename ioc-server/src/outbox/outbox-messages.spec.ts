@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { IncidentRow } from '../storage/incident.repository.ts';
 import type { IncidentChange } from '../incidents/workflow.service.ts';
 import { messagesFor } from './outbox-messages.ts';
+import { NO_WORKFLOW_YET } from '../../test/support/memory-ports.ts';
 
 const at = new Date('2026-12-01T02:15:00Z');
 
@@ -27,20 +28,8 @@ function row(over: Partial<IncidentRow> = {}): IncidentRow {
     updated_at: at,
     resolved_at: null,
     closed_at: null,
+    ...NO_WORKFLOW_YET,
     suggested_agency_id: 'hepco',
-    routing_rule: null,
-    routing_reason: null,
-    sla: null,
-    verified_at: null,
-    assigned_at: null,
-    accepted_at: null,
-    breached_at: null,
-    escalated_at: null,
-    public_reply: null,
-    rating: null,
-    rating_comment: null,
-    rated_at: null,
-    merged_into: null,
     ...over,
   };
 }

@@ -249,6 +249,27 @@ interface IncidentState {
 }
 
 /** incidents + incident_sources + incident_events; each transaction is all or nothing. */
+/**
+ * The workflow columns of a case nobody has touched yet (migration 0009): what a new row holds, for test
+ * rows built by hand (`{ ...NO_WORKFLOW_YET, id, status, … }`).
+ */
+export const NO_WORKFLOW_YET = {
+  suggested_agency_id: null,
+  routing_rule: null,
+  routing_reason: null,
+  sla: null,
+  verified_at: null,
+  assigned_at: null,
+  accepted_at: null,
+  breached_at: null,
+  escalated_at: null,
+  public_reply: null,
+  rating: null,
+  rating_comment: null,
+  rated_at: null,
+  merged_into: null,
+} as const satisfies Partial<IncidentRow>;
+
 export class MemoryIncidentStore implements IncidentStore {
   private state: IncidentState = { rows: new Map(), sources: new Map(), events: [], seq: 0 };
 
@@ -323,20 +344,11 @@ export class MemoryIncidentStore implements IncidentStore {
           ward_code: i.wardCode,
           address: i.address,
           agency_id: null,
+          ...NO_WORKFLOW_YET,
           suggested_agency_id: i.suggestedAgencyId,
           routing_rule: i.routingRule?.id ?? null,
           routing_reason: i.routingRule?.description ?? null,
           sla: i.sla,
-          verified_at: null,
-          assigned_at: null,
-          accepted_at: null,
-          breached_at: null,
-          escalated_at: null,
-          public_reply: null,
-          rating: null,
-          rating_comment: null,
-          rated_at: null,
-          merged_into: null,
           due_at: i.dueAt,
           sources: [
             {
