@@ -38,6 +38,16 @@ async function call(
   return { status: res.status, body: (text ? JSON.parse(text) : null) as Json };
 }
 
+/** A console's /live socket: a browser with the session cookie, no token. */
+function consoleSocket(ioc: RunningIoc, session: Session): Socket<LiveServerToClient, LiveClientToServer> {
+  return ioClient(`${ioc.baseUrl}/live`, {
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    extraHeaders: { cookie: session.cookie },
+  });
+}
+
 let seq = 0;
 /** A new incident far from every other one (no merge), through the real incident stream. */
 async function newIncident(ioc: RunningIoc, over: Partial<IncidentInput> = {}): Promise<string> {
@@ -480,13 +490,7 @@ describe('the incident workflow', () => {
 
   it('tells everyone on a case who else has it open, and keeps other units out of it', async () => {
     const id = await newIncident(ioc);
-    const open = (session: Session) =>
-      ioClient(`${ioc.baseUrl}/live`, {
-        transports: ['websocket'],
-        reconnection: false,
-        forceNew: true,
-        extraHeaders: { cookie: session.cookie },
-      }) as Socket<LiveServerToClient, LiveClientToServer>;
+    const open = (session: Session) => consoleSocket(ioc, session);
     const a = open(supervisor);
     const b = open(supervisor2);
     const foreign = open(otherAgency);
@@ -520,13 +524,7 @@ describe('the incident workflow', () => {
   });
 
   it('sends a unit incident:changed and the incidents layer for its own cases only, and takes a case away when it is reassigned', async () => {
-    const open = (session: Session) =>
-      ioClient(`${ioc.baseUrl}/live`, {
-        transports: ['websocket'],
-        reconnection: false,
-        forceNew: true,
-        extraHeaders: { cookie: session.cookie },
-      }) as Socket<LiveServerToClient, LiveClientToServer>;
+    const open = (session: Session) => consoleSocket(ioc, session);
     const mine = open(agency);
     const theirs = open(otherAgency);
     try {
@@ -592,12 +590,7 @@ describe('the incident workflow', () => {
   it('tells a console of every case one tick changed, however many (not the first eight)', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 20; i++) ids.push(await newIncident(ioc));
-    const socket = ioClient(`${ioc.baseUrl}/live`, {
-      transports: ['websocket'],
-      reconnection: false,
-      forceNew: true,
-      extraHeaders: { cookie: supervisor.cookie },
-    }) as Socket<LiveServerToClient, LiveClientToServer>;
+    const socket = consoleSocket(ioc, supervisor);
     try {
       const seen = new Set<string>();
       socket.on('incident:changed', (c) => {
