@@ -1,18 +1,16 @@
-import {
-  OPEN_INCIDENT_STATUSES,
-  type IncidentQuery,
-  type IncidentSort,
-  type IncidentSummary,
-  type SlaState,
-} from '@hue-ioc/layers';
+import { type IncidentQuery, type IncidentSort, type IncidentSummary, type SlaState } from '@hue-ioc/layers';
 import { slaState, type WorkingCalendar } from '@hue-ioc/streams';
 import { AppError } from '../errors.ts';
 import type { Queryable } from '../storage/db.ts';
-import { foldVietnamese, INCIDENT_COLUMNS, type IncidentRow } from '../storage/incident.repository.ts';
+import {
+  foldVietnamese,
+  INCIDENT_COLUMNS,
+  OPEN_STATES_SQL,
+  type IncidentRow,
+} from '../storage/incident.repository.ts';
 
-/** Statuses whose deadline runs: the case is open and its reply not yet published. */
-export const CLOCK_RUNNING_STATUSES = OPEN_INCIDENT_STATUSES;
-const RUNNING_SQL = `(${CLOCK_RUNNING_STATUSES.map((s) => `'${s}'`).join(', ')})`;
+/** Statuses whose deadline runs: the open ones (the reply not yet published), as the repository lists them. */
+const RUNNING_SQL = OPEN_STATES_SQL;
 
 /** Counts stop here: "more than 10.000" is all a queue needs to say. */
 export const TOTAL_CAP = 10_000;
