@@ -25,7 +25,6 @@ import { AppError } from '../../errors.ts';
 import { detailParts, listIncidents, summaryOf } from '../../incidents/incident-queries.ts';
 import type { WorkflowBy } from '../../incidents/workflow.service.ts';
 import type { IncidentRow } from '../../storage/incident.repository.ts';
-import { INCIDENT_COLUMNS } from '../../storage/incident.repository.ts';
 import { routePlugin, type RouteApp } from '../route-plugin.ts';
 
 const errors = { 400: ErrorBodySchema, 404: ErrorBodySchema, 409: ErrorBodySchema };
@@ -41,9 +40,7 @@ export const incidentRoutes = routePlugin('incidents', ['workflow', 'repositorie
 
   /** The row as this request may see it, or 404. */
   const visibleRow = async (req: FastifyRequest, id: string): Promise<IncidentRow> => {
-    const [row] = await db.query<IncidentRow>(`SELECT ${INCIDENT_COLUMNS} FROM incidents WHERE id = $1`, [
-      id,
-    ]);
+    const row = await app.repos.incidents.get(id);
     const scope = agencyScope(req);
     if (!row || (scope !== null && row.agency_id !== scope))
       throw new AppError('IOC_INCIDENT_NOT_FOUND', `no incident ${id}`);
