@@ -13,7 +13,12 @@ import type { Logger } from '@hue-ioc/streams';
 import { AppError } from '../errors.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { Db, Queryable } from '../storage/db.ts';
-import { INCIDENT_COLUMNS, searchText, type IncidentRow } from '../storage/incident.repository.ts';
+import {
+  INCIDENT_COLUMNS,
+  searchText,
+  type IncidentRepository,
+  type IncidentRow,
+} from '../storage/incident.repository.ts';
 
 /** Who asks for a change: a signed-in person, the citizen (Hue-S feedback) or the server itself. */
 export type WorkflowBy =
@@ -104,6 +109,8 @@ export interface DeadlinePolicy {
 
 export interface WorkflowDeps {
   db: Db;
+  /** The incident repository: the source → incident lookup the ingest uses too. */
+  incidents: Pick<IncidentRepository, 'incidentOfSource'>;
   /** Publishes changed rows on the incidents layer (→ `incident:changed` on /live, the wall, the ward counts). */
   publish: (rows: readonly IncidentRow[]) => Promise<void>;
   agencyExists: (id: string, q: Queryable) => Promise<boolean>;
@@ -176,11 +183,7 @@ export class WorkflowService {
 
   /** The incident a source (channel + the source's own id) belongs to. */
   async sourceIncident(channel: string, sourceId: string): Promise<string | null> {
-    const rows = await this.deps.db.query<{ incident_id: string }>(
-      `SELECT incident_id FROM incident_sources WHERE channel = $1 AND source_id = $2`,
-      [channel, sourceId],
-    );
-    return rows[0]?.incident_id ?? null;
+    return this.deps.incidents.incidentOfSource(this.deps.db, channel, sourceId);
   }
 
   /** The transitions `by` may take from the case's state now (the consoles' buttons). */

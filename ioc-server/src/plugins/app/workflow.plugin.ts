@@ -21,6 +21,7 @@ export default fp(
     app.decorate('calendar', app.sla.calendar);
     const workflow = new WorkflowService({
       db: app.db,
+      incidents: app.repos.incidents,
       publish: (rows) => app.incidents.published(rows),
       agencyExists: async (id, q) => (await q.query(`SELECT 1 FROM agencies WHERE id = $1`, [id])).length > 0,
       deadlines: () => app.sla,
