@@ -109,8 +109,8 @@ export interface DeadlinePolicy {
 
 export interface WorkflowDeps {
   db: Db;
-  /** The incident repository: the source → incident lookup the ingest uses too. */
-  incidents: Pick<IncidentRepository, 'incidentOfSource'>;
+  /** The incident repository: the source → incident lookup and the event insert the ingest uses too. */
+  incidents: Pick<IncidentRepository, 'incidentOfSource' | 'addEvent'>;
   /** Publishes changed rows on the incidents layer (→ `incident:changed` on /live, the wall, the ward counts). */
   publish: (rows: readonly IncidentRow[]) => Promise<void>;
   agencyExists: (id: string, q: Queryable) => Promise<boolean>;
@@ -643,10 +643,7 @@ export class WorkflowService {
   }
 
   private async record(tx: Queryable, c: IncidentChange): Promise<void> {
-    await tx.query(
-      `INSERT INTO incident_events (incident_id, type, actor, data) VALUES ($1, $2, $3, $4::jsonb)`,
-      [c.after.id, c.event.type, c.event.actor, JSON.stringify(c.event.data)],
-    );
+    await this.deps.incidents.addEvent(tx, c.after.id, c.event.type, c.event.actor, c.event.data);
     for (const hook of this.txHooks) await hook(tx, c);
   }
 
