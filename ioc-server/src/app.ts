@@ -47,6 +47,10 @@ import { slaRoutes } from './routes/sla/sla.routes.ts';
 import { briefingRoutes } from './routes/briefing/briefing.routes.ts';
 import { incidentRoutes } from './routes/incidents/incidents.routes.ts';
 import { briefingPdfRoutes } from './routes/briefing/briefing-pdf.routes.ts';
+import { open311Routes } from './routes/open311/open311.routes.ts';
+import { capRoutes } from './routes/cap/cap.routes.ts';
+import { openDataRoutes } from './routes/open-data/open-data.routes.ts';
+import { congKhaiRoutes } from './routes/public/cong-khai.routes.ts';
 
 /**
  * The app's plugins by name (fastify/demo's layout): external plugins (config, database, Redis, MQTT broker)
@@ -93,6 +97,10 @@ export const ROUTES = {
   incidents: incidentRoutes,
   briefing: briefingRoutes,
   'briefing-pdf': briefingPdfRoutes,
+  open311: open311Routes,
+  cap: capRoutes,
+  'open-data': openDataRoutes,
+  'cong-khai': congKhaiRoutes,
 } as const;
 export type RouteName = keyof typeof ROUTES;
 

@@ -121,6 +121,16 @@ export interface Config {
    */
   huesCallbackUrl: string | null;
   /**
+   * CAP in (issue 14): CAP_FEED_URL, an Atom/RSS feed or a single CAP document polled every
+   * CAP_FEED_INTERVAL_SECONDS (default 120); unset: only POST /api/ingest/cap.
+   */
+  capFeed: { url: string | null; intervalS: number };
+  /**
+   * PUBLIC_BASE_URL: the origin the public documents name (Open311 discovery, CAP `web` and Atom links, DCAT
+   * download URLs); unset: taken from the request's Host.
+   */
+  publicBaseUrl: string | null;
+  /**
    * The outbox worker (src/outbox): OUTBOX_RETRY_BASE_MS (default 2000) and OUTBOX_RETRY_CAP_MS (default
    * 600000) bound the exponential backoff with jitter, OUTBOX_MAX_ATTEMPTS (default 12) before a message is
    * `dead`, OUTBOX_POLL_MS (default 3000) between looks at the table besides the wake-up on every commit.
@@ -319,6 +329,11 @@ export function loadConfig(env: Env, profile: Profile = 'default', overrides: Pa
     ingestSpoolBytes: int('INGEST_SPOOL_MB', 256, 0, 1_000_000) * 1024 * 1024,
     deadlineSweepS: int('DEADLINE_SWEEP_SECONDS', 30, 1, 3600),
     huesCallbackUrl: url('HUES_CALLBACK_URL', ['http:', 'https:']),
+    capFeed: {
+      url: url('CAP_FEED_URL', ['http:', 'https:']),
+      intervalS: int('CAP_FEED_INTERVAL_SECONDS', 120, 10, 86_400),
+    },
+    publicBaseUrl: url('PUBLIC_BASE_URL', ['http:', 'https:']),
     outbox: {
       retryBaseMs: int('OUTBOX_RETRY_BASE_MS', 2000, 10, 3_600_000),
       retryCapMs: int('OUTBOX_RETRY_CAP_MS', 600_000, 10, 86_400_000),
