@@ -63,6 +63,13 @@ export interface Config {
   sessionMaxS: number;
   /** Live delta batching tick (ARCHITECTURE.md: ≤ 250 ms). */
   liveTickMs: number;
+  /**
+   * How far back a reconnecting /live client can resume without a snapshot: entries kept per layer by the
+   * in-process event log (EVENT_LOG_ENTRIES, default 10000; the Redis log keeps its own MAXLEN) and by each
+   * node's hub (LIVE_HISTORY_ENTRIES, default 5000). Both are bounded buffers: memory grows while they
+   * fill, then stays flat (the soak, bench/soak.ts, shows when they are full).
+   */
+  liveHistory: { eventLogEntries: number; hubEntries: number };
   /** Where the built web app is; null to serve no web app (API-only tests). */
   webDir: string | null;
   /** CHROMIUM_PATH: the browser GET /api/briefing.pdf renders with (default Debian's /usr/bin/chromium). */
@@ -120,6 +127,12 @@ export interface Config {
    * kept `held` in the outbox and sent once it is set and the node restarts.
    */
   huesCallbackUrl: string | null;
+  /**
+   * OPEN311_CALLBACK_URL: where the status changes of requests made through Open311 POST go (issue 14): a POST
+   * in mySociety's servicerequestupdates shape, signed like the Hue-S callback with INGEST_SECRET_OPEN311.
+   * Unset: those messages are kept `held`, as Hue-S's are.
+   */
+  open311CallbackUrl: string | null;
   /**
    * CAP in (issue 14): CAP_FEED_URL, an Atom/RSS feed or a single CAP document polled every
    * CAP_FEED_INTERVAL_SECONDS (default 120); unset: only POST /api/ingest/cap.
@@ -311,6 +324,10 @@ export function loadConfig(env: Env, profile: Profile = 'default', overrides: Pa
     sessionIdleS: int('SESSION_IDLE_MINUTES', 60, 1, 24 * 60) * 60,
     sessionMaxS: int('SESSION_MAX_HOURS', 12, 1, 7 * 24) * 3600,
     liveTickMs: int('LIVE_TICK_MS', 250, 10, 250),
+    liveHistory: {
+      eventLogEntries: int('EVENT_LOG_ENTRIES', 10_000, 100, 1_000_000),
+      hubEntries: int('LIVE_HISTORY_ENTRIES', 5_000, 100, 1_000_000),
+    },
     webDir: existsSync(resolve(webBuild, 'index.html')) ? webBuild : null,
     chromiumPath: str('CHROMIUM_PATH') ?? '/usr/bin/chromium',
     nodeId: str('NODE_ID') ?? defaultNodeId(resolve(str('DATA_DIR') ?? resolve(REPO_ROOT, '.data'))),
@@ -329,6 +346,7 @@ export function loadConfig(env: Env, profile: Profile = 'default', overrides: Pa
     ingestSpoolBytes: int('INGEST_SPOOL_MB', 256, 0, 1_000_000) * 1024 * 1024,
     deadlineSweepS: int('DEADLINE_SWEEP_SECONDS', 30, 1, 3600),
     huesCallbackUrl: url('HUES_CALLBACK_URL', ['http:', 'https:']),
+    open311CallbackUrl: url('OPEN311_CALLBACK_URL', ['http:', 'https:']),
     capFeed: {
       url: url('CAP_FEED_URL', ['http:', 'https:']),
       intervalS: int('CAP_FEED_INTERVAL_SECONDS', 120, 10, 86_400),

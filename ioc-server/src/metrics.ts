@@ -1,5 +1,23 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+/**
+ * A gauge whose value is read when Prometheus scrapes, from a source that exists only after the metrics do
+ * (a plugin registered later sets it; prom-client's `collect` runs on every scrape).
+ */
+export class CollectedGauge<L extends string> extends Gauge<L> {
+  /** What the next scrape calls (null until set). */
+  source: (() => void) | null = null;
+  constructor(config: ConstructorParameters<typeof Gauge<L>>[0]) {
+    super({
+      ...config,
+      collect: () => this.source?.(),
+    });
+  }
+  setCollect(source: () => void): void {
+    this.source = source;
+  }
+}
+
 /** Prometheus metrics of one app instance (a registry per instance, so tests can run several). */
 export function createMetrics() {
   const registry = new Registry();
@@ -94,6 +112,12 @@ export function createMetrics() {
       name: 'ioc_live_bytes_total',
       help: 'Approximate bytes of deltas sent to clients, per layer (rate() gives bytes/s)',
       labelNames: ['layer'] as const,
+      registers: [registry],
+    }),
+    liveHistoryEntries: new CollectedGauge({
+      name: 'ioc_live_history_entries',
+      help: "Entries kept for /live resume per layer: by this node's hub and by the in-process event log",
+      labelNames: ['store', 'layer'] as const,
       registers: [registry],
     }),
     eventLogLagSeconds: new Histogram({

@@ -140,6 +140,11 @@ export class LayerHub {
     return this.book(layer).floor;
   }
 
+  /** History entries kept per layer now (the bounded resume buffer's fill, for /metrics). */
+  historySizes(): Map<LayerId, number> {
+    return new Map([...this.books].map(([layer, b]) => [layer, b.history.length]));
+  }
+
   flushAll(): void {
     for (const layer of this.books.keys()) this.flush(layer);
   }

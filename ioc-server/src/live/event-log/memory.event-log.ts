@@ -47,6 +47,11 @@ export class MemoryEventLog implements EventLog {
     return entry.seq;
   }
 
+  /** Entries kept per layer now (the bounded buffer's fill, for /metrics). */
+  entryCounts(): Map<LayerId, number> {
+    return new Map([...this.books].map(([layer, b]) => [layer, b.entries.length]));
+  }
+
   async snapshot(layer: LayerId) {
     const b = this.book(layer);
     return { seq: b.seq, features: [...b.features.values()], changedAt: b.changedAt };

@@ -15,7 +15,7 @@ export default fp(
     const { config } = app;
     const log: EventLog = config.redisUrl
       ? await RedisEventLog.connect({ url: config.redisUrl, prefix: config.redisPrefix, logger: app.log })
-      : new MemoryEventLog();
+      : new MemoryEventLog(config.liveHistory.eventLogEntries);
     app.decorate('eventLog', log);
     app.addHook('onClose', () => log.close());
   },
