@@ -44,6 +44,7 @@ import { outboxRoutes } from './routes/admin/outbox.routes.ts';
 import { attachmentRoutes } from './routes/incidents/attachments.routes.ts';
 import { mapRoutes } from './routes/map/map.routes.ts';
 import { slaRoutes } from './routes/sla/sla.routes.ts';
+import { kpiCatalogueRoutes } from './routes/kpi-catalogue/kpi-catalogue.routes.ts';
 import { briefingRoutes } from './routes/briefing/briefing.routes.ts';
 import { incidentRoutes } from './routes/incidents/incidents.routes.ts';
 import { briefingPdfRoutes } from './routes/briefing/briefing-pdf.routes.ts';
@@ -94,6 +95,7 @@ export const ROUTES = {
   attachments: attachmentRoutes,
   map: mapRoutes,
   sla: slaRoutes,
+  'kpi-catalogue': kpiCatalogueRoutes,
   incidents: incidentRoutes,
   briefing: briefingRoutes,
   'briefing-pdf': briefingPdfRoutes,

@@ -2,7 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FINISHED_INCIDENT_STATUSES, INCIDENT_STATUSES, RATINGS, ROLES } from '@hue-ioc/layers';
+import {
+  FINISHED_INCIDENT_STATUSES,
+  INCIDENT_STATUSES,
+  KPI_PILLARS,
+  KPI_UNITS,
+  RATINGS,
+  ROLES,
+} from '@hue-ioc/layers';
 import { openPgliteDb } from '../src/storage/pglite.db.ts';
 import { migrate } from '../src/storage/migrate.ts';
 import type { Db } from '../src/storage/db.ts';
@@ -53,6 +60,8 @@ const PINNED: { table: string; column: string; list: readonly string[]; declared
   { table: 'incidents', column: 'status', list: INCIDENT_STATUSES, declared: 'INCIDENT_STATUSES (layers)' },
   { table: 'users', column: 'role', list: ROLES, declared: 'ROLES (layers)' },
   { table: 'incidents', column: 'rating', list: RATINGS, declared: 'RATINGS (layers)' },
+  { table: 'kpi_catalogue', column: 'pillar', list: KPI_PILLARS, declared: 'KPI_PILLARS (layers)' },
+  { table: 'kpi_catalogue', column: 'unit', list: KPI_UNITS, declared: 'KPI_UNITS (layers)' },
 ];
 
 /**
@@ -65,6 +74,8 @@ const LOCAL = new Set([
   'kpi_samples.scope_level',
   'import_jobs.status',
   'outbox.status',
+  // up/down: the catalogue's KpiGoodDirectionSchema, a two-value union with no list of its own.
+  'kpi_catalogue.good_direction',
 ]);
 
 describe('CHECK constraints against the lists of layers', () => {

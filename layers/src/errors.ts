@@ -210,6 +210,16 @@ export const ERROR_CATALOGUE = {
     message: 'the KPI id is not in the catalogue',
     vi: 'Chỉ số không có trong danh mục.',
   },
+  IOC_INGEST_KPI_INACTIVE: {
+    status: 400,
+    message: 'this KPI is deactivated in the catalogue: its samples are not taken',
+    vi: 'Chỉ số đã ngừng sử dụng trong danh mục.',
+  },
+  IOC_INGEST_KPI_RANGE: {
+    status: 400,
+    message: "the value (or target) is outside its unit's range (a share 0–100, a whole count ≥ 0)",
+    vi: 'Giá trị chỉ số nằm ngoài khoảng cho phép của đơn vị tính.',
+  },
 
   // The incident workflow (issue 12).
   IOC_INCIDENT_NOT_FOUND: {
@@ -251,6 +261,18 @@ export const ERROR_CATALOGUE = {
     status: 404,
     message: 'no such attachment',
     vi: 'Không tìm thấy tệp đính kèm.',
+  },
+
+  // The KPI catalogue (issue 13): indicators an admin defines.
+  IOC_KPI_CATALOGUE_STALE: {
+    status: 409,
+    message: 'the catalogue entry changed since you loaded it, or already exists (see details: current)',
+    vi: 'Chỉ số vừa được người khác thay đổi (hoặc đã có). Vui lòng tải lại.',
+  },
+  IOC_KPI_CATALOGUE_IN_USE: {
+    status: 409,
+    message: 'this indicator has samples: its unit cannot change and it cannot be deleted (deactivate it)',
+    vi: 'Chỉ số đã có số liệu: không đổi được đơn vị tính và không xoá được, chỉ ngừng sử dụng.',
   },
 
   // The outbox (issue 12): messages to citizens and units.

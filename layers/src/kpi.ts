@@ -2,17 +2,70 @@
  * The indicators the IOC shows (QĐ 766/QĐ-TTg and Huế's own practice, DOMAIN.md "Indicators"). Ids are
  * the snake_case Vietnamese names the feeds use; the catalogue gives the wall and the briefing their
  * labels, unit and which direction is good. POST /api/ingest/kpi refuses any other id
- * (IOC_INGEST_UNKNOWN_KPI): an indicator is defined here before a feed may send it.
+ * (IOC_INGEST_UNKNOWN_KPI): an indicator is defined before a feed may send it.
+ *
+ * KPI_CATALOGUE is the seed of the `kpi_catalogue` table (migration 0017), which an admin extends
+ * (PUT /api/admin/kpi-catalogue/:id); the server reads the table. This constant stays as the seed and as
+ * the fallback of code that runs without a database (streams' tests, the simulator).
  */
+
+/** The seed's three pillars of digital transformation: Chính quyền số, Kinh tế số, Xã hội số. */
+export const KPI_PILLARS = ['chinh_quyen_so', 'kinh_te_so', 'xa_hoi_so'] as const;
+export type KpiPillar = (typeof KPI_PILLARS)[number];
+
+export const KPI_PILLAR_LABELS: Record<KpiPillar, { vi: string; en: string }> = {
+  chinh_quyen_so: { vi: 'Chính quyền số', en: 'Digital government' },
+  kinh_te_so: { vi: 'Kinh tế số', en: 'Digital economy' },
+  xa_hoi_so: { vi: 'Xã hội số', en: 'Digital society' },
+};
+
+/**
+ * The units an indicator may have (a closed list: a value means something only with its unit). `%` is a
+ * share 0–100 (the wire has always written it so); `count` a whole number of things (calls, files);
+ * `hours` and `days` a duration; `vnd` an amount in đồng.
+ */
+export const KPI_UNITS = ['%', 'count', 'hours', 'days', 'vnd'] as const;
+export type KpiUnit = (typeof KPI_UNITS)[number];
+
+/** What a value in each unit may be: a share outside 0–100 or a negative count is a feed's error. */
+export const KPI_UNIT_RANGES: Record<KpiUnit, { min: number; max: number; integer: boolean }> = {
+  '%': { min: 0, max: 100, integer: false },
+  count: { min: 0, max: 1e12, integer: true },
+  hours: { min: 0, max: 1e6, integer: false },
+  days: { min: 0, max: 1e5, integer: false },
+  vnd: { min: 0, max: 1e12, integer: false },
+};
+
+export const KPI_UNIT_LABELS: Record<KpiUnit, { vi: string; en: string }> = {
+  '%': { vi: 'tỷ lệ (%)', en: 'share (%)' },
+  count: { vi: 'số lượng', en: 'count' },
+  hours: { vi: 'giờ', en: 'hours' },
+  days: { vi: 'ngày', en: 'days' },
+  vnd: { vi: 'đồng (VNĐ)', en: 'đồng (VND)' },
+};
+
+/** A catalogue id: snake_case ASCII, 2–64 characters (no dots, no `__proto__`-like leading underscore). */
+export const KPI_ID_PATTERN = '^[a-z][a-z0-9_]{1,63}$';
+export const KPI_ID_RE = new RegExp(KPI_ID_PATTERN);
+
+/** Why `value` cannot be a value of an indicator in `unit` (null when it can). */
+export function kpiValueProblem(unit: KpiUnit, value: number): string | null {
+  const r = KPI_UNIT_RANGES[unit];
+  if (!Number.isFinite(value)) return 'is not a finite number';
+  if (value < r.min || value > r.max) return `is outside ${r.min}–${r.max} for unit ${unit}`;
+  if (r.integer && !Number.isInteger(value)) return `is not a whole number (unit ${unit})`;
+  return null;
+}
+
 export interface KpiDefinition {
   id: string;
   vi: string;
   en: string;
-  unit: '%' | 'count';
+  unit: KpiUnit;
   /** True when a higher value is better (on-time rate), false when lower is (overdue count). */
   higherIsBetter: boolean;
   /** The seed's three pillars, for grouping on the briefing. */
-  pillar: 'chinh_quyen_so' | 'kinh_te_so' | 'xa_hoi_so';
+  pillar: KpiPillar;
   /**
    * The target the briefing compares with when a feed sends none. Defaults, not statutory figures: Huế
    * publishes ~98% of reports handled and ~92% satisfaction (DOMAIN.md "Indicators").

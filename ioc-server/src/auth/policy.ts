@@ -88,6 +88,12 @@ export const ROUTE_POLICIES: Readonly<Record<string, RoutePolicy>> = {
   'GET /api/admin/sla': allow(ADMIN),
   'PUT /api/admin/sla': allow(ADMIN),
   'GET /api/sla': allow(HANDLERS),
+  // The KPI catalogue (issue 13): admins define the indicators the KPI webhook accepts; every signed-in role
+  // reads the active ones (labels and units, nothing personal).
+  'GET /api/admin/kpi-catalogue': allow(ADMIN),
+  'PUT /api/admin/kpi-catalogue/:id': allow(ADMIN),
+  'DELETE /api/admin/kpi-catalogue/:id': allow(ADMIN),
+  'GET /api/kpis/catalogue': allow(ANY_ROLE),
 
   // Ingest (ARCHITECTURE.md, "REST"): HMAC-signed by each source.
   'POST /api/ingest/hue-s': SIGNED,

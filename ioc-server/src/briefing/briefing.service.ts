@@ -1,10 +1,11 @@
 import {
   KPI_CATALOGUE,
-  kpiDefinition,
   type Briefing,
   type BriefingHeadlineId,
   type BriefingPeriodKind,
   type Channel,
+  type KpiPillar,
+  type KpiUnit,
 } from '@hue-ioc/layers';
 import { localDateOf, type Ward } from '@hue-ioc/streams';
 import type { Queryable } from '../storage/db.ts';
@@ -13,11 +14,35 @@ import { resolvePeriod } from './briefing-period.ts';
 export type BriefingScopeRef =
   { level: 'province' } | { level: 'ward'; code: string } | { level: 'agency'; code: string };
 
+/** What the briefing reads of a KPI catalogue entry (the kpi_catalogue table's active entries). */
+export interface BriefingKpiDefinition {
+  id: string;
+  pillar: KpiPillar;
+  label: { vi: string; en: string };
+  unit: KpiUnit;
+  target: number | null;
+  goodDirection: 'up' | 'down';
+}
+
 export interface BriefingDeps {
   db: Queryable;
   wards: () => readonly Ward[];
+  /**
+   * The active KPI catalogue in display order (the server's KpiCatalogueService.active()); absent: layers'
+   * KPI_CATALOGUE, the seed.
+   */
+  catalogue?: () => readonly BriefingKpiDefinition[];
   now?: () => Date;
 }
+
+const SEED_CATALOGUE: readonly BriefingKpiDefinition[] = KPI_CATALOGUE.map((k) => ({
+  id: k.id,
+  pillar: k.pillar,
+  label: { vi: k.vi, en: k.en },
+  unit: k.unit,
+  target: k.target ?? null,
+  goodDirection: k.higherIsBetter ? 'up' : 'down',
+}));
 
 /** The province's code in kpi_samples (GSO 46, Thành phố Huế). */
 const PROVINCE_CODE = '46';
@@ -100,6 +125,8 @@ export class BriefingService {
     const now = this.deps.now?.() ?? new Date();
     const p = resolvePeriod(q.period, now, q);
     const db = this.deps.db;
+    const catalogue = this.deps.catalogue?.() ?? SEED_CATALOGUE;
+    const definition = new Map(catalogue.map((k) => [k.id, k]));
     const cur = [p.current.from, p.current.to] as const;
     const prev = [p.previous.from, p.previous.to] as const;
     // $1..$4: current from/to, previous from/to; $5: the scope's code.
@@ -214,7 +241,7 @@ export class BriefingService {
             cur[1],
             scope.level,
             scope.level === 'province' ? PROVINCE_CODE : scope.code,
-            KPI_CATALOGUE.map((k) => k.id),
+            catalogue.map((k) => k.id),
           ],
         ),
         db.query<{ id: string; name_vi: string }>(`SELECT id, name_vi FROM agencies`),
@@ -287,7 +314,7 @@ export class BriefingService {
         label: HEADLINE_LABELS[id],
         value,
         previous,
-        target: kpiDefinition(id)?.target ?? null,
+        target: definition.get(id)?.target ?? null,
         unit,
         goodDirection: lowerIsBetter.has(id) ? ('down' as const) : ('up' as const),
         change: value !== null && previous !== null ? round(value - previous) : null,
@@ -398,17 +425,17 @@ export class BriefingService {
         uptime:
           deviceHours > 0 ? round(Math.min(100, (100 * (sensorRow?.hours_seen ?? 0)) / deviceHours)) : null,
       },
-      kpis: KPI_CATALOGUE.map((k) => {
+      kpis: catalogue.map((k) => {
         const latest = kpiNow.get(k.id);
         return {
           id: k.id,
           pillar: k.pillar,
-          label: { vi: k.vi, en: k.en },
+          label: { vi: k.label.vi, en: k.label.en },
           value: latest?.value ?? null,
           previous: kpiBefore.get(k.id)?.value ?? null,
           target: latest?.target ?? k.target ?? null,
           unit: k.unit,
-          goodDirection: k.higherIsBetter ? ('up' as const) : ('down' as const),
+          goodDirection: k.goodDirection,
           ts: latest ? new Date(latest.ts).toISOString() : null,
         };
       }),

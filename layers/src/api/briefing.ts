@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { KpiPillarSchema, KpiUnitSchema } from './kpi-catalogue.ts';
 import { ChannelSchema } from './incidents.ts';
 import '../formats.ts';
 
@@ -193,13 +194,14 @@ export const BriefingSensorsSchema = Type.Object({
   uptime: Nullable(Type.Number()),
 });
 
-export const PillarSchema = Type.Union([
-  Type.Literal('chinh_quyen_so'),
-  Type.Literal('kinh_te_so'),
-  Type.Literal('xa_hoi_so'),
-]);
+/** The catalogue's pillars (layers/src/kpi.ts KPI_PILLARS). */
+export const PillarSchema = KpiPillarSchema;
 
-/** A catalogue indicator's newest value in the period (from the KPI webhook's kpi_samples, province scope). */
+/**
+ * A catalogue indicator's newest value in the period (from the KPI webhook's kpi_samples, province scope):
+ * every active entry of the kpi_catalogue table, in its sort order, with the label, unit, target and
+ * direction an admin gave it.
+ */
 export const BriefingKpiSchema = Type.Object({
   id: Type.String(),
   pillar: PillarSchema,
@@ -208,7 +210,7 @@ export const BriefingKpiSchema = Type.Object({
   /** Newest value before the period began. */
   previous: Nullable(Type.Number()),
   target: Nullable(Type.Number()),
-  unit: BriefingUnitSchema,
+  unit: KpiUnitSchema,
   goodDirection: GoodDirectionSchema,
   ts: Nullable(Type.String({ format: 'date-time' })),
 });

@@ -4,6 +4,7 @@
 export * from './access.ts';
 export * from './reference.ts';
 export * from './kpis.ts';
+export * from './kpi-catalogue.ts';
 export * from './health.ts';
 export * from './page.ts';
 export * from './ingest.ts';

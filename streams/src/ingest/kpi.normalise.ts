@@ -1,6 +1,6 @@
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { Value } from '@sinclair/typebox/value';
-import { KPI_CATALOGUE, kpiDefinition } from '@hue-ioc/layers';
+import { kpiDefinition, kpiValueProblem, type KpiUnit } from '@hue-ioc/layers';
 import { fail, ok, type Result } from '../reject.ts';
 import type { WardIndex } from '../geo/wards.ts';
 import { checkSchema, parseTime } from './common.ts';
@@ -30,20 +30,42 @@ export interface KpiContext {
   isKnownAgency?: (id: string) => boolean;
   /** How old or far ahead `ts` may be; DEFAULT_TIME_WINDOW when absent. */
   timeWindow?: TimeWindow;
+  /**
+   * The KPI catalogue an admin extends (the server's kpi_catalogue table, cached): an id's unit and whether
+   * it takes samples, or undefined when unknown. Absent: layers' KPI_CATALOGUE, every entry active.
+   */
+  catalogue?: (id: string) => { unit: KpiUnit; active: boolean } | undefined;
 }
+
+const seedCatalogue = (id: string) => {
+  const d = kpiDefinition(id);
+  return d ? { unit: d.unit, active: true } : undefined;
+};
 
 export function normaliseKpiSample(body: unknown, ctx: KpiContext): Result<NormalisedKpiSample> {
   const schema = checkSchema(check, body, 'KPI sample');
   if (!schema.ok) return schema;
   const p = Value.Clone(body) as KpiSamplePayload;
-  // Only the indicators the IOC knows (layers' KPI_CATALOGUE): an unknown id is a feed's typo or a new
-  // indicator nobody has defined (label, unit, direction), and would be a tile no one can read.
-  if (!kpiDefinition(p.kpi)) {
-    return fail(
-      'IOC_INGEST_UNKNOWN_KPI',
-      `/kpi "${p.kpi}" is not in the KPI catalogue (${KPI_CATALOGUE.map((k) => k.id).join(', ')})`,
-      { path: '/kpi' },
-    );
+  // Only the indicators the IOC knows (the KPI catalogue): an unknown id is a feed's typo or a new
+  // indicator nobody has defined (label, unit, direction), and would be a tile no one can read. The id is
+  // looked up as given (a Map, so `__proto__` or `constructor` is just an unknown id).
+  const entry = (ctx.catalogue ?? seedCatalogue)(p.kpi);
+  if (!entry) {
+    return fail('IOC_INGEST_UNKNOWN_KPI', `/kpi "${p.kpi}" is not in the KPI catalogue`, { path: '/kpi' });
+  }
+  if (!entry.active) {
+    return fail('IOC_INGEST_KPI_INACTIVE', `/kpi "${p.kpi}" is deactivated in the KPI catalogue`, {
+      path: '/kpi',
+    });
+  }
+  // The value must mean something in its unit: a share outside 0–100, a negative or fractional count.
+  for (const [path, v] of [
+    ['/value', p.value],
+    ['/target', p.target],
+  ] as const) {
+    if (v === undefined) continue;
+    const problem = kpiValueProblem(entry.unit, v);
+    if (problem) return fail('IOC_INGEST_KPI_RANGE', `${path} ${v} ${problem}`, { path, unit: entry.unit });
   }
   const ts = parseTime(p.ts, '/ts', ctx.receivedAt, ctx.timeWindow);
   if (!ts.ok) return ts;

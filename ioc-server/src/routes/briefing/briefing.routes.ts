@@ -12,12 +12,16 @@ import { routePlugin } from '../route-plugin.ts';
  * `agency:<own id>`, and any other scope (the province, a ward, another unit) answers 403
  * IOC_AUTH_FORBIDDEN, so a page never shows a unit figures it believes are the city's.
  */
-export const briefingRoutes = routePlugin('briefing', ['geo', 'workflow'], async (app) => {
+export const briefingRoutes = routePlugin('briefing', ['geo', 'workflow', 'kpis'], async (app) => {
   // The working days ioc_working_minutes() counts (migration 0013), from the server's one calendar: the
   // years the briefing can cover (a custom period reaches 400 days back) and the next one.
   const year = yearOf(localDateOf(new Date()));
   await syncCalendarDays(app.db, app.calendar, year - 2, year + 1);
-  const service = new BriefingService({ db: app.db, wards: () => app.wards.wards });
+  const service = new BriefingService({
+    db: app.db,
+    wards: () => app.wards.wards,
+    catalogue: () => app.kpiCatalogue.active(),
+  });
 
   app.get(
     '/api/briefing',

@@ -285,7 +285,11 @@ export const webhookRoutes = routePlugin('ingest', USES, async (app) => {
     async (req, reply) => {
       const accepted = await accept('kpi', req, reply);
       if (accepted === null) return reply;
-      const sample = normaliseKpiSample(accepted.body, ctxFor());
+      // Checked against the KPI catalogue an admin edits (cached per node: no query per sample).
+      const sample = normaliseKpiSample(accepted.body, {
+        ...ctxFor(),
+        catalogue: (id) => app.kpiCatalogue.lookup(id),
+      });
       if (!sample.ok) return reject('kpi', req, reply, req.body as Buffer, sample.reject);
       const stored = await app.kpis.store(sample.value);
       app.metrics.ingestMessages.inc({ source: 'kpi', outcome: stored ? 'stored' : 'duplicate' });

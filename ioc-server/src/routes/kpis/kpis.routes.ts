@@ -17,17 +17,24 @@ export const kpiRoutes = routePlugin('kpis', ['kpis'], async (app) => {
       );
       const series = await app.kpis.series24h();
       return {
-        items: latest.map((k) => ({
-          kpi: k.kpi,
-          scope: { level: k.scope_level, code: k.scope_code },
-          value: k.value,
-          target: k.target,
-          ts: k.ts.toISOString(),
-          series: (series.get(`${k.kpi}|${k.scope_level}|${k.scope_code}`) ?? []).map((p) => ({
-            t: p.t.toISOString(),
-            v: p.v,
-          })),
-        })),
+        items: latest.map((k) => {
+          const def = app.kpiCatalogue.get(k.kpi);
+          return {
+            kpi: k.kpi,
+            scope: { level: k.scope_level, code: k.scope_code },
+            value: k.value,
+            // The sample's own target, else the catalogue's (what the briefing compares with too).
+            target: k.target ?? def?.target ?? null,
+            ts: k.ts.toISOString(),
+            series: (series.get(`${k.kpi}|${k.scope_level}|${k.scope_code}`) ?? []).map((p) => ({
+              t: p.t.toISOString(),
+              v: p.v,
+            })),
+            ...(def
+              ? { label: def.label, unit: def.unit, pillar: def.pillar, goodDirection: def.goodDirection }
+              : {}),
+          };
+        }),
       };
     },
   );
