@@ -258,6 +258,38 @@ describe('briefing indicators and GET /api/briefing', () => {
     expect(JSON.stringify(b)).not.toMatch(/0905123456|Nguyễn Văn A/);
   });
 
+  it('counts sensor uptime from when each device joined, not from the start of the period', async () => {
+    const db = ioc.app.db;
+    // A rain gauge registered at 11:00 in Huế on the day, reporting every 5 minutes for its first hour only;
+    // the seeded devices, registered before the day began, sent nothing that day.
+    await db.query(
+      `INSERT INTO devices (id, kind, name, lon, lat, unit, created_at)
+       VALUES ('T-RAIN-NEW', 'rain', 'Trạm mưa thử', 107.58, 16.46, 'mm', '2027-02-12T04:00Z')`,
+    );
+    await db.query(
+      `INSERT INTO observations (ts, device_id, metric, value, unit)
+       SELECT t, 'T-RAIN-NEW', 'rain_mm', 0.5, 'mm'
+       FROM generate_series('2027-02-12T04:00Z'::timestamptz, '2027-02-12T04:55Z', INTERVAL '5 minutes') AS t`,
+    );
+    try {
+      const b = await service().briefing({ period: 'today' }, { level: 'province' });
+      const [{ n: before }] = await db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM devices WHERE kind <> 'camera' AND created_at <= '2027-02-11T17:00Z'`,
+      );
+      expect(b.sensors.devices).toBe(before + 1);
+      // 00:00–12:00 local for the others (12 hours each), 11:00–12:00 for the new one: 1 hour seen.
+      const expected = (100 * 1) / (before * 12 + 1);
+      expect(b.sensors.uptime).toBeCloseTo(expected, 1);
+      // Only the new gauge, alone in its hour: fully up (the old formula read it as 1 of 12 hours).
+      await db.query(`UPDATE devices SET created_at = '2027-02-12T04:00Z' WHERE kind <> 'camera'`);
+      const alone = await service().briefing({ period: 'today' }, { level: 'province' });
+      expect(alone.sensors.uptime).toBeCloseTo((100 * 1) / (before + 1), 1);
+    } finally {
+      await db.query(`DELETE FROM observations WHERE device_id = 'T-RAIN-NEW'`);
+      await db.query(`DELETE FROM devices WHERE id = 'T-RAIN-NEW'`);
+    }
+  });
+
   it('narrows to a ward or a unit', async () => {
     const w = await service().briefing(custom, { level: 'ward', code: W2 });
     expect(tile(w, 'received').value).toBe(1);

@@ -155,6 +155,17 @@ describe('/briefing in Chromium', () => {
     const badge = await page.getByTestId('offline-badge').textContent();
     expect(badge).toMatch(/^Dữ liệu lúc \d{2}:\d{2}, đang mất kết nối$/);
     await page.screenshot({ path: resolve(SHOTS, 'briefing-offline-820x1180.png') });
+    // A period never loaded on this tablet: the stored 7-day answer, and the badge says it is that one.
+    await page.locator('button[data-period="30d"]').click();
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="offline-badge"]')?.textContent?.startsWith('Mất kết nối'),
+      undefined,
+      { timeout: 20_000 },
+    );
+    expect(await page.getByTestId('offline-badge').textContent()).toMatch(
+      /^Mất kết nối: chưa lưu kỳ này, đang xem bản lưu 7 ngày qua · .+ lúc \d{2}:\d{2}$/,
+    );
+    expect(await page.getByTestId('briefing-meta').textContent()).toContain('7 ngày');
     await context.setOffline(false);
     await context.close();
   });

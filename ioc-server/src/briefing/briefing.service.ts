@@ -221,15 +221,28 @@ export class BriefingService {
            GROUP BY d.id, d.name, d.kind ORDER BY d.id`,
           cur,
         ),
-        // Uptime: hours with readings ÷ device-hours of the period so far. observations_1h has one row per
-        // device, metric and hour: a device reporting two metrics counts its hours twice (clamped at 100%),
-        // which no seeded device does; an exact count(DISTINCT …) cost 40 ms of the 150 ms budget.
-        db.query<{ devices: number; hours_seen: number }>(
-          `SELECT (SELECT count(*)::int FROM devices WHERE kind <> 'camera') AS devices,
-                  (SELECT count(*)::int FROM observations_1h o
-                   JOIN devices d ON d.id = o.device_id AND d.kind <> 'camera'
-                   WHERE o.bucket >= $1 AND o.bucket < $2) AS hours_seen`,
-          cur,
+        // Uptime: hours with readings ÷ the hours each device was expected to report in the period so far,
+        // counted from when it joined (its registration, or its first reading if that is earlier: history
+        // imported for a device registered since). A device that did not exist at the period's start does
+        // not count as down for those hours (a node started at 22:00 read 4 % "today"). observations_1h has
+        // one row per device, metric and hour: a device reporting two metrics counts its hours twice
+        // (clamped at 100%), which no seeded device does; an exact count(DISTINCT …) cost 40 ms of the
+        // 150 ms budget.
+        db.query<{ devices: number; hours_seen: number; device_hours: number }>(
+          `WITH seen AS (
+             SELECT o.device_id, count(*)::int AS hours, min(o.bucket) AS first
+             FROM observations_1h o
+             WHERE o.bucket >= $1 AND o.bucket < $2
+             GROUP BY o.device_id)
+           SELECT count(*)::int AS devices,
+                  coalesce(sum(s.hours), 0)::int AS hours_seen,
+                  coalesce(sum(greatest(0, ceil(extract(epoch FROM
+                    least($2::timestamptz, $3::timestamptz)
+                    - greatest($1::timestamptz, least(date_trunc('hour', d.created_at), coalesce(s.first, 'infinity')))
+                  ) / 3600))), 0)::int AS device_hours
+           FROM devices d LEFT JOIN seen s ON s.device_id = d.id
+           WHERE d.kind <> 'camera'`,
+          [cur[0], cur[1], now],
         ),
         db.query<{ kpi: string; before: boolean; value: number; target: number | null; ts: Date }>(
           `SELECT DISTINCT ON (kpi, ts < $1) kpi, ts < $1 AS before, value, target, ts
@@ -369,10 +382,8 @@ export class BriefingService {
       return { channel, received: s.received, handled: s.handled, onTimeRate: onTimeRate(s) };
     });
 
-    const hoursSoFar =
-      Math.max(0, Math.min(now.getTime(), Date.parse(p.current.to)) - Date.parse(p.current.from)) / 3_600_000;
     const sensorRow = sensors[0];
-    const deviceHours = (sensorRow?.devices ?? 0) * Math.ceil(hoursSoFar);
+    const deviceHours = sensorRow?.device_hours ?? 0;
     const kpiNow = new Map(kpis.filter((k) => !k.before).map((k) => [k.kpi, k]));
     const kpiBefore = new Map(kpis.filter((k) => k.before).map((k) => [k.kpi, k]));
 

@@ -49,6 +49,8 @@ export interface BriefingMessages {
   forbidden: string;
   generatedAt: (time: string) => string;
   offline: (time: string) => string;
+  /** Offline, showing the stored copy of another period or scope than the one asked. */
+  offlineOther: (period: string, time: string) => string;
   live: string;
   reconnecting: string;
   hoursShort: string;
@@ -109,6 +111,7 @@ export const BRIEFING_MESSAGES: Record<'vi' | 'en', BriefingMessages> = {
     forbidden: 'Tài khoản này không xem được trang giao ban.',
     generatedAt: (t) => `Số liệu lúc ${t}`,
     offline: (t) => `Dữ liệu lúc ${t}, đang mất kết nối`,
+    offlineOther: (p, t) => `Mất kết nối: chưa lưu kỳ này, đang xem bản lưu ${p} lúc ${t}`,
     live: 'Trực tuyến',
     reconnecting: 'Đang kết nối lại',
     hoursShort: 'giờ',
@@ -167,6 +170,7 @@ export const BRIEFING_MESSAGES: Record<'vi' | 'en', BriefingMessages> = {
     forbidden: 'This account cannot open the briefing.',
     generatedAt: (t) => `Figures at ${t}`,
     offline: (t) => `Data from ${t}, offline`,
+    offlineOther: (p, t) => `Offline: this period was never loaded; showing the stored ${p} from ${t}`,
     live: 'Live',
     reconnecting: 'Reconnecting',
     hoursShort: 'h',

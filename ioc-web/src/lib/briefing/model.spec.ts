@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 import type { BriefingHeadline } from '@hue-ioc/layers';
 import { briefingWeek } from '../../../tests/fixtures/briefing-week';
 import { briefingSummaryText } from '@hue-ioc/layers';
-import { changeOf, choroplethBreaks, niceMax, selectionFromUrl, selectionQuery, summaryInput } from './model';
+import {
+  changeOf,
+  choroplethBreaks,
+  choroplethClasses,
+  classLabel,
+  niceMax,
+  selectionFromUrl,
+  selectionQuery,
+  summaryInput,
+} from './model';
 
 const head = (p: Partial<BriefingHeadline>): BriefingHeadline => ({
   id: 'x',
@@ -63,7 +72,13 @@ describe('the briefing page model', () => {
   it('draws one class when every ward has the same value, and round axes', () => {
     expect(choroplethBreaks([0, 0, 0, null])).toEqual([]);
     expect(choroplethBreaks([0, 0, 0, 0, 0, 0, 0, 0, 0, 1])).toEqual([1]);
-    expect(choroplethBreaks([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])).toEqual([3, 5, 7, 9]);
+    expect(choroplethBreaks([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])).toEqual([4, 7, 9]);
+    // Natural breaks: a class ends at a gap, not inside a run of close values.
+    expect(choroplethBreaks([70, 71, 72, 84.6, 85, 85.2, 85.4, 86, 97, 98])).toEqual([84.6, 97]);
+    const classes = choroplethClasses([70, 71, 72, 84.6, 85, 85.2, 85.4, 86, 97, 98]);
+    const pct = (v: number) => `${Math.round(v)}%`;
+    expect(classes.map((c) => classLabel(c, pct))).toEqual(['70%–72%', '85%–86%', '97%–98%']);
+    expect(classLabel({ min: 84.6, max: 85.4 }, pct)).toBe('85%');
     expect([1, 3, 7, 610, 1234].map(niceMax)).toEqual([2, 4, 10, 1000, 2000]);
   });
 });

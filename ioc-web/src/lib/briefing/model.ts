@@ -1,3 +1,4 @@
+import { ckmeans } from 'simple-statistics';
 import type { Briefing, BriefingHeadline, BriefingTextInput, BriefingTextPeriodKind } from '@hue-ioc/layers';
 
 /**
@@ -97,24 +98,54 @@ export function meetsTarget(h: Pick<BriefingHeadline, 'value' | 'target' | 'good
 }
 
 /**
- * Up to five blue classes for the choropleth: equal-count breaks over the wards that have a value, without
- * repeats (a day when every ward has 0 is one class, not five).
+ * Up to five blue classes for the choropleth, by natural breaks (Jenks, through simple-statistics' ckmeans:
+ * optimal 1-D k-means): wards with close values share a class and a gap between values is where a class
+ * ends. Equal-count breaks cut through runs of near-equal rates and drew legends like "< 85 / ≥ 85 / ≥ 86".
+ * Each class is the range of the values in it, so the legend says what is really there and never overlaps.
+ * Without repeats: a day when every ward has 0 is one class, not five.
  */
-export function choroplethBreaks(values: readonly (number | null)[]): number[] {
-  const sorted = values.filter((v): v is number => v !== null && Number.isFinite(v)).sort((a, b) => a - b);
-  if (sorted.length === 0) return [];
-  const breaks: number[] = [];
-  for (const q of [0.2, 0.4, 0.6, 0.8]) {
-    const b = sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-    if (b > sorted[0]! && !breaks.includes(b)) breaks.push(b);
+export function choroplethClasses(values: readonly (number | null)[]): { min: number; max: number }[] {
+  const present = values.filter((v): v is number => v !== null && Number.isFinite(v));
+  if (present.length === 0) return [];
+  const distinct = new Set(present).size;
+  // The fewest classes (at most five) that explain 92 % of the spread (goodness of variance fit): five
+  // classes for three groups of close values would split a group and bring the overlap back.
+  const mean = present.reduce((a, v) => a + v, 0) / present.length;
+  const total = present.reduce((a, v) => a + (v - mean) ** 2, 0);
+  let clusters: number[][] = [present];
+  for (let k = 1; k <= Math.min(5, distinct); k++) {
+    clusters = ckmeans(present, k);
+    const within = clusters.reduce((a, c) => {
+      const m = c.reduce((x, v) => x + v, 0) / c.length;
+      return a + c.reduce((x, v) => x + (v - m) ** 2, 0);
+    }, 0);
+    if (total === 0 || 1 - within / total >= 0.92) break;
   }
-  // A few wards above a crowd of equal ones (a quiet day): they are a class of their own.
-  const top = sorted[sorted.length - 1]!;
-  if (breaks.length === 0 && top > sorted[0]!) breaks.push(top);
-  return breaks;
+  return clusters.map((c) => ({ min: c[0]!, max: c[c.length - 1]! }));
+}
+
+/** The lower bound of every class but the first: a value `v` is in class i when breaks[i-1] ≤ v < breaks[i]. */
+export function choroplethBreaks(values: readonly (number | null)[]): number[] {
+  return choroplethClasses(values)
+    .slice(1)
+    .map((c) => c.min);
+}
+
+/** The legend's words for a class: its range, or its one value when the range prints as one. */
+export function classLabel(c: { min: number; max: number }, format: (v: number) => string): string {
+  const lo = format(c.min);
+  const hi = format(c.max);
+  return lo === hi ? lo : `${lo}–${hi}`;
 }
 
 export const CHOROPLETH_COLORS = ['#15304a', '#1d4d74', '#2a6fa0', '#4b94c8', '#8cc4ea'] as const;
+/**
+ * On paper (print, the PDF) the ramp turns round, as on every printed map: low is light, high is dark, on
+ * white (ColorBrewer "Blues", which prints and photocopies in order). The screen's dark ramp printed as a
+ * dark block where the classes could not be told apart.
+ */
+export const PAPER_CHOROPLETH_COLORS = ['#deebf7', '#9ecae1', '#6baed6', '#3182bd', '#08519c'] as const;
+export const PAPER_MAP = { sea: '#ffffff', noValue: '#f2f2f2', wardLine: '#7a7a7a' } as const;
 
 export function choroplethClass(value: number, breaks: readonly number[]): number {
   let i = 0;
@@ -123,9 +154,15 @@ export function choroplethClass(value: number, breaks: readonly number[]): numbe
 }
 
 /** The colour of class `cls` of `breaks.length + 1`, spread over the whole ramp. */
-export function choroplethColor(cls: number, breaks: readonly number[]): string {
+export function choroplethColor(cls: number, breaks: readonly number[], paper = false): string {
+  const ramp = paper ? PAPER_CHOROPLETH_COLORS : CHOROPLETH_COLORS;
+  return ramp[choroplethIndex(cls, breaks)]!;
+}
+
+/** The ramp position of class `cls` of `breaks.length + 1` (the same on screen and on paper). */
+export function choroplethIndex(cls: number, breaks: readonly number[]): number {
   const n = breaks.length;
-  return CHOROPLETH_COLORS[n === 0 ? 0 : Math.round((cls * (CHOROPLETH_COLORS.length - 1)) / n)]!;
+  return n === 0 ? 0 : Math.round((cls * (CHOROPLETH_COLORS.length - 1)) / n);
 }
 
 /** A round top for a count axis: 1, 2, 4, 5 × 10ⁿ (at least 2), so that its half is a whole number. */

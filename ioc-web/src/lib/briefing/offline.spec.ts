@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { swRoute } from './offline';
+import { briefingCacheKey, swRoute } from './offline';
 
 const O = 'https://ioc.hue.gov.vn';
 const build = new Set(['/_app/immutable/entry/start.abc123.js']);
@@ -31,5 +31,19 @@ describe('the service worker keeps the briefing and nothing else', () => {
 
   it('forgets the stored briefing on logout', () => {
     expect(r('POST', '/api/auth/logout')).toBe('logout');
+  });
+});
+
+describe('one stored answer per question', () => {
+  const key = (path: string) => briefingCacheKey(new URL(path, O));
+  it('keys by period, scope and custom dates, in a fixed order, without the language', () => {
+    expect(key('/api/briefing?scope=ward:19774&period=30d&lang=en')).toBe(
+      '/api/briefing?period=30d&scope=ward%3A19774',
+    );
+    expect(key('/api/briefing?period=custom&from=2026-11-01&to=2026-11-15')).toBe(
+      '/api/briefing?period=custom&scope=province&from=2026-11-01&to=2026-11-15',
+    );
+    expect(key('/api/briefing')).toBe(key('/api/briefing?period=7d&scope=province'));
+    expect(key('/api/briefing?period=7d')).not.toBe(key('/api/briefing?period=30d'));
   });
 });
