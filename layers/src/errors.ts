@@ -283,6 +283,35 @@ export const ERROR_CATALOGUE = {
     vi: 'Chỉ gửi lại được tin bị từ chối, gửi không thành công hoặc đang tạm giữ.',
   },
 
+  // Open311 GeoReport v2 (issue 14): answered as [{"code": <HTTP status>, "description": "<IOC code>: …"}].
+  IOC_OPEN311_API_KEY: {
+    status: 403,
+    message: 'api_key is missing or not valid (INGEST_SECRET_OPEN311)',
+    vi: 'Khoá API không hợp lệ.',
+  },
+  IOC_OPEN311_JURISDICTION: {
+    status: 404,
+    message: 'jurisdiction_id is not served here',
+    vi: 'Không phục vụ đơn vị hành chính này.',
+  },
+  IOC_OPEN311_SERVICE: { status: 404, message: 'no such service_code', vi: 'Không có loại phản ánh này.' },
+  IOC_OPEN311_LOCATION: {
+    status: 400,
+    message: 'a location is required: lat and long, or address_string',
+    vi: 'Cần vị trí: toạ độ hoặc địa chỉ.',
+  },
+  IOC_OPEN311_ATTRIBUTE: {
+    status: 400,
+    message: 'an attribute is missing or not valid for this service (see its service definition)',
+    vi: 'Thông tin bổ sung thiếu hoặc không hợp lệ.',
+  },
+  IOC_OPEN311_TOKEN_NOT_FOUND: { status: 404, message: 'no such token', vi: 'Không có mã tra cứu này.' },
+  IOC_OPEN311_UPDATE: {
+    status: 400,
+    message: 'this update cannot be applied to the request in its present state (see the description)',
+    vi: 'Không cập nhật được phản ánh ở trạng thái hiện tại.',
+  },
+
   // /live (socket.io: handshake errors and command acks).
   IOC_LIVE_PROTOCOL: {
     status: 400,

@@ -33,6 +33,8 @@ export * from './ingest/hue-s.schema.ts';
 export * from './ingest/hue-s.normalise.ts';
 export * from './ingest/hotline.schema.ts';
 export * from './ingest/hotline.normalise.ts';
+export * from './ingest/open311.schema.ts';
+export * from './ingest/open311.normalise.ts';
 export * from './ingest/kpi.schema.ts';
 export * from './ingest/kpi.normalise.ts';
 export * from './ingest/camera.schema.ts';

@@ -124,6 +124,27 @@ export const ROUTE_POLICIES: Readonly<Record<string, RoutePolicy>> = {
   // The PDF is made by the server's Chromium with the caller's session: the people the briefing is for.
   'GET /api/briefing.pdf': allow(['leader', 'admin', 'supervisor']),
 
+  // Open311 GeoReport v2 (issue 14): the GETs publish anonymised cases to anyone (public/anonymise.ts); the
+  // POSTs carry api_key = INGEST_SECRET_OPEN311 in the form, which the handler checks (403 otherwise).
+  'GET /open311/v2/discovery.json': PUBLIC,
+  'GET /open311/v2/services.json': PUBLIC,
+  'GET /open311/v2/services/:code.json': PUBLIC,
+  'GET /open311/v2/requests.json': PUBLIC,
+  'GET /open311/v2/requests/:id.json': PUBLIC,
+  'GET /open311/v2/tokens/:token.json': PUBLIC,
+  'GET /open311/v2/servicerequestupdates.json': PUBLIC,
+  'POST /open311/v2/requests.json': SIGNED,
+  'POST /open311/v2/servicerequestupdates.json': SIGNED,
+  'GET /open311/v2/discovery.xml': PUBLIC,
+  'GET /open311/v2/services.xml': PUBLIC,
+  'GET /open311/v2/services/:code.xml': PUBLIC,
+  'GET /open311/v2/requests.xml': PUBLIC,
+  'GET /open311/v2/requests/:id.xml': PUBLIC,
+  'GET /open311/v2/tokens/:token.xml': PUBLIC,
+  'GET /open311/v2/servicerequestupdates.xml': PUBLIC,
+  'POST /open311/v2/requests.xml': SIGNED,
+  'POST /open311/v2/servicerequestupdates.xml': SIGNED,
+
   // The OpenAPI document and its UI (@fastify/swagger-ui): public, like the API's own contract.
   'GET /docs': PUBLIC,
   'GET /docs/': PUBLIC,

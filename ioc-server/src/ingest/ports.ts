@@ -146,7 +146,7 @@ export interface CameraEventSink {
 
 /** Anything that may open or join an incident, from any channel, already validated and normalised. */
 export interface IncidentInput {
-  channel: 'hue_s' | 'hotline' | 'camera' | 'sensor';
+  channel: 'hue_s' | 'hotline' | 'open311' | 'camera' | 'sensor';
   /** The source's own id: with `channel`, the idempotency key. */
   sourceId: string;
   category: CategoryCode;

@@ -1,5 +1,6 @@
 import { INCIDENT_STATUS_LABELS, type IncidentStatus } from '@hue-ioc/layers';
 import type { IncidentChange } from '../incidents/workflow.service.ts';
+import { open311Update } from '../open311/open311-updates.ts';
 
 /**
  * What the outbox sends for one change of a case (issue 12, item 6): plain functions of the change, so the
@@ -7,8 +8,8 @@ import type { IncidentChange } from '../incidents/workflow.service.ts';
  */
 
 /** How a message goes: Hue-S's callback, a text to a hotline caller, a notice to the handling unit. */
-export type OutboxChannel = 'hue_s' | 'sms' | 'zalo' | 'unit_notice';
-export type OutboxKind = 'hue_s_callback' | 'citizen_notice' | 'unit_notice';
+export type OutboxChannel = 'hue_s' | 'open311' | 'sms' | 'zalo' | 'unit_notice';
+export type OutboxKind = 'hue_s_callback' | 'open311_callback' | 'citizen_notice' | 'unit_notice';
 /** What it tells: a public status change, the published reply, a public comment, a missed deadline. */
 export type OutboxEvent = 'status' | 'reply' | 'comment' | 'sla_breached' | 'escalated';
 
@@ -106,6 +107,29 @@ export function messagesFor(
         channel: 'hue_s',
         idempotencyKey: `${after.id}:v${v}:hue_s:${citizenEvent}:${s.sourceId}`,
         payload: { ...body },
+      });
+    }
+    // Requests made through Open311 POST (issue 14): the client hears of each public change at
+    // OPEN311_CALLBACK_URL, in mySociety's servicerequestupdates shape plus the token it was given.
+    for (const s of after.sources) {
+      if (s.channel !== 'open311') continue;
+      const update = open311Update({
+        incidentId: after.id,
+        version: v,
+        kind: citizenEvent,
+        status: after.status,
+        at: after.updated_at,
+        reply: reply ?? null,
+        comment: comment ?? null,
+        reason: reason ?? null,
+        reporterName: after.reporter?.name ?? null,
+      });
+      out.push({
+        incidentId: after.id,
+        kind: 'open311_callback',
+        channel: 'open311',
+        idempotencyKey: `${after.id}:v${v}:open311:${citizenEvent}:${s.sourceId}`,
+        payload: { ...update, token: s.sourceId },
       });
     }
     const opener = after.sources[0];

@@ -74,7 +74,7 @@ function setup(send: (row: OutboxRow, signal: AbortSignal) => Promise<DeliveryRe
   const sender: Sender = send;
   const worker = new OutboxWorker({
     store,
-    senders: { hue_s: sender, sms: sender, zalo: sender, unit_notice: sender },
+    senders: { hue_s: sender, open311: sender, sms: sender, zalo: sender, unit_notice: sender },
     policy: { baseMs: 2000, capMs: 600_000, maxAttempts: 12 },
     nodeId: 'node-a',
     logger: silentLogger,

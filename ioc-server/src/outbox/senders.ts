@@ -110,3 +110,20 @@ export function notifierSender(notifier: Notifier): Sender {
     }
   };
 }
+
+/**
+ * The Open311 client's callback (issue 14): the same signed POST as Hue-S's (X-Timestamp, X-Signature over
+ * `ts + "." + body`, Idempotency-Key), to OPEN311_CALLBACK_URL with INGEST_SECRET_OPEN311. Held while unset.
+ */
+export function open311CallbackSender(opts: {
+  url: string | null;
+  secret: string | null;
+  timeoutMs?: number;
+}): Sender {
+  const send = hueSCallbackSender(opts);
+  return async (row, signal) => {
+    if (!opts.url) return { ok: false, held: true, error: 'OPEN311_CALLBACK_URL is not configured' };
+    if (!opts.secret) return { ok: false, held: true, error: 'INGEST_SECRET_OPEN311 is not configured' };
+    return send(row, signal);
+  };
+}

@@ -16,3 +16,4 @@ export * from './map.ts';
 export * from './sla.ts';
 export * from './outbox.ts';
 export * from './briefing.ts';
+export * from './open311.ts';

@@ -13,7 +13,7 @@ export const OUTBOX_STATUSES = ['pending', 'sent', 'failed', 'dead', 'held'] as 
 export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
 export const OutboxStatusSchema = Type.Union(OUTBOX_STATUSES.map((s) => Type.Literal(s)));
 
-export const OUTBOX_CHANNELS = ['hue_s', 'sms', 'zalo', 'unit_notice'] as const;
+export const OUTBOX_CHANNELS = ['hue_s', 'open311', 'sms', 'zalo', 'unit_notice'] as const;
 export type OutboxChannel = (typeof OUTBOX_CHANNELS)[number];
 
 export const OUTBOX_STATUS_LABELS: Readonly<Record<OutboxStatus, { vi: string; en: string }>> = {
@@ -26,6 +26,7 @@ export const OUTBOX_STATUS_LABELS: Readonly<Record<OutboxStatus, { vi: string; e
 
 export const OUTBOX_CHANNEL_LABELS: Readonly<Record<OutboxChannel, { vi: string; en: string }>> = {
   hue_s: { vi: 'Hue-S', en: 'Hue-S' },
+  open311: { vi: 'Open311', en: 'Open311' },
   sms: { vi: 'Tin nhắn SMS', en: 'SMS' },
   zalo: { vi: 'Zalo', en: 'Zalo' },
   unit_notice: { vi: 'Thông báo đơn vị', en: 'Unit notice' },

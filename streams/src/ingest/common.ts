@@ -7,7 +7,7 @@ import { wardFromAddress } from '../geo/address.ts';
 import { checkTimeWindow, DEFAULT_TIME_WINDOW, type TimeWindow } from './time-window.ts';
 
 /** The inbound channels of ARCHITECTURE.md ("Flow"); `channel` + `sourceId` is the idempotency key. */
-export type IngestChannel = 'hue_s' | 'hotline' | 'camera' | 'sensor' | 'kpi';
+export type IngestChannel = 'hue_s' | 'hotline' | 'open311' | 'camera' | 'sensor' | 'kpi';
 
 /** An id a source gives its own records: Hue-S report ids, hotline ticket ids. */
 export const SOURCE_ID = '^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$';

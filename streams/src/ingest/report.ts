@@ -12,8 +12,8 @@ export interface ReportMedia {
  * but masked for every role that does not need it and never leaves in open data.
  */
 export interface NormalisedReport {
-  channel: 'hue_s' | 'hotline';
-  /** The source's own id (Hue-S id, hotline ticket_id): with `channel` the idempotency key. */
+  channel: 'hue_s' | 'hotline' | 'open311';
+  /** The source's own id (Hue-S id, hotline ticket_id, the Open311 request's token): with `channel` the idempotency key. */
   sourceId: string;
   category: CategoryCode;
   /** What the source sent as the category, for the operator when the mapping fell back to `other`. */

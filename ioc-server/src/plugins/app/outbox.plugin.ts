@@ -5,6 +5,7 @@ import { OutboxWorker, type Sender } from '../../outbox/outbox.worker.ts';
 import {
   hueSCallbackSender,
   notifierSender,
+  open311CallbackSender,
   RecordingNotifier,
   type Notifier,
 } from '../../outbox/senders.ts';
@@ -49,6 +50,13 @@ export default fp(
     } else {
       held.set('hue_s', 'HUES_CALLBACK_URL is not configured');
     }
+    // The same for the callbacks of Open311 clients (OPEN311_CALLBACK_URL).
+    if (config.open311CallbackUrl) {
+      const released = await repo.releaseHeld('open311');
+      if (released > 0) logger.info({ released }, 'outbox: held Open311 callbacks released');
+    } else {
+      held.set('open311', 'OPEN311_CALLBACK_URL is not configured');
+    }
 
     workflow.onTransaction(async (tx, change) => {
       await repo.enqueue(tx, messagesFor(change), held);
@@ -61,6 +69,10 @@ export default fp(
     };
     const senders: Record<OutboxChannel, Sender> = {
       hue_s: hueSCallbackSender({ url: config.huesCallbackUrl, secret: config.ingestSecrets.hueS }),
+      open311: open311CallbackSender({
+        url: config.open311CallbackUrl,
+        secret: config.ingestSecrets.open311,
+      }),
       sms: notifierSender(notifiers.sms),
       zalo: notifierSender(notifiers.zalo),
       unit_notice: notifierSender(notifiers.unit_notice),
