@@ -212,6 +212,7 @@ describe.skipIf(!hasBinary(REDIS_SERVER))('two schedulers on one Redis and one d
         query: (sql, params) => a.app.db.query(sql, params),
         exec: (sql) => a.app.db.exec(sql),
         transaction: (fn) => a.app.db.transaction(fn),
+        cursor: (sql, params, batchSize) => a.app.db.cursor(sql, params, batchSize),
         close: () => own.close(),
       }),
     });

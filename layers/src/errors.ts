@@ -312,6 +312,38 @@ export const ERROR_CATALOGUE = {
     vi: 'Không cập nhật được phản ánh ở trạng thái hiện tại.',
   },
 
+  // Open data (issue 14): /open-data/ files and their background exports.
+  IOC_OPEN_DATA_RANGE: {
+    status: 400,
+    message: 'from/to must be days or date-times (from not after to)',
+    vi: 'Khoảng thời gian không hợp lệ (từ ngày phải trước hoặc bằng đến ngày).',
+  },
+  IOC_OPEN_DATA_RANGE_TOO_LARGE: {
+    status: 422,
+    message: 'this range is too large for a direct download: start an export (POST /open-data/exports)',
+    vi: 'Khoảng thời gian quá dài để tải trực tiếp; vui lòng tạo yêu cầu xuất dữ liệu.',
+  },
+  IOC_OPEN_DATA_FORMAT: {
+    status: 400,
+    message: 'this dataset is not offered in that format',
+    vi: 'Bộ dữ liệu không có định dạng này.',
+  },
+  IOC_OPEN_DATA_BUSY: {
+    status: 503,
+    message: 'too many open-data downloads or exports in progress; retry later (see Retry-After)',
+    vi: 'Hệ thống đang bận xuất dữ liệu, vui lòng thử lại sau.',
+  },
+  IOC_OPEN_DATA_EXPORT_NOT_FOUND: {
+    status: 404,
+    message: 'no such export (or it has expired)',
+    vi: 'Không tìm thấy yêu cầu xuất dữ liệu (hoặc tệp đã hết hạn).',
+  },
+  IOC_OPEN_DATA_EXPORT_NOT_READY: {
+    status: 409,
+    message: 'the export is not done (see details: its state)',
+    vi: 'Tệp xuất dữ liệu chưa sẵn sàng.',
+  },
+
   // /live (socket.io: handshake errors and command acks).
   IOC_LIVE_PROTOCOL: {
     status: 400,

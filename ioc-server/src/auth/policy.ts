@@ -145,6 +145,29 @@ export const ROUTE_POLICIES: Readonly<Record<string, RoutePolicy>> = {
   'POST /open311/v2/requests.xml': SIGNED,
   'POST /open311/v2/servicerequestupdates.xml': SIGNED,
 
+  // Open data (issue 14): anonymised, public, rate-limited per address (routes/open-data). Exports are
+  // public too: they produce only what the direct downloads give, limited hard per address and per node.
+  'GET /open-data': PUBLIC,
+  'GET /open-data/': PUBLIC,
+  'GET /open-data/catalog.json': PUBLIC,
+  'GET /open-data/api/3/action/package_list': PUBLIC,
+  'GET /open-data/api/3/action/package_show': PUBLIC,
+  'GET /open-data/incidents.csv': PUBLIC,
+  'GET /open-data/incidents.geojson': PUBLIC,
+  'GET /open-data/observations.csv': PUBLIC,
+  'GET /open-data/kpis.csv': PUBLIC,
+  'POST /open-data/exports': PUBLIC,
+  'GET /open-data/exports/:id': PUBLIC,
+  'GET /open-data/exports/:id/file': PUBLIC,
+
+  // CAP 1.2 (issue 14): the feed and every document are public (warning services and citizens read them);
+  // promoting an alarm or incident to a public alert, and cancelling one, is the supervisors' call.
+  'GET /cap/alerts.atom': PUBLIC,
+  'GET /cap/alerts/:id.xml': PUBLIC,
+  'POST /api/cap/alerts': allow(['supervisor', 'admin']),
+  'POST /api/cap/alerts/:id/cancel': allow(['supervisor', 'admin']),
+  'POST /api/ingest/cap': SIGNED,
+
   // The OpenAPI document and its UI (@fastify/swagger-ui): public, like the API's own contract.
   'GET /docs': PUBLIC,
   'GET /docs/': PUBLIC,

@@ -16,8 +16,24 @@ export interface Db extends Tx {
   readonly kind: 'pglite' | 'postgres';
   /** Runs `fn` in one transaction; rolls back if it throws. */
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * The rows of one SELECT, `batchSize` at a time, from a server-side cursor (`DECLARE … CURSOR` +
+   * `FETCH n`): memory stays flat for any result size (open data, issue 14). Ending the iteration early
+   * (`break`, `return()`, a destroyed stream around it) closes the cursor and ends its transaction.
+   */
+  cursor<T = Record<string, unknown>>(
+    sql: string,
+    params?: readonly unknown[],
+    batchSize?: number,
+  ): AsyncIterable<T[]>;
   close(): Promise<void>;
 }
+
+/** Rows per FETCH when the caller does not say: large enough to amortise a round trip, small in memory. */
+export const CURSOR_BATCH = 1000;
+
+/** A cursor name unique in its session (PGlite's one session is shared by every concurrent cursor). */
+export const cursorName = (): string => `ioc_cursor_${crypto.randomUUID().replace(/-/g, '')}`;
 
 export interface Column {
   name: string;

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Db, Tx } from './db.ts';
+import { CURSOR_BATCH, cursorName, type Db, type Tx } from './db.ts';
 
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
@@ -71,6 +71,43 @@ export async function openPostgresDb(connectionString: string, max = 10): Promis
         });
         throw e;
       } finally {
+        client.off('error', onError);
+        client.release(broken || lost ? (lost ?? true) : undefined);
+      }
+    },
+    // A plain cursor in a read-only transaction on a connection of its own: rows are produced as the
+    // consumer fetches them, nothing is materialised. The consumer's pace holds the connection, so callers
+    // bound how many cursors are open at once (open-data.service.ts); idle_in_transaction_session_timeout
+    // ends one whose consumer stopped reading and never returned.
+    async *cursor<T>(sql: string, params?: readonly unknown[], batchSize = CURSOR_BATCH) {
+      const client = await pool.connect();
+      let lost: Error | undefined;
+      const onError = (e: Error) => {
+        lost = e;
+      };
+      client.on('error', onError);
+      const name = cursorName();
+      let done = false;
+      let broken = false;
+      try {
+        await client.query('BEGIN READ ONLY');
+        await client.query(`SET LOCAL idle_in_transaction_session_timeout = '120s'`);
+        await client.query(`DECLARE ${name} NO SCROLL CURSOR FOR ${sql}`, params ? [...params] : undefined);
+        const n = Math.max(1, Math.floor(batchSize));
+        for (;;) {
+          const r = await client.query(`FETCH FORWARD ${n} FROM ${name}`);
+          if (r.rows.length > 0) yield r.rows as T[];
+          if (r.rows.length < n) break;
+        }
+        await client.query('COMMIT');
+        done = true;
+      } finally {
+        // Stopped early (the client went away) or failed: end the transaction, which closes the cursor.
+        if (!done) {
+          await client.query('ROLLBACK').catch(() => {
+            broken = true;
+          });
+        }
         client.off('error', onError);
         client.release(broken || lost ? (lost ?? true) : undefined);
       }

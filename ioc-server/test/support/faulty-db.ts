@@ -82,6 +82,19 @@ export class FaultyDb implements Db {
     });
   }
 
+  async *cursor<T = Record<string, unknown>>(
+    sql: string,
+    params?: readonly unknown[],
+    batchSize?: number,
+  ): AsyncGenerator<T[]> {
+    this.check();
+    for await (const rows of this.inner.cursor<T>(sql, params, batchSize)) {
+      // Each FETCH is a round trip: an outage mid-way fails the iteration (and closes the real cursor).
+      this.check();
+      yield rows;
+    }
+  }
+
   close(): Promise<void> {
     return this.inner.close();
   }

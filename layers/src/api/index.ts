@@ -17,3 +17,4 @@ export * from './sla.ts';
 export * from './outbox.ts';
 export * from './briefing.ts';
 export * from './open311.ts';
+export * from './open-data.ts';

@@ -1,0 +1,141 @@
+import { Readable, Transform, pipeline } from 'node:stream';
+import { stringify } from 'csv-stringify';
+import type { OpenDataDataset, OpenDataFormat } from '@hue-ioc/layers';
+import { AppError } from '../errors.ts';
+import type { Db } from '../storage/db.ts';
+import { DATASETS, type DatasetFilters, type Lookups, type OpenDataRecord } from './datasets.ts';
+import type { TimeRange } from './range.ts';
+
+/** Rows per FETCH: ~1,000 rows is a few hundred KiB in flight, and one round trip per thousand. */
+const FETCH_ROWS = 1000;
+
+export interface OpenDataRequest {
+  dataset: OpenDataDataset;
+  format: OpenDataFormat;
+  range: TimeRange;
+  filters: DatasetFilters;
+}
+
+export const MEDIA_TYPES: Record<OpenDataFormat, string> = {
+  csv: 'text/csv; charset=utf-8; header=present',
+  geojson: 'application/geo+json; charset=utf-8',
+};
+
+/**
+ * Open data as byte streams from a database cursor (Db.cursor): rows are fetched as the consumer reads,
+ * so memory stays flat for any range, and a consumer that stops (a client that disconnects, a destroyed
+ * file stream) closes the cursor. Each open stream holds a cursor (on PostgreSQL a pooled connection),
+ * so at most `maxStreams` are open at once; one more is refused with 503 IOC_OPEN_DATA_BUSY.
+ */
+export class OpenDataService {
+  private open = 0;
+
+  constructor(
+    private readonly deps: { db: Db; lookups: Lookups; maxStreams: number; onRows?: (n: number) => void },
+  ) {}
+
+  get openStreams(): number {
+    return this.open;
+  }
+
+  /**
+   * Opens the cursor and fetches the first batch before returning, so that a query that fails does so
+   * as an error answer, not as a truncated file after a 200. `progress` hears the rows as they go out.
+   */
+  async stream(req: OpenDataRequest, progress?: (rows: number) => void): Promise<Readable> {
+    const def = DATASETS[req.dataset];
+    if (!def.formats.includes(req.format))
+      throw new AppError('IOC_OPEN_DATA_FORMAT', `${req.dataset} is offered as ${def.formats.join(', ')}`);
+    if (this.open >= this.deps.maxStreams)
+      throw new AppError('IOC_OPEN_DATA_BUSY', undefined, { retryAfterS: 30, openStreams: this.open });
+    this.open++;
+    let released = false;
+    const release = () => {
+      if (!released) {
+        released = true;
+        this.open--;
+      }
+    };
+    const { sql, params } = def.query(req.range, req.filters);
+    const cursor = this.deps.db.cursor<Record<string, unknown>>(sql, params, FETCH_ROWS);
+    const batches = cursor[Symbol.asyncIterator]();
+    let first: IteratorResult<Record<string, unknown>[]>;
+    try {
+      first = await batches.next();
+    } catch (e) {
+      release();
+      throw e;
+    }
+    const { lookups, onRows } = this.deps;
+    async function* records(): AsyncGenerator<OpenDataRecord> {
+      let next = first;
+      while (!next.done) {
+        for (const row of next.value) yield def.record(row, lookups);
+        progress?.(next.value.length);
+        onRows?.(next.value.length);
+        next = await batches.next();
+      }
+    }
+    const source = Readable.from(records(), { objectMode: true, highWaterMark: 64 });
+    const names = def.fields.map((f) => f.name);
+    const format =
+      req.format === 'csv'
+        ? stringify({
+            bom: true,
+            header: true,
+            columns: names,
+            // RFC 4180 line ends; a field with a delimiter, a quote or a line break is quoted (the default).
+            record_delimiter: 'windows',
+            cast: { number: (v) => String(v) },
+          })
+        : geoJsonFeatures();
+    const out = pipeline(source, format, () => {
+      // Errors reach the consumer through `out`; the cursor is closed below in every case.
+    });
+    out.once('close', () => {
+      // Ends the cursor whatever happened: finished, failed, or destroyed before the generator even ran
+      // (then its own finally never runs, and only this return() closes the cursor).
+      void batches.return?.(undefined).catch(() => undefined);
+      release();
+    });
+    return out;
+  }
+
+  /** The planner's row estimate for a request (EXPLAIN: no rows are read), for an export's progress. */
+  async estimate(req: OpenDataRequest): Promise<number | null> {
+    const { sql, params } = DATASETS[req.dataset].query(req.range, req.filters);
+    const rows = await this.deps.db.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) ${sql}`, params);
+    const raw = rows[0]?.['QUERY PLAN'];
+    const plan = (typeof raw === 'string' ? JSON.parse(raw) : raw) as [{ Plan?: { 'Plan Rows'?: number } }];
+    const n = plan?.[0]?.Plan?.['Plan Rows'];
+    return typeof n === 'number' && Number.isFinite(n) ? Math.round(n) : null;
+  }
+}
+
+/**
+ * Records to an RFC 7946 FeatureCollection, written as it goes: Point geometries in WGS 84 [lon, lat]
+ * (null when the report has no position), the other fields as properties, `id` as the feature id.
+ */
+function geoJsonFeatures(): Transform {
+  let count = 0;
+  return new Transform({
+    writableObjectMode: true,
+    transform(record: OpenDataRecord, _enc, done) {
+      const { lon, lat, ...properties } = record;
+      const feature = {
+        type: 'Feature',
+        id: record.id,
+        geometry:
+          typeof lon === 'number' && typeof lat === 'number'
+            ? { type: 'Point', coordinates: [lon, lat] }
+            : null,
+        properties,
+      };
+      const head = count++ === 0 ? '{"type":"FeatureCollection","features":[\n' : ',\n';
+      done(null, head + JSON.stringify(feature));
+    },
+    flush(done) {
+      done(null, count === 0 ? '{"type":"FeatureCollection","features":[]}\n' : '\n]}\n');
+    },
+  });
+}
