@@ -53,7 +53,17 @@ export interface Config {
   demo: boolean;
   demoPassword: string;
   displayToken: string | null;
-  ingestSecrets: { hueS: string | null; hotline: string | null; kpi: string | null; open311: string | null };
+  ingestSecrets: {
+    hueS: string | null;
+    hotline: string | null;
+    kpi: string | null;
+    open311: string | null;
+    /**
+     * INGEST_SECRET_CAP: signs POST /api/ingest/cap (a warning service's CAP documents). Optional in the type so
+     * a caller's own `ingestSecrets` without it leaves CAP in unconfigured (503), as an unset variable does.
+     */
+    cap?: string | null;
+  };
   sessionSecret: string | null;
   adminUsername: string | null;
   adminPassword: string | null;
@@ -323,6 +333,7 @@ export function loadConfig(env: Env, profile: Profile = 'default', overrides: Pa
       hotline: secret('INGEST_SECRET_HOTLINE', 'hue-demo-secret', demo),
       kpi: secret('INGEST_SECRET_KPI', 'hue-demo-secret', demo),
       open311: secret('INGEST_SECRET_OPEN311', 'hue-demo-secret', demo),
+      cap: secret('INGEST_SECRET_CAP', 'hue-demo-secret', demo),
     },
     sessionSecret: secret('SESSION_SECRET', null, false),
     adminUsername: str('ADMIN_USERNAME'),

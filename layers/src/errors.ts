@@ -358,6 +358,49 @@ export const ERROR_CATALOGUE = {
     vi: 'Quá nhiều yêu cầu trên kết nối này, vui lòng thử lại sau.',
   },
 
+  // CAP 1.2 in and out (issue 14): inbound documents refused before or while parsing, each kept as a dead letter.
+  IOC_CAP_TOO_LARGE: {
+    status: 413,
+    message: 'the CAP document is larger than the limit',
+    vi: 'Bản tin cảnh báo CAP quá lớn.',
+  },
+  IOC_CAP_DOCTYPE: {
+    status: 400,
+    message: 'DOCTYPE and ENTITY declarations are not accepted in CAP documents',
+    vi: 'Bản tin CAP chứa khai báo DOCTYPE/ENTITY, không được chấp nhận.',
+  },
+  IOC_CAP_TOO_DEEP: {
+    status: 400,
+    message: 'the XML is nested deeper than a CAP document can be',
+    vi: 'Bản tin CAP lồng nhau quá sâu.',
+  },
+  IOC_CAP_XML: {
+    status: 400,
+    message: 'the body is not well-formed UTF-8 XML',
+    vi: 'Bản tin CAP không phải XML hợp lệ.',
+  },
+  IOC_CAP_ROOT: {
+    status: 400,
+    message: 'the root element is not a CAP 1.1 or 1.2 <alert> (or an Atom/RSS feed where a feed is read)',
+    vi: 'Tài liệu không phải bản tin cảnh báo CAP 1.1/1.2.',
+  },
+  IOC_CAP_SCHEMA: {
+    status: 400,
+    message: 'the CAP document does not follow the CAP schema (see details)',
+    vi: 'Bản tin CAP không đúng lược đồ CAP.',
+  },
+  IOC_CAP_NOT_FOUND: { status: 404, message: 'no such CAP message', vi: 'Không tìm thấy bản tin cảnh báo.' },
+  IOC_CAP_NOTHING_TO_PUBLISH: {
+    status: 409,
+    message: 'there is nothing in alarm to publish: the device is not in alarm, or the case is closed',
+    vi: 'Không có cảnh báo nào để phát hành (thiết bị không ở mức báo động hoặc phản ánh đã đóng).',
+  },
+  IOC_CAP_CANCELLED: {
+    status: 409,
+    message: 'this CAP alert is already cancelled',
+    vi: 'Cảnh báo này đã được hủy.',
+  },
+
   // Start-up (not sent to clients; named here so the code is declared once).
   IOC_MQTT_PORT_IN_USE: {
     status: 500,

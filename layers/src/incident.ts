@@ -93,9 +93,17 @@ export const CameraPropsSchema = Type.Object({
 });
 export type CameraProps = Static<typeof CameraPropsSchema>;
 
-/** `alerts` layer: a sensor in alarm (BĐ I–III or the kind's bands) or silent past its interval. */
+/**
+ * `alerts` layer: a sensor in alarm (BĐ I–III or the kind's bands), a device silent past its interval, or an
+ * inbound CAP warning whose area covers Huế (`cap_warning`: `deviceId` is the CAP sender, `deviceKind` `cap`,
+ * `name` its headline, `level` from its severity: Moderate 1, Severe 2, Extreme 3).
+ */
 export const AlertPropsSchema = Type.Object({
-  kind: Type.Union([Type.Literal('sensor_alarm'), Type.Literal('device_offline')]),
+  kind: Type.Union([
+    Type.Literal('sensor_alarm'),
+    Type.Literal('device_offline'),
+    Type.Literal('cap_warning'),
+  ]),
   deviceId: Type.String(),
   deviceKind: Type.String(),
   name: Type.String(),
@@ -106,6 +114,12 @@ export const AlertPropsSchema = Type.Object({
   since: Type.String(),
   incidentId: Type.Union([Type.String(), Type.Null()]),
   wardCode: Type.Union([Type.String(), Type.Null()]),
+  /** cap_warning: a flood or storm warning switches the wall to its flood playlist. */
+  hazard: Type.Optional(Type.Union([Type.Literal('flood'), Type.Literal('storm'), Type.Null()])),
+  /** cap_warning: when it stops applying (CAP `expires`, ISO 8601). */
+  expires: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  /** cap_warning: the English headline when the sender gave one. */
+  nameEn: Type.Optional(Type.Union([Type.String(), Type.Null()])),
 });
 export type AlertProps = Static<typeof AlertPropsSchema>;
 

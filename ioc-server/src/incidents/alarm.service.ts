@@ -19,6 +19,17 @@ export interface AlarmReading {
   ts: Date;
 }
 
+/** A device's alarm level changed (BĐ I–III for river gauges): what CAP out publishes from (src/cap). */
+export interface AlarmLevelChange {
+  device: DeviceRow;
+  from: number;
+  to: number;
+  value: number;
+  unit: string | null;
+  ts: Date;
+  incidentId: string | null;
+}
+
 export interface AlarmServiceDeps {
   store: AlarmStore;
   incidents: IncidentSink;
@@ -41,7 +52,14 @@ export class AlarmService {
    */
   private readonly quiet = new Set<string>();
 
+  private readonly listeners: ((change: AlarmLevelChange) => Promise<void>)[] = [];
+
   constructor(private readonly deps: AlarmServiceDeps) {}
+
+  /** Calls `fn` after each level change is stored; its failure is logged and never fails the readings. */
+  onLevelChange(fn: (change: AlarmLevelChange) => Promise<void>): void {
+    this.listeners.push(fn);
+  }
 
   async onReadings(readings: readonly AlarmReading[]): Promise<void> {
     // The newest reading per device decides; older ones in the same batch are history.
@@ -97,6 +115,22 @@ export class AlarmService {
         { deviceId: r.device.id, level, since, incidentId: level === 0 ? null : incidentId },
         r.value,
       );
+      if (level !== beforeLevel) {
+        const change: AlarmLevelChange = {
+          device: r.device,
+          from: beforeLevel,
+          to: level,
+          value: r.value,
+          unit: r.unit,
+          ts: r.ts,
+          incidentId: level === 0 ? null : incidentId,
+        };
+        for (const fn of this.listeners) {
+          await fn(change).catch((err: unknown) =>
+            this.deps.logger.error({ err, device: r.device.id, level }, 'alarm level listener failed'),
+          );
+        }
+      }
       if (level === 0) cleared.push(r.device.id);
       else raised.push({ device: r.device, level, value: r.value, unit: r.unit, since, incidentId });
     }

@@ -29,6 +29,32 @@ export class AlertsLayer {
     );
   }
 
+  /** Whether the layer holds a feature with this id. */
+  has(id: string): boolean {
+    return this.sink.get(id) !== undefined;
+  }
+
+  /**
+   * Inbound CAP warnings over Huế (src/cap): `cap:<chain>` ids, one per warning and its Updates. `keep` lists
+   * every warning still in force: any other `cap:` feature is removed (cancelled, expired, or left over in
+   * the event log from before a restart).
+   */
+  async capWarnings(
+    upserts: readonly Feature<AlertProps>[],
+    removes: readonly string[],
+    keep?: ReadonlySet<string>,
+  ) {
+    const stale = keep
+      ? this.sink
+          .features()
+          .filter((f) => f.id.startsWith('cap:') && !keep.has(f.id))
+          .map((f) => f.id)
+      : [];
+    const gone = [...new Set([...removes, ...stale])].filter((id) => this.sink.get(id) !== undefined);
+    if (upserts.length === 0 && gone.length === 0) return;
+    await this.sink.apply(upserts, gone);
+  }
+
   /**
    * Follows the sensors' state: a device that went offline gets a `device_offline` alert until it reports
    * again (a gauge that stops talking during a flood is news for the wall).

@@ -18,3 +18,4 @@ export * from './outbox.ts';
 export * from './briefing.ts';
 export * from './open311.ts';
 export * from './open-data.ts';
+export * from './cap.ts';

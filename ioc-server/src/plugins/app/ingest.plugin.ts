@@ -22,6 +22,8 @@ declare module 'fastify' {
     cameraIngest: CameraIngestService;
     /** Hotline call-centre exports (CSV) with progress. */
     hotlineImport: HotlineImportService;
+    /** Sensors' threshold alarms (BĐ I–III for river gauges); CAP out listens to its level changes. */
+    alarms: AlarmService;
     /** Whether each ingest pipeline commits (what /readyz and `ioc_ingest_stalled` report); pipelines register. */
     ingestHealth: IngestHealth;
   }
@@ -50,6 +52,7 @@ export default fp(
       clock,
       logger,
     });
+    app.decorate('alarms', alarms);
     app.decorate(
       'sensorIngest',
       new SensorIngestService({
