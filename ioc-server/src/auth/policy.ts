@@ -124,6 +124,13 @@ export const ROUTE_POLICIES: Readonly<Record<string, RoutePolicy>> = {
   // The PDF is made by the server's Chromium with the caller's session: the people the briefing is for.
   'GET /api/briefing.pdf': allow(['leader', 'admin', 'supervisor']),
 
+  // The public transparency page (issue 14, item 4): published reports, anonymised (public/anonymise.ts),
+  // server-rendered for citizens without a login; its stylesheet and ward outlines.
+  'GET /cong-khai': PUBLIC,
+  'GET /cong-khai/:id': PUBLIC,
+  'GET /cong-khai/kieu.css': PUBLIC,
+  'GET /cong-khai/phuong.svg': PUBLIC,
+
   // Open311 GeoReport v2 (issue 14): the GETs publish anonymised cases to anyone (public/anonymise.ts); the
   // POSTs carry api_key = INGEST_SECRET_OPEN311 in the form, which the handler checks (403 otherwise).
   'GET /open311/v2/discovery.json': PUBLIC,
