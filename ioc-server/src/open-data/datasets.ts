@@ -51,6 +51,12 @@ export interface DatasetDefinition {
   maxDays: (filters: DatasetFilters) => number;
   /** Default range when `from` is absent. */
   defaultDays: number;
+  /**
+   * Days per database cursor: a long range is read as consecutive windows (boundaries at Huế midnight), so
+   * that no one query holds the database long (PGlite runs a cursor's query whole when it is declared).
+   * Every query orders by its time column first, so the windows' rows in turn are the range's rows in order.
+   */
+  windowDays: (filters: DatasetFilters) => number;
   query(range: TimeRange, filters: DatasetFilters): { sql: string; params: unknown[] };
   record(row: Record<string, unknown>, lookups: Lookups): OpenDataRecord;
 }
@@ -140,6 +146,7 @@ const incidents: DatasetDefinition = {
   ],
   maxDays: () => 366,
   defaultDays: 30,
+  windowDays: () => 7,
   query(range, f) {
     const params: unknown[] = [range.from, range.to];
     const where = [publishedSql('i'), 'i.created_at >= $1', 'i.created_at < $2'];
@@ -235,6 +242,7 @@ const observations: DatasetDefinition = {
   // An hour per device and metric: a quarter of hourly rows is ~2,200 per device; a day's rows are 24× fewer.
   maxDays: (f) => (f.interval === 'day' ? 1830 : 92),
   defaultDays: 7,
+  windowDays: (f) => (f.interval === 'day' ? 31 : 1),
   query(range, f) {
     const params: unknown[] = [range.from, range.to];
     const where = ['o.bucket >= $1', 'o.bucket < $2'];
@@ -312,6 +320,7 @@ const kpis: DatasetDefinition = {
   ],
   maxDays: (f) => (f.interval === 'hour' ? 92 : 1830),
   defaultDays: 30,
+  windowDays: () => 31,
   query(range, f) {
     const params: unknown[] = [range.from, range.to];
     const where = ['k.bucket >= $1', 'k.bucket < $2'];
