@@ -73,7 +73,7 @@ try {
     );
     const page = await ctx.newPage();
     await page.goto(`${ioc.baseUrl}/briefing?period=7d${lang}`);
-    await page.waitForSelector('[data-ready="1"]', { timeout: 30_000 });
+    await page.waitForSelector('[data-ready="1"]', { timeout: 120_000 });
     await page.screenshot({ path: `/tmp/shots/briefing-sim-week-${name}.png`, fullPage: true });
     if (name === '1024x768') {
       await page.locator('button.unit').first().click();

@@ -91,6 +91,25 @@ describe('briefing summary', () => {
     );
   });
 
+  it('states no rate on a morning when nothing received has been handled yet', () => {
+    const morning: BriefingTextInput = {
+      period: { kind: 'today', from: '2026-11-30T17:00:00.000Z', to: '2026-12-01T17:00:00.000Z' },
+      received: { value: 9, previous: 0 },
+      handled: 0,
+      onTimeRate: { value: 0, previous: null },
+      satisfaction: { value: null, previous: null },
+      overdueNow: 0,
+    };
+    expect(briefingSummaryText(morning, 'vi')).toBe(
+      'Hôm nay, IOC tiếp nhận 9 phản ánh (hôm qua không có phản ánh nào); chưa có phản ánh nào được xử lý xong. Hiện không có phản ánh nào quá hạn.',
+    );
+    expect(briefingSummaryText({ ...morning, received: { value: 1, previous: 0 } }, 'en')).toBe(
+      'Today, the IOC received 1 report (none yesterday); it has not been handled yet. No case is past its deadline now.',
+    );
+    // One handled: the rates come back.
+    expect(briefingSummaryText({ ...morning, handled: 1 }, 'vi')).toContain('tỷ lệ xử lý đúng hạn 0,0%');
+  });
+
   it('makes no comparison without a previous period, and names a custom period by its days', () => {
     const custom: BriefingTextInput = {
       period: { kind: 'custom', from: '2026-10-31T17:00:00.000Z', to: '2026-11-30T17:00:00.000Z' },

@@ -35,6 +35,11 @@ export interface BriefingTextInput {
   received: BriefingTextFigure;
   /** On-time rate = handled by the deadline ÷ received (QĐ 766/QĐ-TTg), percent 0–100. */
   onTimeRate: BriefingTextFigure;
+  /**
+   * Reports of the period handled so far. When none is, the rates are not stated: "đúng hạn 0,0%" on a
+   * morning when every case is still within its deadline would tell a leader something false.
+   */
+  handled?: number;
   /** Satisfaction = (total − dissatisfied − overdue) ÷ total (QĐ 766), percent 0–100. */
   satisfaction: BriefingTextFigure;
   /** Open cases past their deadline (hạn xử lý) now. */
@@ -209,11 +214,20 @@ export function briefingSummary(input: BriefingTextInput, lang: BriefingLang): B
     figure(reports(received, lang), 'received');
     const change = countChangeWords(input.received, previous, lang);
     if (change) text(` (${change})`);
+    if (input.handled === 0) {
+      text(
+        vi
+          ? `; chưa có phản ánh nào được xử lý xong`
+          : received === 1
+            ? '; it has not been handled yet'
+            : '; none has been handled yet',
+      );
+    }
     const rates: [BriefingTextFigure, BriefingFigureKey, string, string][] = [
       [input.onTimeRate, 'onTimeRate', 'tỷ lệ xử lý đúng hạn', 'handled on time'],
       [input.satisfaction, 'satisfaction', 'mức độ hài lòng', 'satisfaction'],
     ];
-    for (const [rate, key, viName, enName] of rates) {
+    for (const [rate, key, viName, enName] of input.handled === 0 ? [] : rates) {
       if (rate.value === null) continue;
       text(vi ? `; ${viName} ` : `; ${enName} `);
       figure(pct(rate.value, lang), key);

@@ -68,6 +68,7 @@ export function summaryInput(b: Briefing): BriefingTextInput {
     ...(b.scope.level === 'province' ? {} : { scopeName: { vi: b.scope.name, en: b.scope.name } }),
     received: { value: received.value ?? 0, previous: received.previous },
     onTimeRate: figure('ty_le_xu_ly_dung_han'),
+    ...(figure('handled').value === null ? {} : { handled: figure('handled').value! }),
     satisfaction: figure('ty_le_hai_long'),
     overdueNow: figure('overdue_now').value ?? 0,
     mostOverdueUnit: worst && worst.overdue > 0 ? { name: worst.name, overdue: worst.overdue } : null,
