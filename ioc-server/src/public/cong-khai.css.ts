@@ -18,11 +18,15 @@ a:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible{ou
 .brand span{font-size:.85rem;opacity:.9}
 .lang{color:#fff;white-space:nowrap;padding:10px 4px}
 .intro{color:#33475c;margin:16px 0}
-.filters{display:grid;grid-template-columns:1fr;gap:10px;background:#fff;border:1px solid #c9d3de;border-radius:8px;padding:12px;margin-bottom:16px}
+.filters{background:#fff;border:1px solid #c9d3de;border-radius:8px;padding:12px;margin-bottom:16px}
+.qrow{display:flex;align-items:flex-end;gap:8px}
+.qrow .f{flex:1}
+.more summary{cursor:pointer;color:#0b4f80;font-weight:600;padding:10px 0 2px;min-height:44px;display:list-item}
+.sel{display:grid;grid-template-columns:1fr;gap:10px;margin:8px 0 12px}
+.more>a{display:inline-block;padding:10px 0}
 .f{display:flex;flex-direction:column;gap:4px;font-size:.9rem;color:#33475c;min-width:0}
 .f input,.f select{font:inherit;font-size:1rem;color:#0b1520;background:#fff;border:1px solid #9aa9b9;border-radius:6px;min-height:44px;padding:8px 10px;width:100%;min-width:0}
-.actions{display:flex;align-items:center;gap:16px}
-.actions button{font:inherit;font-weight:600;background:#0b4f80;color:#fff;border:0;border-radius:6px;min-height:44px;padding:0 24px;cursor:pointer}
+.qrow button{font:inherit;font-weight:600;background:#0b4f80;color:#fff;border:0;border-radius:6px;min-height:44px;padding:0 24px;cursor:pointer}
 .grid{display:grid;grid-template-columns:minmax(0,1fr);grid-template-areas:'map' 'list' 'figs';gap:0 16px}
 .grid .m{grid-area:map}
 .grid .list{grid-area:list}
@@ -69,8 +73,8 @@ a:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible{ou
 .timeline li::before{content:'';position:absolute;left:-8px;top:6px;width:13px;height:13px;border-radius:50%;background:#0b4f80;border:2px solid #fff}
 .timeline time{font-size:.85rem;color:#33475c}
 .foot{font-size:.8rem;color:#33475c;padding-top:8px;padding-bottom:32px}
-@media (min-width:640px){.filters{grid-template-columns:repeat(3,minmax(0,1fr))}.f.q{grid-column:1/-1}.facts{grid-template-columns:repeat(4,minmax(0,1fr))}}
-@media (min-width:960px){.filters{grid-template-columns:2fr repeat(5,minmax(0,1fr))}.f.q{grid-column:auto}.actions{grid-column:1/-1}.grid{grid-template-columns:minmax(0,1fr) 380px;grid-template-areas:'list map' 'list figs';grid-template-rows:auto 1fr}.grid .s{align-self:start}.map svg{max-height:none}}
+@media (min-width:640px){.sel{grid-template-columns:repeat(3,minmax(0,1fr))}.facts{grid-template-columns:repeat(4,minmax(0,1fr))}}
+@media (min-width:960px){.sel{grid-template-columns:repeat(5,minmax(0,1fr))}.grid{grid-template-columns:minmax(0,1fr) 380px;grid-template-areas:'list map' 'list figs';grid-template-rows:auto 1fr}.grid .s{align-self:start}.map svg{max-height:none}}
 `
   .trim()
   .replace(/\n/g, '');

@@ -57,6 +57,7 @@ const T = {
     all: 'Tất cả',
     apply: 'Tìm',
     clear: 'Xóa bộ lọc',
+    filters: 'Lọc theo lĩnh vực, phường/xã, đơn vị, trạng thái, thời gian',
     received: 'Tiếp nhận',
     due: 'Hạn xử lý',
     handled: 'Ngày xử lý',
@@ -123,6 +124,7 @@ const T = {
     all: 'All',
     apply: 'Search',
     clear: 'Clear filters',
+    filters: 'Filter by category, ward, unit, status, period',
     received: 'Received',
     due: 'Deadline',
     handled: 'Handled',
@@ -328,7 +330,9 @@ function filtersForm(c: PageContext, f: PublicFilters): Html {
     select(PARAM.status, t.status, t.all, statuses, f.status),
     select(PARAM.period, t.period, null, periods, f.period),
   ];
-  return h`<form class="filters" method="get" action="/cong-khai" role="search">${lang}<label class="f q"><span>${t.search}</span><input type="search" name="q" value="${f.q ?? ''}" maxlength="100" placeholder="${t.searchHint}" autocomplete="off"></label>${selects}<div class="actions"><button type="submit">${t.apply}</button><a href="${home(c)}">${t.clear}</a></div></form>`;
+  const active = Boolean(f.category || f.ward || f.unit || f.status || f.period !== '30d');
+  // The selects fold away on a phone (a <details>, no script): the list starts on the first screen.
+  return h`<form class="filters" method="get" action="/cong-khai" role="search">${lang}<div class="qrow"><label class="f q"><span>${t.search}</span><input type="search" name="q" value="${f.q ?? ''}" maxlength="100" placeholder="${t.searchHint}" autocomplete="off"></label><button type="submit">${t.apply}</button></div><details class="more"${active ? raw(' open') : ''}><summary>${t.filters}</summary><div class="sel">${selects}</div><a href="${home(c)}">${t.clear}</a></details></form>`;
 }
 
 function mapSvg(c: PageContext, reports: readonly PublicReport[], link: (r: PublicReport) => string): Html {
@@ -371,7 +375,9 @@ function meta(c: PageContext, r: PublicReport): Html {
 function reportCard(c: PageContext, r: PublicReport): Html {
   const t = T[c.lang];
   const href = `/cong-khai/${encodeURIComponent(r.id)}${c.lang === 'en' ? '?lang=en' : ''}`;
-  const desc = r.description ? h`<p class="desc">${clip(r.description, 240)}</p>` : '';
+  // A Hue-S title is often the description's first words: do not print the same sentence twice.
+  const repeats = r.title !== null && r.description?.startsWith(r.title.replace(/…$/, '').trim());
+  const desc = r.description && !repeats ? h`<p class="desc">${clip(r.description, 240)}</p>` : '';
   const reply = r.reply ? h`<div class="reply"><strong>${t.reply}:</strong> ${clip(r.reply, 300)}</div>` : '';
   return h`<article class="card" id="r-${r.id}">${meta(c, r)}<h2><a href="${href}">${r.title ?? r.id}</a></h2>${desc}${facts(c, r)}${reply}<p class="id">${r.id}</p></article>`;
 }
