@@ -147,7 +147,12 @@ describe('the KPI catalogue', () => {
   it('takes an indicator an admin adds: its signed sample is stored and shows on the briefing under its pillar', async () => {
     const created = await put('ty_le_tieu_thuong_qr', QR);
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ id: 'ty_le_tieu_thuong_qr', version: 1, hasSamples: false });
+    expect(created.body).toMatchObject({
+      id: 'ty_le_tieu_thuong_qr',
+      version: 1,
+      hasSamples: false,
+      removable: true,
+    });
     expect(created.body.updatedBy).toBe(admin.username);
 
     const res = await sample({
@@ -223,7 +228,12 @@ describe('the KPI catalogue', () => {
     const entry = ioc.app.kpiCatalogue.get('ty_le_tieu_thuong_qr')!;
     const off = await put('ty_le_tieu_thuong_qr', { ...QR, active: false, expectedVersion: entry.version });
     expect(off.status).toBe(200);
-    expect(off.body).toMatchObject({ active: false, version: entry.version + 1, hasSamples: true });
+    expect(off.body).toMatchObject({
+      active: false,
+      version: entry.version + 1,
+      hasSamples: true,
+      removable: false,
+    });
     const refused = await sample({
       kpi: 'ty_le_tieu_thuong_qr',
       scope: province,

@@ -36,6 +36,9 @@ export interface KpiCatalogueLookup {
   active: boolean;
 }
 
+/** Seed ids (layers' KPI_CATALOGUE): re-added at every start if missing, so they are deactivated, not deleted. */
+const SEED_IDS = new Set(KPI_CATALOGUE.map((k) => k.id));
+
 export const publicKpiEntry = (r: KpiCatalogueRow): KpiCatalogueEntry => ({
   id: r.id,
   pillar: r.pillar,
@@ -48,13 +51,11 @@ export const publicKpiEntry = (r: KpiCatalogueRow): KpiCatalogueEntry => ({
   sortOrder: r.sort_order,
   version: r.version,
   hasSamples: r.has_samples,
+  removable: !r.has_samples && !SEED_IDS.has(r.id),
   createdAt: new Date(r.created_at).toISOString(),
   updatedAt: new Date(r.updated_at).toISOString(),
   updatedBy: r.updated_by,
 });
-
-/** Seed ids (layers' KPI_CATALOGUE): re-added at every start if missing, so they are deactivated, not deleted. */
-const SEED_IDS = new Set(KPI_CATALOGUE.map((k) => k.id));
 
 /**
  * The KPI catalogue as data (issue 13, item 1): the kpi_catalogue table, seeded from layers' KPI_CATALOGUE,

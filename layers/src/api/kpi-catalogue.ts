@@ -83,6 +83,8 @@ export const KpiCatalogueEntrySchema = Type.Object({
   version: Type.Integer(),
   /** Whether kpi_samples hold values of it: then its unit is fixed and it can only be deactivated. */
   hasSamples: Type.Boolean(),
+  /** Whether DELETE may remove it: no samples and not one of the seed's (KPI_CATALOGUE) indicators. */
+  removable: Type.Boolean(),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
   updatedBy: Type.Union([Type.String(), Type.Null()]),

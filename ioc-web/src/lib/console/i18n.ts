@@ -23,10 +23,13 @@ export const AUDIT_ACTIONS = [
   'display_token.revoke',
   'sla.replace',
   'outbox.retry',
+  'kpi_catalogue.create',
+  'kpi_catalogue.update',
+  'kpi_catalogue.delete',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-export type TabId = 'users' | 'tokens' | 'audit' | 'agencies' | 'sla' | 'outbox';
+export type TabId = 'users' | 'tokens' | 'audit' | 'agencies' | 'sla' | 'kpis' | 'outbox';
 
 export interface ConsoleMessages {
   locale: string;
@@ -214,6 +217,7 @@ const vi: ConsoleMessages = {
       audit: 'Nhật ký',
       agencies: 'Đơn vị',
       sla: 'Hạn xử lý',
+      kpis: 'Danh mục chỉ số',
       outbox: 'Tin gửi người dân',
     },
   },
@@ -318,6 +322,9 @@ const vi: ConsoleMessages = {
       'display_token.revoke': 'Thu hồi mã màn hình',
       'sla.replace': 'Sửa bảng hạn xử lý',
       'outbox.retry': 'Gửi lại tin',
+      'kpi_catalogue.create': 'Thêm chỉ số',
+      'kpi_catalogue.update': 'Sửa chỉ số',
+      'kpi_catalogue.delete': 'Xoá chỉ số',
     },
   },
   agencies: {
@@ -361,6 +368,10 @@ const vi: ConsoleMessages = {
       IOC_REQUEST_INVALID: 'Dữ liệu nhập chưa hợp lệ. Hãy kiểm tra lại các ô.',
       IOC_NOT_FOUND: 'Không tìm thấy dữ liệu yêu cầu.',
       IOC_INTERNAL: 'Máy chủ gặp lỗi. Hãy thử lại; nếu lỗi còn, báo nhóm kỹ thuật IOC.',
+      IOC_KPI_CATALOGUE_STALE:
+        'Chỉ số vừa được người khác thay đổi (hoặc mã đã có). Danh mục đã được tải lại: hãy xem rồi sửa lại.',
+      IOC_KPI_CATALOGUE_IN_USE:
+        'Chỉ số đã có số liệu hoặc thuộc danh mục ban đầu: không xoá và không đổi đơn vị tính được, chỉ ngừng sử dụng.',
     },
   },
 };
@@ -411,6 +422,7 @@ const en: ConsoleMessages = {
       audit: 'Audit log',
       agencies: 'Agencies',
       sla: 'SLA deadlines',
+      kpis: 'KPI catalogue',
       outbox: 'Outbox',
     },
   },
@@ -514,6 +526,9 @@ const en: ConsoleMessages = {
       'display_token.revoke': 'Display token revoked',
       'sla.replace': 'Deadline table changed',
       'outbox.retry': 'Message re-sent',
+      'kpi_catalogue.create': 'Indicator added',
+      'kpi_catalogue.update': 'Indicator changed',
+      'kpi_catalogue.delete': 'Indicator deleted',
     },
   },
   agencies: {
@@ -557,6 +572,10 @@ const en: ConsoleMessages = {
       IOC_REQUEST_INVALID: 'Some fields are not valid. Check them and try again.',
       IOC_NOT_FOUND: 'Not found.',
       IOC_INTERNAL: 'The server failed. Try again; if it persists, tell the IOC engineering team.',
+      IOC_KPI_CATALOGUE_STALE:
+        'Someone else just changed this indicator (or the id exists). The catalogue was reloaded: check it and edit again.',
+      IOC_KPI_CATALOGUE_IN_USE:
+        'This indicator has values or is one of the initial ones: it cannot be deleted or change its unit, only be deactivated.',
     },
   },
 };

@@ -1,7 +1,7 @@
 import { scaleLinear } from 'd3-scale';
 import { curveMonotoneX, line } from 'd3-shape';
 import { loadWithRetry } from './load-with-retry';
-import { isKpiItem, type KpiUpdate } from '@hue-ioc/layers';
+import { isKpiItem, type KpiItem, type KpiUpdate } from '@hue-ioc/layers';
 
 export interface KpiPoint {
   t: number;
@@ -16,6 +16,10 @@ export interface KpiTile {
   ts: number;
   /** Hourly values, oldest first, at most 24 h (+ the current hour). */
   series: readonly KpiPoint[];
+  /** From the KPI catalogue (GET /api/kpis): an indicator an admin added has its label and unit only here. */
+  label?: KpiItem['label'];
+  unit?: KpiItem['unit'];
+  goodDirection?: KpiItem['goodDirection'];
 }
 
 const HOUR = 3_600_000;
@@ -39,6 +43,9 @@ export function tilesFromResponse(body: unknown): Map<string, KpiTile> {
       target: item.target ?? null,
       ts: Date.parse(item.ts),
       series,
+      ...(item.label ? { label: item.label } : {}),
+      ...(item.unit ? { unit: item.unit } : {}),
+      ...(item.goodDirection ? { goodDirection: item.goodDirection } : {}),
     });
   }
   return tiles;
@@ -60,10 +67,12 @@ export function applyKpiUpdate(tiles: ReadonlyMap<string, KpiTile>, u: KpiUpdate
   const last = series[series.length - 1];
   if (last && last.t === hour) series[series.length - 1] = { t: hour, v: u.value };
   else series.push({ t: hour, v: u.value });
+  // kpi:update carries the sample only: the catalogue's label, unit and target stay from GET /api/kpis.
   next.set(u.kpi, {
+    ...(prev ?? {}),
     kpi: u.kpi,
     value: u.value,
-    target: u.target,
+    target: u.target ?? prev?.target ?? null,
     ts,
     series: series.slice(-SERIES_HOURS),
   });
