@@ -121,20 +121,27 @@ export const openDataRoutes = routePlugin('open-data', ['db', 'geo'], async (app
     200: { description, content: { 'text/csv': { schema: Type.String() } } },
   });
 
-  app.get(
-    '/open-data',
-    { config: rateLimited(120, '1 minute', byIp('meta')), schema: { hide: true } },
-    (_req, reply) => reply.redirect('/open-data/', 301),
-  );
-  app.get(
-    '/open-data/',
-    {
-      config: rateLimited(120, '1 minute', byIp('meta')),
-      schema: { summary: 'Trang dữ liệu mở: các bộ dữ liệu, cột, giấy phép, ví dụ (HTML)' },
-    },
-    (_req, reply) =>
-      reply.type('text/html; charset=utf-8').header('cache-control', 'public, max-age=300').send(indexPage()),
-  );
+  // The index page at /open-data/ and /open-data (both are what people type).
+  for (const url of ['/open-data/', '/open-data']) {
+    app.get(
+      url,
+      {
+        config: rateLimited(120, '1 minute', byIp('meta')),
+        schema: {
+          summary: 'Trang dữ liệu mở: các bộ dữ liệu, cột, giấy phép, ví dụ (HTML)',
+          response: {
+            200: { description: 'HTML', content: { 'text/html': { schema: Type.String() } } },
+            429: ErrorBodySchema,
+          },
+        },
+      },
+      async (_req, reply) =>
+        reply
+          .type('text/html; charset=utf-8')
+          .header('cache-control', 'public, max-age=300')
+          .send(indexPage() as never),
+    );
+  }
   app.get(
     '/open-data/catalog.json',
     {
