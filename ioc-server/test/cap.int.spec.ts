@@ -212,7 +212,8 @@ describe('CAP 1.2 out and in', () => {
 
     const cancel = await fetch(`${ioc.baseUrl}/api/cap/alerts/${alert.identifier}/cancel`, {
       method: 'POST',
-      headers: supervisor.headers(true),
+      headers: { ...supervisor.headers(true), 'content-type': 'application/json' },
+      body: JSON.stringify({ reason: 'Nước đã rút' }),
     });
     expect(cancel.status).toBe(201);
     const c = (await cancel.json()) as { identifier: string; msgType: string; references: string };
@@ -221,7 +222,8 @@ describe('CAP 1.2 out and in', () => {
     expect(c.references.startsWith(`ioc@hue.gov.vn,${alert.identifier},`)).toBe(true);
     const again2 = await fetch(`${ioc.baseUrl}/api/cap/alerts/${alert.identifier}/cancel`, {
       method: 'POST',
-      headers: supervisor.headers(true),
+      headers: { ...supervisor.headers(true), 'content-type': 'application/json' },
+      body: '{}',
     });
     expect(again2.status).toBe(409);
     expect(((await again2.json()) as { error: { code: string } }).error.code).toBe('IOC_CAP_CANCELLED');

@@ -4,7 +4,7 @@ import type { WardIndex } from '@hue-ioc/streams';
 import { AppError } from '../errors.ts';
 import type { Clock } from '../ingest/ports.ts';
 import type { AlarmLevelChange } from '../incidents/alarm.service.ts';
-import type { Db, Queryable } from '../storage/db.ts';
+import type { Db } from '../storage/db.ts';
 import type { DeviceRow } from '../storage/device.repository.ts';
 import type { IncidentRow } from '../storage/incident.repository.ts';
 import { scrubText } from '../public/anonymise.ts';
@@ -184,10 +184,10 @@ export class CapOutService {
   }
 
   /** Cancels the chain `identifier` belongs to (any of its messages), answering the Cancel. */
-  async cancel(identifier: string, by: string, q: Queryable = this.deps.db): Promise<CapMessageRow> {
+  async cancel(identifier: string, by: string, reason: string | null = null): Promise<CapMessageRow> {
     const m = await this.deps.repo.get(identifier);
     if (!m) throw new AppError('IOC_CAP_NOT_FOUND', `no CAP message ${identifier}`);
-    const chain = await this.deps.repo.chain(q, m.chain);
+    const chain = await this.deps.repo.chain(this.deps.db, m.chain);
     const head = chain.find((r) => r.superseded_by === null);
     if (!head || head.msg_type === 'Cancel')
       throw new AppError('IOC_CAP_CANCELLED', `${m.chain} is cancelled`);
@@ -195,7 +195,12 @@ export class CapOutService {
       head.source_kind,
       head.source_ref,
       0,
-      (heads) => this.cancelInfo(heads ?? head, 'Chấp nhận hủy bởi IOC', 'Cancelled by the IOC'),
+      (open) =>
+        this.cancelInfo(
+          open ?? head,
+          `IOC hủy cảnh báo${reason ? `: ${scrubText(reason)}` : ''}`,
+          `Cancelled by the IOC${reason ? `: ${scrubText(reason)}` : ''}`,
+        ),
       by,
     );
     if (!row) throw new AppError('IOC_CAP_CANCELLED', `${m.chain} is cancelled`);

@@ -15,6 +15,13 @@ export const CapPromoteBodySchema = Type.Object(
 );
 export type CapPromoteBody = Static<typeof CapPromoteBodySchema>;
 
+/** Cancelling a published alert: the reason goes into the Cancel's description (both languages). */
+export const CapCancelBodySchema = Type.Object(
+  { reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })) },
+  { additionalProperties: false },
+);
+export type CapCancelBody = Static<typeof CapCancelBodySchema>;
+
 /** A CAP message we published. */
 export const CapPublishedSchema = Type.Object({
   identifier: Type.String(),

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { Counter } from 'prom-client';
 import {
+  CapCancelBodySchema,
   CapIdParamsSchema,
   CapIngestOutcomeSchema,
   CapPromoteBodySchema,
@@ -205,12 +206,13 @@ export const capRoutes = routePlugin('cap', ['repositories', 'ingest', 'live-lay
         description:
           'Cancel the CAP alert chain this message belongs to (a Cancel referencing every earlier one).',
         params: CapIdParamsSchema,
+        body: CapCancelBodySchema,
         response: { 201: CapPublishedSchema, 404: ErrorBodySchema, 409: ErrorBodySchema },
       },
     },
     async (req, reply) => {
       const by = requirePrincipal(req).id;
-      const row = await out.cancel(req.params.id, by);
+      const row = await out.cancel(req.params.id, by, req.body.reason ?? null);
       req.log.info({ identifier: row.identifier, chain: row.chain, by }, 'CAP alert cancelled');
       return reply.code(201).send(published(row, out.documentUrl(row.identifier)));
     },
