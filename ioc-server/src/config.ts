@@ -144,12 +144,6 @@ export interface Config {
    */
   open311CallbackUrl: string | null;
   /**
-   * OPEN311_CALLBACK_URL: where the status changes of requests made through Open311 POST go (issue 14): a POST
-   * in mySociety's servicerequestupdates shape, signed like the Hue-S callback with INGEST_SECRET_OPEN311.
-   * Unset: those messages are kept `held`, as Hue-S's are.
-   */
-  open311CallbackUrl: string | null;
-  /**
    * CAP in (issue 14): CAP_FEED_URL, an Atom/RSS feed or a single CAP document polled every
    * CAP_FEED_INTERVAL_SECONDS (default 120); unset: only POST /api/ingest/cap.
    */
@@ -363,7 +357,6 @@ export function loadConfig(env: Env, profile: Profile = 'default', overrides: Pa
     ingestSpoolBytes: int('INGEST_SPOOL_MB', 256, 0, 1_000_000) * 1024 * 1024,
     deadlineSweepS: int('DEADLINE_SWEEP_SECONDS', 30, 1, 3600),
     huesCallbackUrl: url('HUES_CALLBACK_URL', ['http:', 'https:']),
-    open311CallbackUrl: url('OPEN311_CALLBACK_URL', ['http:', 'https:']),
     open311CallbackUrl: url('OPEN311_CALLBACK_URL', ['http:', 'https:']),
     capFeed: {
       url: url('CAP_FEED_URL', ['http:', 'https:']),

@@ -273,9 +273,10 @@ describe('briefing indicators and GET /api/briefing', () => {
     );
     try {
       const b = await service().briefing({ period: 'today' }, { level: 'province' });
-      const [{ n: before }] = await db.query<{ n: number }>(
+      const [count] = await db.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM devices WHERE kind <> 'camera' AND created_at <= '2027-02-11T17:00Z'`,
       );
+      const before = count!.n;
       expect(b.sensors.devices).toBe(before + 1);
       // 00:00–12:00 local for the others (12 hours each), 11:00–12:00 for the new one: 1 hour seen.
       const expected = (100 * 1) / (before * 12 + 1);

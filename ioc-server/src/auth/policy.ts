@@ -175,14 +175,6 @@ export const ROUTE_POLICIES: Readonly<Record<string, RoutePolicy>> = {
   'POST /api/cap/alerts/:id/cancel': allow(['supervisor', 'admin']),
   'POST /api/ingest/cap': SIGNED,
 
-  // CAP 1.2 (issue 14): the feed and every document are public (warning services and citizens read them);
-  // promoting an alarm or incident to a public alert, and cancelling one, is the supervisors' call.
-  'GET /cap/alerts.atom': PUBLIC,
-  'GET /cap/alerts/:id.xml': PUBLIC,
-  'POST /api/cap/alerts': allow(['supervisor', 'admin']),
-  'POST /api/cap/alerts/:id/cancel': allow(['supervisor', 'admin']),
-  'POST /api/ingest/cap': SIGNED,
-
   // The OpenAPI document and its UI (@fastify/swagger-ui): public, like the API's own contract.
   'GET /docs': PUBLIC,
   'GET /docs/': PUBLIC,
