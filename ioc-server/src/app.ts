@@ -52,6 +52,7 @@ import { open311Routes } from './routes/open311/open311.routes.ts';
 import { capRoutes } from './routes/cap/cap.routes.ts';
 import { openDataRoutes } from './routes/open-data/open-data.routes.ts';
 import { congKhaiRoutes } from './routes/public/cong-khai.routes.ts';
+import { sendOpen311Errors } from './open311/open311-errors.ts';
 
 /**
  * The app's plugins by name (fastify/demo's layout): external plugins (config, database, Redis, MQTT broker)
@@ -213,6 +214,15 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     const isApi = /^\/(api|open311|cap|open-data|socket\.io|docs)(\/|$)/.test(path);
     // The web app routes on the client: any other GET gets its shell.
     if (config.webDir && !options.only && req.method === 'GET' && !isApi) return reply.sendFile('index.html');
+    if (path.startsWith('/open311/'))
+      // The format is the answer's, not part of what was not found (the .json and .xml say the same).
+      return sendOpen311Errors(
+        req,
+        reply,
+        404,
+        'IOC_NOT_FOUND',
+        `no Open311 resource ${req.method} ${path.replace(/\.(json|xml)$/, '')}`,
+      );
     return reply.code(404).send(errorBody('IOC_NOT_FOUND', `no route for ${req.method} ${path}`));
   });
   return app;

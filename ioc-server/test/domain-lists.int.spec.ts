@@ -9,6 +9,8 @@ import {
   KPI_UNITS,
   RATINGS,
   ROLES,
+  OPEN_DATA_DATASETS,
+  OPEN_DATA_EXPORT_STATES,
 } from '@hue-ioc/layers';
 import { openPgliteDb } from '../src/storage/pglite.db.ts';
 import { migrate } from '../src/storage/migrate.ts';
@@ -62,6 +64,18 @@ const PINNED: { table: string; column: string; list: readonly string[]; declared
   { table: 'incidents', column: 'rating', list: RATINGS, declared: 'RATINGS (layers)' },
   { table: 'kpi_catalogue', column: 'pillar', list: KPI_PILLARS, declared: 'KPI_PILLARS (layers)' },
   { table: 'kpi_catalogue', column: 'unit', list: KPI_UNITS, declared: 'KPI_UNITS (layers)' },
+  {
+    table: 'open_data_exports',
+    column: 'dataset',
+    list: OPEN_DATA_DATASETS,
+    declared: 'OPEN_DATA_DATASETS (layers)',
+  },
+  {
+    table: 'open_data_exports',
+    column: 'state',
+    list: OPEN_DATA_EXPORT_STATES,
+    declared: 'OPEN_DATA_EXPORT_STATES (layers)',
+  },
 ];
 
 /**
@@ -76,6 +90,17 @@ const LOCAL = new Set([
   'outbox.status',
   // up/down: the catalogue's KpiGoodDirectionSchema, a two-value union with no list of its own.
   'kpi_catalogue.good_direction',
+  // The standards' own words (issue 14): Open311 mySociety update status, CAP 1.2's msgType and status
+  // (OASIS CAP-v1.2 §3.2.1), the CAP versions we read, and what a CAP message of ours or an inbound warning
+  // came from / is about; each written by its one service (src/open311, src/cap).
+  'open311_updates.status',
+  'cap_messages.msg_type',
+  'cap_messages.status',
+  'cap_messages.source_kind',
+  'cap_inbound.cap_version',
+  'cap_inbound.hazard',
+  // csv/geojson: the export's file format, one service (src/open-data/export.service.ts).
+  'open_data_exports.format',
 ]);
 
 describe('CHECK constraints against the lists of layers', () => {

@@ -372,6 +372,8 @@ describe('Open311 GeoReport v2', () => {
         'IOC_REQUEST_INVALID',
       ],
       ['requests.{ext}?start_date=2026-06-01&end_date=2026-05-01', 400, 'IOC_REQUEST_INVALID'],
+      // A path the API does not have, under /open311/: still the specification's shape, not ours.
+      ['requests/IOC-1/comments.{ext}', 404, 'IOC_NOT_FOUND'],
     ];
     for (const [path, status, code] of cases) {
       const body = await both(path, 'errors', status);

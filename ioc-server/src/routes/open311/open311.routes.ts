@@ -18,7 +18,6 @@ import {
   Open311UpdateFormSchema,
   Open311UpdateListSchema,
   Open311UpdatePostResponseSchema,
-  type ErrorCode,
 } from '@hue-ioc/layers';
 import { MAX_WEBHOOK_BODY_BYTES, normaliseOpen311Request, timeWindow, type Reject } from '@hue-ioc/streams';
 import { AppError, frameworkCode } from '../../errors.ts';
@@ -28,6 +27,7 @@ import { rateLimited } from '../../auth/rate-limit.ts';
 import { isDatabaseUnavailable } from '../../storage/db.ts';
 import { Open311Api, checkJurisdiction, requestToken } from '../../open311/open311.service.ts';
 import { open311Xml } from '../../open311/open311-xml.ts';
+import { sendOpen311Errors } from '../../open311/open311-errors.ts';
 import { parseForm } from '../../open311/open311-form.ts';
 import { routePlugin } from '../route-plugin.ts';
 import { RETRY_AFTER_S } from '../ingest/ingest-unavailable.ts';
@@ -39,19 +39,21 @@ const errorResponses = Object.fromEntries(
   [400, 403, 404, 413, 415, 429, 500, 503].map((s) => [s, Open311ErrorsSchema]),
 ) as Record<number, TSchema>;
 
-const isXml = (req: FastifyRequest) => (req.url.split('?')[0] ?? '').endsWith('.xml');
+/**
+ * The .xml twins' responses: every answer, success or error, is a GeoReport XML document (the same content as
+ * the .json; errors as <errors><error><code/><description/></error></errors>).
+ */
+const xmlDocument = (description: string) => ({
+  description,
+  content: { 'text/xml': { schema: Type.String() } },
+});
+const xmlResponses = (...ok: number[]) =>
+  Object.fromEntries([
+    ...ok.map((s) => [s, xmlDocument('GeoReport v2 XML: the same content as the .json')]),
+    ...[400, 403, 404, 413, 415, 429, 500, 503].map((s) => [s, xmlDocument('GeoReport v2 XML errors')]),
+  ]) as Record<number, unknown>;
 
-function sendErrors(
-  req: FastifyRequest,
-  reply: FastifyReply,
-  status: number,
-  code: ErrorCode,
-  message: string,
-) {
-  const body = [{ code: status, description: `${code}: ${message}` }];
-  if (isXml(req)) return reply.code(status).type('text/xml; charset=utf-8').send(open311Xml('errors', body));
-  return reply.code(status).type('application/json; charset=utf-8').send(body);
-}
+const sendErrors = sendOpen311Errors;
 
 const checkUpdateForm = TypeCompiler.Compile(
   Type.Object(
@@ -151,7 +153,7 @@ export const open311Routes = routePlugin(
                 : opts.description,
               ...(opts.querystring ? { querystring: opts.querystring } : {}),
               ...(opts.params ? { params: opts.params } : {}),
-              response: xml ? { ...errorResponses } : { 200: opts.json, ...errorResponses },
+              response: xml ? xmlResponses(200) : { 200: opts.json, ...errorResponses },
             },
             config: limited(`get:${path}`),
           },
@@ -342,7 +344,7 @@ export const open311Routes = routePlugin(
             response:
               ext === 'json'
                 ? { 200: Open311PostResponseSchema, 201: Open311PostResponseSchema, ...errorResponses }
-                : { ...errorResponses },
+                : xmlResponses(200, 201),
           },
           config: { ...limited('post:requests'), ...formBody(Open311RequestFormSchema) },
         },
@@ -419,7 +421,7 @@ export const open311Routes = routePlugin(
                     201: Open311UpdatePostResponseSchema,
                     ...errorResponses,
                   }
-                : { ...errorResponses },
+                : xmlResponses(200, 201),
           },
           config: { ...limited('post:updates'), ...formBody(Open311UpdateFormSchema) },
         },
