@@ -4,9 +4,11 @@
  * on the embedded database (PGlite + TimescaleDB) and on PostgreSQL (DATABASE_URL, default the local
  * server). Prints p50/p95 per question and the plan of each (EXPLAIN). Issue 12 asks p95 ≤ 20 ms.
  *
- *   npm run bench:queue -- [--rows 1000000] [--runs 100] [--only pglite|postgres]
+ *   npm run bench:queue -- [--rows 1000000] [--runs 100] [--only pglite|postgres] [--json out.json]
+ *
+ * `--json` writes the figures (per database and question: p50, p95, matches) for `npm run bench -- queue`.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seedAgencies, WardIndex } from '@hue-ioc/streams';
@@ -25,6 +27,9 @@ const arg = (name: string, fallback: string) => {
 const ROWS = Number(arg('rows', '1000000'));
 const RUNS = Number(arg('runs', '100'));
 const ONLY = arg('only', '');
+const JSON_OUT = arg('json', '');
+const figures: { db: string; rows: number; question: string; p50: number; p95: number; matches: number }[] =
+  [];
 const GEO_DIR = join(import.meta.dirname, '..', 'geo');
 
 const pct = (xs: number[], p: number) => {
@@ -69,6 +74,14 @@ async function run(label: string, db: Db) {
           now,
         );
     }
+    figures.push({
+      db: label,
+      rows: ROWS,
+      question: name,
+      p50: pct(times, 50),
+      p95: pct(times, 95),
+      matches: matched,
+    });
     rows.push(
       `  ${name.padEnd(34)} p50 ${pct(times, 50).toFixed(1).padStart(7)} ms   p95 ${pct(times, 95).toFixed(1).padStart(7)} ms   matches ${matched >= 10_000 ? '≥10.000' : matched.toLocaleString('vi-VN')}`,
     );
@@ -98,3 +111,5 @@ if (ONLY !== 'pglite') {
   await run('PostgreSQL 15 (pg)', db);
   await drop();
 }
+
+if (JSON_OUT) await writeFile(JSON_OUT, JSON.stringify(figures));

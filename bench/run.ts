@@ -1,222 +1,169 @@
 /**
- * `npm run bench`: figures as ratios against a baseline measured in the same process, because the
- * machines here are shared and noisy (2 cores). Absolute numbers are printed for context only.
+ * `npm run bench [-- <name>…] [--runs N] [--<row flag> value…]`: the benchmarks of issue 15 (BENCHMARKS.md).
+ * Each row prints its figure, the baseline measured in the same run on this machine, the ratio and the
+ * target with a pass/fail mark; the figure is the median of the row's runs. The machine is described, and
+ * everything is also written to artifacts/bench/<timestamp>.json. `npm run bench -- --list` names the rows.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import mqtt from 'mqtt';
-import { normaliseSensorMessage, signBody, startEmbeddedBroker } from '@hue-ioc/streams';
-import { openPgliteDb } from '../ioc-server/src/storage/pglite.db.ts';
-import { migrate } from '../ioc-server/src/storage/migrate.ts';
-import { ObservationRepository } from '../ioc-server/src/storage/observation.repository.ts';
-import { loadConfig } from '../ioc-server/src/config.ts';
-import { buildApp } from '../ioc-server/src/app.ts';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { fmt, machine, median, type BenchRow, type Measured, type RowContext } from './lib/bench.ts';
+import { ROWS } from './rows/index.ts';
 
-const results: { name: string; value: string; baseline: string; ratio: string }[] = [];
-const fmt = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en') : n.toFixed(2));
-
-async function timeIt(fn: () => Promise<unknown> | unknown): Promise<number> {
-  const t0 = performance.now();
-  await fn();
-  return performance.now() - t0;
+const argv = process.argv.slice(2);
+const names: string[] = [];
+const flags = new Map<string, string>();
+for (let i = 0; i < argv.length; i++) {
+  const a = argv[i]!;
+  if (!a.startsWith('--')) {
+    names.push(a);
+    continue;
+  }
+  const [k, v] = a.slice(2).split('=', 2) as [string, string | undefined];
+  if (v !== undefined) flags.set(k, v);
+  else if (argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--')) flags.set(k, argv[++i]!);
+  else flags.set(k, 'true');
 }
 
-async function benchBatchInsert(): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'hue-bench-'));
-  const db = await openPgliteDb(dir);
-  await migrate(db);
-  const repo = new ObservationRepository(db);
-  const n = 5000;
-  const t0 = Date.parse('2026-11-01T00:00:00Z');
-  const readings = (offset: number) =>
-    Array.from({ length: n }, (_, i) => ({
-      deviceId: `kim-long`,
-      kind: 'water_level' as const,
-      metric: 'water_level',
-      value: 0.5 + (i % 100) / 100,
-      unit: 'm',
-      ts: new Date(t0 + (offset + i) * 1000),
-    }));
-  const single = readings(0);
-  const perRow = await timeIt(async () => {
-    for (const r of single) {
-      await db.query(
-        `INSERT INTO observations (ts, device_id, metric, value, unit) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
-        [r.ts, r.deviceId, r.metric, r.value, r.unit],
-      );
-    }
-  });
-  const batch = readings(n);
-  const batched = await timeIt(() => repo.insertBatch(db, batch));
-  results.push({
-    name: `store ${n} readings, embedded TimescaleDB`,
-    value: `unnest batch ${fmt(batched)} ms`,
-    baseline: `row by row ${fmt(perRow)} ms`,
-    ratio: `${(perRow / batched).toFixed(1)}× faster`,
-  });
-  await db.close();
-  await rm(dir, { recursive: true, force: true });
-}
-
-async function benchValidation(): Promise<void> {
-  const n = 100_000;
-  const payloads = Array.from({ length: 1000 }, (_, i) =>
-    Buffer.from(JSON.stringify({ ts: new Date(Date.now() - i * 1000).toISOString(), value: i / 100 })),
-  );
-  const now = new Date();
-  const parseOnly = await timeIt(() => {
-    for (let i = 0; i < n; i++) JSON.parse(payloads[i % payloads.length]!.toString('utf8'));
-  });
-  const full = await timeIt(() => {
-    for (let i = 0; i < n; i++)
-      normaliseSensorMessage('hue/sensors/water_level/kim-long', payloads[i % payloads.length]!, now);
-  });
-  results.push({
-    name: `validate ${n.toLocaleString('en')} sensor messages`,
-    value: `${fmt(n / (full / 1000))} msg/s`,
-    baseline: `JSON.parse only ${fmt(n / (parseOnly / 1000))} msg/s`,
-    ratio: `${(full / parseOnly).toFixed(2)}× the cost of parsing`,
-  });
-}
-
-async function benchMqttIngest(): Promise<void> {
-  const n = 5000;
-  // Baseline: the broker alone delivering QoS 1 messages to a plain subscriber.
-  const broker = await startEmbeddedBroker({ port: 0, host: '127.0.0.1' });
-  // Only the ingest user may subscribe (issue 11); the publisher is a local anonymous device.
-  const sub = await mqtt.connectAsync(broker.url, { protocolVersion: 4, ...broker.credentials.ingest });
-  await sub.subscribeAsync('hue/sensors/rain/+', { qos: 1 });
-  const pub = await mqtt.connectAsync(broker.url, { protocolVersion: 4 });
-  let got = 0;
-  const baseline = await timeIt(
-    () =>
-      new Promise<void>((resolve) => {
-        sub.on('message', () => {
-          if (++got === n) resolve();
-        });
-        for (let i = 0; i < n; i++)
-          void pub.publishAsync(
-            'hue/sensors/rain/bench-x',
-            JSON.stringify({ ts: new Date().toISOString(), value: i }),
-            {
-              qos: 1,
-            },
-          );
-      }),
-  );
-  await sub.endAsync();
-  await pub.endAsync();
-  await broker.close();
-
-  // Ours: the same messages through validation, TimescaleDB and the live layer.
-  const dir = await mkdtemp(join(tmpdir(), 'hue-bench-'));
-  const config = loadConfig({}, 'default', {
-    port: 0,
-    host: '127.0.0.1',
-    logLevel: 'silent',
-    dataDir: dir,
-    mqttPort: 0,
-    mqttPortExplicit: true,
-    webDir: null,
-  });
-  const app = await buildApp(config);
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const publisher = await mqtt.connectAsync(app.mqtt.url, { protocolVersion: 4 });
-  const t0 = Date.now() - n * 1000;
-  const ours = await timeIt(async () => {
-    await Promise.all(
-      Array.from({ length: n }, (_, i) =>
-        publisher.publishAsync(
-          `hue/sensors/rain/bench-${i % 50}`,
-          JSON.stringify({ ts: new Date(t0 + i * 1000).toISOString(), value: i % 8 }),
-          { qos: 1 },
-        ),
-      ),
+if (flags.has('list')) {
+  for (const r of ROWS)
+    console.log(
+      `${r.name.padEnd(14)} ${r.title}${r.extra ? ' (only when named)' : ''}\n${' '.repeat(15)}${r.method}`,
     );
-    for (;;) {
-      const [row] = await app.db.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM observations WHERE device_id LIKE 'bench-%'`,
-      );
-      if (row!.n >= n) break;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  });
-  await publisher.endAsync();
-  await app.close();
-  await rm(dir, { recursive: true, force: true });
-  results.push({
-    name: `MQTT QoS 1 ingest of ${n} readings (embedded broker)`,
-    value: `${fmt(n / (ours / 1000))} msg/s stored`,
-    baseline: `broker delivery alone ${fmt(n / (baseline / 1000))} msg/s`,
-    ratio: `${(baseline / ours).toFixed(2)} of broker rate`,
-  });
+  process.exit(0);
+}
+const unknown = names.filter((n) => !ROWS.some((r) => r.name === n));
+if (unknown.length > 0) {
+  console.error(`unknown benchmark ${unknown.join(', ')}; known: ${ROWS.map((r) => r.name).join(', ')}`);
+  process.exit(2);
+}
+const selected = names.length > 0 ? ROWS.filter((r) => names.includes(r.name)) : ROWS.filter((r) => !r.extra);
+
+const shared = new Map<string, number>();
+const ctxFor = (): RowContext => ({
+  flag: (name, fallback) => {
+    const v = flags.get(name);
+    if (v === undefined) return fallback;
+    const n = Number(v);
+    if (!Number.isFinite(n)) throw new Error(`--${name} must be a number, not "${v}"`);
+    return n;
+  },
+  flagText: (name, fallback) => flags.get(name) ?? fallback,
+  shared,
+  log: (line) => console.log(line),
+});
+
+interface RowResult {
+  name: string;
+  title: string;
+  method: string;
+  label: string;
+  runs: number;
+  value: number;
+  samples: number[];
+  baseline?: { label: string; value: number; samples: number[] };
+  ratio?: number;
+  notes?: Record<string, number | string>;
+  targets: { text: string; met: boolean }[];
+  seconds: number;
+  error?: string;
 }
 
-async function benchWebhooks(): Promise<void> {
-  const n = 400;
-  const secret = 'bench-secret-46-hue';
-  const dir = await mkdtemp(join(tmpdir(), 'hue-bench-'));
-  const config = loadConfig({}, 'default', {
-    port: 0,
-    host: '127.0.0.1',
-    logLevel: 'silent',
-    dataDir: dir,
-    mqttPort: 0,
-    mqttPortExplicit: true,
-    webDir: null,
-    ingestSecrets: { hueS: secret, hotline: secret, kpi: secret, open311: secret },
-  });
-  const app = await buildApp(config);
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-  // Baseline: the same HTTP round trips to a route that does nothing.
-  const baseline = await timeIt(async () => {
-    for (let i = 0; i < n; i++) await (await fetch(`${base}/healthz`)).json();
-  });
-  // Spread over Huế's centre so most reports open their own incident (merge lookups still run).
-  const ours = await timeIt(async () => {
-    for (let i = 0; i < n; i++) {
-      const body = JSON.stringify({
-        id: `bench-${i}`,
-        category: 'Môi trường, rác thải',
-        description: `Rác thải tồn đọng điểm số ${i}`,
-        lat: 16.44 + (i % 20) * 0.003,
-        lon: 107.56 + Math.floor(i / 20) * 0.003,
-        media: [],
-        reporter: {},
-        created_at: new Date().toISOString(),
-      });
-      const res = await fetch(`${base}/api/ingest/hue-s`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          ...signBody(secret, body, Math.floor(Date.now() / 1000)),
-        },
-        body,
-      });
-      if (res.status >= 300) throw new Error(`webhook answered ${res.status}`);
-      await res.json();
+const results: RowResult[] = [];
+const host = machine();
+const startedAt = new Date();
+console.log(`Huế IOC benchmarks — ${startedAt.toISOString()}`);
+for (const [k, v] of Object.entries(host)) console.log(`  ${k}: ${v}`);
+console.log(`  rows: ${selected.map((r) => r.name).join(', ')}\n`);
+
+async function runRow(row: BenchRow): Promise<void> {
+  const ctx = ctxFor();
+  const runs = ctx.flag('runs', row.runs);
+  const t0 = performance.now();
+  console.log(`▶ ${row.name}: ${row.title} (${runs} run${runs === 1 ? '' : 's'})`);
+  const byLabel = new Map<string, Measured[]>();
+  try {
+    await row.setup?.(ctx);
+    for (let i = 0; i < runs; i++) {
+      for (const m of await row.run(ctx, i)) {
+        const list = byLabel.get(m.label) ?? [];
+        list.push(m);
+        byLabel.set(m.label, list);
+      }
     }
-  });
-  await app.close();
-  await rm(dir, { recursive: true, force: true });
-  results.push({
-    name: `${n} signed Hue-S webhooks, one at a time`,
-    value: `${fmt(n / (ours / 1000))} reports/s`,
-    baseline: `GET /healthz ${fmt(n / (baseline / 1000))} req/s`,
-    ratio: `${(ours / baseline).toFixed(1)}× a bare round trip`,
-  });
+  } catch (e) {
+    const err = e as Error;
+    console.log(`  ✗ ${row.name} failed: ${err.stack ?? err.message}`);
+    results.push({
+      name: row.name,
+      title: row.title,
+      method: row.method,
+      label: '',
+      runs,
+      value: NaN,
+      samples: [],
+      targets: row.targets.map((t) => ({ text: t.text, met: false })),
+      seconds: (performance.now() - t0) / 1000,
+      error: err.message,
+    });
+  } finally {
+    await row.teardown?.().catch((e: Error) => console.log(`  teardown of ${row.name}: ${e.message}`));
+  }
+  for (const [label, ms] of byLabel) {
+    const value = median(ms.map((m) => m.value));
+    const bs = ms.flatMap((m) => (m.baseline ? [m.baseline.value] : []));
+    const baseline = ms[0]!.baseline
+      ? { label: ms[0]!.baseline.label, value: median(bs), samples: bs }
+      : undefined;
+    const summary: Measured = { label, value, ...(baseline ? { baseline } : {}) };
+    const notes = ms[ms.length - 1]!.notes;
+    results.push({
+      name: row.name,
+      title: row.title,
+      method: row.method,
+      label,
+      runs: ms.length,
+      value,
+      samples: ms.map((m) => m.value),
+      ...(baseline ? { baseline, ratio: value / baseline.value } : {}),
+      ...(notes ? { notes } : {}),
+      targets: row.targets
+        .filter((t) => !t.applies || t.applies(label))
+        .map((t) => ({ text: t.text, met: Number.isFinite(value) && t.met(summary) })),
+      seconds: (performance.now() - t0) / 1000,
+    });
+  }
+  console.log(`  done in ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
 }
 
-// `npm run bench -- mqtt webhooks` runs only the named ones.
-const only = process.argv.slice(2);
-const benches: [string, () => Promise<void>][] = [
-  ['insert', benchBatchInsert],
-  ['validation', benchValidation],
-  ['mqtt', benchMqttIngest],
-  ['webhooks', benchWebhooks],
-];
-for (const [name, run] of benches) if (only.length === 0 || only.includes(name)) await run();
-console.log('\nHuế IOC benchmarks (ratios are against a baseline run in this same process)\n');
-console.table(results);
+for (const row of selected) await runRow(row);
+
+const table = results.map((r) => ({
+  benchmark: r.name,
+  figure: r.error ? `error: ${r.error.slice(0, 60)}` : `${fmt(r.value)} ${r.label}`,
+  baseline: r.baseline ? `${fmt(r.baseline.value)} ${r.baseline.label}` : '—',
+  ratio: r.ratio !== undefined ? `${r.ratio.toFixed(2)}×` : '—',
+  target: r.targets.map((t) => `${t.met ? '✓' : '✗'} ${t.text}`).join('; '),
+  runs: r.runs,
+}));
+const seconds = (Date.now() - startedAt.getTime()) / 1000;
+console.log(
+  `Huế IOC benchmarks: median of each row's runs; baselines measured in this same run (${seconds.toFixed(0)} s in all)`,
+);
+console.table(table);
+for (const r of results)
+  if (r.notes)
+    console.log(
+      `  ${r.name} · ${r.label}: ${Object.entries(r.notes)
+        .map(([k, v]) => `${k} ${typeof v === 'number' ? fmt(v) : v}`)
+        .join(', ')}`,
+    );
+
+const dir = resolve(import.meta.dirname, '..', 'artifacts', 'bench');
+await mkdir(dir, { recursive: true });
+const file = resolve(dir, `${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
+await writeFile(
+  file,
+  JSON.stringify({ startedAt: startedAt.toISOString(), seconds, machine: host, argv, results }, null, 2),
+);
+console.log(`\nwritten to ${file}`);
+process.exit(results.some((r) => r.error) ? 1 : 0);

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:wall-delta [-- --incidents 100000 --sensors 2000 --rounds 8 --scene city]`: main-thread
+ * `npm run bench:wall-delta [-- --incidents 100000 --sensors 2000 --rounds 8 --scene city --baseline 5000 --json out.json]`: main-thread
  * time for the wall (Debian Chromium) to apply a 1,000-feature incidents delta while it holds many
  * incidents and sensors.
  *
@@ -15,7 +15,7 @@
  * the cost grows with the wall's size. SwiftShader draws here (no GPU on this machine): GL execution
  * happens in the GPU process and is not counted; frame rates are not meaningful and are not reported.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CDPSession, Page } from 'playwright-core';
@@ -40,6 +40,10 @@ const { values } = parseArgs({
     layers: { type: 'string' },
     /** Prints the page's top functions by self time (DevTools CPU profile) for one delta on the large wall. */
     profile: { type: 'boolean', default: false },
+    /** Writes every round's figures (with the idle window's JS) for `npm run bench -- wall-delta`. */
+    json: { type: 'string' },
+    /** Leaves the screenshot of the large wall out (it takes a while with software rendering). */
+    'no-screenshot': { type: 'boolean', default: false },
   },
 });
 const TOTAL = Number(values.incidents);
@@ -124,6 +128,8 @@ interface RoundResult {
   visibleMs: number;
   /** The same delta seen by a Node socket.io client of the same server: the server and network part. */
   nodeClientMs: number;
+  /** JavaScript the page ran in an idle window of the same length without a delta (what it costs to idle). */
+  idleMs: number;
 }
 
 /** JavaScript time (with the GC it causes) in a CPU profile: everything but idle and native "(program)". */
@@ -210,7 +216,8 @@ async function measure(ioc: RunningIoc, page: Page, cdp: CDPSession, held: numbe
     const idleJs = jsTime(idle.profile);
     const deltaJs = jsTime(withDelta.profile);
     const jsMs = deltaJs.ms - idleJs.ms;
-    if (round > 0) results.push({ applyMs, jsMs, visibleMs: withDelta.result, nodeClientMs });
+    if (round > 0)
+      results.push({ applyMs, jsMs, visibleMs: withDelta.result, nodeClientMs, idleMs: idleJs.ms });
     console.log(
       `  ${held.toLocaleString('en')} incidents, ${round === 0 ? 'warm-up' : `round ${round}`}: apply ${applyMs.toFixed(1)} ms, page JS ${jsMs.toFixed(0)} ms net of an idle window (${idleJs.ms.toFixed(0)} ms), in the page's list after ${withDelta.result} ms (a Node client: ${nodeClientMs} ms)`,
     );
@@ -254,14 +261,19 @@ try {
   for (let i = 0; i < SENSORS; i++) sensors.push(sensor(i));
   await ioc.app.hub.apply('sensors', sensors);
 
-  console.log(
-    `baseline: ${BASELINE.toLocaleString('en')} incidents + ${SENSORS} sensors, scene ${values.scene}`,
-  );
-  await seedIncidents(ioc, 0, BASELINE);
-  let wall = await openWall(ioc, BASELINE);
-  const base = await measure(ioc, wall.page, wall.cdp, BASELINE);
-  await printLiveMetrics(ioc);
-  await wall.page.close();
+  // `--baseline 0` leaves the small wall out (the bench harness compares with the idle window instead).
+  let base: RoundResult[] = [];
+  let wall: { page: Page; cdp: CDPSession };
+  if (BASELINE > 0) {
+    console.log(
+      `baseline: ${BASELINE.toLocaleString('en')} incidents + ${SENSORS} sensors, scene ${values.scene}`,
+    );
+    await seedIncidents(ioc, 0, BASELINE);
+    wall = await openWall(ioc, BASELINE);
+    base = await measure(ioc, wall.page, wall.cdp, BASELINE);
+    await printLiveMetrics(ioc);
+    await wall.page.close();
+  }
 
   console.log(`large: ${TOTAL.toLocaleString('en')} incidents + ${SENSORS} sensors`);
   await seedIncidents(ioc, BASELINE, TOTAL);
@@ -270,9 +282,24 @@ try {
   await printLiveMetrics(ioc);
   const heap = (await wall.cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
   await mkdir(ARTIFACTS, { recursive: true });
-  const shot = resolve(ARTIFACTS, `wall-${TOTAL}-incidents-${values.scene}.png`);
-  await wall.page.screenshot({ path: shot, timeout: 120_000 });
-  console.log(`screenshot of the large wall: ${shot}`);
+  if (!values['no-screenshot']) {
+    const shot = resolve(ARTIFACTS, `wall-${TOTAL}-incidents-${values.scene}.png`);
+    await wall.page.screenshot({ path: shot, timeout: 120_000 });
+    console.log(`screenshot of the large wall: ${shot}`);
+  }
+  if (values.json)
+    await writeFile(
+      values.json,
+      JSON.stringify({
+        incidents: TOTAL,
+        sensors: SENSORS,
+        delta: DELTA,
+        windowMs: WINDOW_MS,
+        large,
+        base,
+        heapBytes: heap.usedSize,
+      }),
+    );
   await wall.page.close();
 
   const row = (name: string, r: RoundResult[]) => ({
@@ -284,12 +311,17 @@ try {
     'in page list median ms': median(r.map((x) => x.visibleMs)),
     'Node client median ms': median(r.map((x) => x.nodeClientMs)),
   });
-  const a = row(`${BASELINE.toLocaleString('en')} incidents (baseline)`, base);
   const b = row(`${TOTAL.toLocaleString('en')} incidents`, large);
-  console.table([a, b]);
-  console.log(
-    `\n${DELTA}-feature delta on ${TOTAL.toLocaleString('en')} incidents + ${SENSORS} sensors: apply ${b['apply median ms']} ms median (${(b['apply median ms'] / a['apply median ms']).toFixed(1)}× the ${BASELINE.toLocaleString('en')}-incident baseline), all page JS incl. deck.gl's attribute updates ${b['page JS median ms']} ms (${(b['page JS median ms'] / Math.max(1, a['page JS median ms'])).toFixed(1)}×); page JS heap ${(heap.usedSize / 1e6).toFixed(0)} MB\n`,
-  );
+  const a = base.length > 0 ? row(`${BASELINE.toLocaleString('en')} incidents (baseline)`, base) : b;
+  console.table(base.length > 0 ? [a, b] : [b]);
+  if (base.length === 0)
+    console.log(
+      `\n${DELTA}-feature delta on ${TOTAL.toLocaleString('en')} incidents + ${SENSORS} sensors: apply ${b['apply median ms']} ms median, all page JS incl. deck.gl's attribute updates ${b['page JS median ms']} ms; page JS heap ${(heap.usedSize / 1e6).toFixed(0)} MB\n`,
+    );
+  else
+    console.log(
+      `\n${DELTA}-feature delta on ${TOTAL.toLocaleString('en')} incidents + ${SENSORS} sensors: apply ${b['apply median ms']} ms median (${(b['apply median ms'] / a['apply median ms']).toFixed(1)}× the ${BASELINE.toLocaleString('en')}-incident baseline), all page JS incl. deck.gl's attribute updates ${b['page JS median ms']} ms (${(b['page JS median ms'] / Math.max(1, a['page JS median ms'])).toFixed(1)}×); page JS heap ${(heap.usedSize / 1e6).toFixed(0)} MB\n`,
+    );
 } finally {
   await browser.close();
   await ioc.close();

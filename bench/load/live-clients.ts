@@ -1,0 +1,139 @@
+/**
+ * Load generator (child process): `n` real socket.io `/live` clients (websocket transport, display token,
+ * protocol 1) following `layers`. Modes: `latency` records, per sensor feature in a delta, now − its
+ * `observedAt` (the publisher's wall-clock time of publishing); `count` counts features and bytes delivered;
+ * `idle` only holds the connections. `join` (one command) measures a new wall's cold join: from connect to the
+ * last snapshot, with the bytes received.
+ */
+import { io as ioClient, type Socket } from 'socket.io-client';
+import { LIVE_PROTOCOL_VERSION } from '@hue-ioc/layers';
+import { childSide } from '../lib/proc.ts';
+
+interface Config {
+  baseUrl: string;
+  token: string;
+  n: number;
+  layers: string[];
+  encoding: 'json' | 'columnar';
+  mode: 'latency' | 'count' | 'idle';
+  /** Clients opened at once while connecting (bounded, so the server is not stormed). */
+  concurrency?: number;
+}
+
+const side = childSide<Config>();
+const c = side.config;
+const sockets: Socket[] = [];
+let latencies: number[] = [];
+let features = 0;
+let deltas = 0;
+let bytes = 0;
+
+function open(cfg: { encoding: string; onBytes?: (n: number) => void }): Socket {
+  const s = ioClient(`${c.baseUrl}/live`, {
+    auth: { token: c.token, protocol: LIVE_PROTOCOL_VERSION, encoding: cfg.encoding },
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+  });
+  if (cfg.onBytes) {
+    const onBytes = cfg.onBytes;
+    s.io.on('open', () => {
+      (s.io.engine as unknown as { on(e: string, f: (d: unknown) => void): void }).on('data', (d) =>
+        onBytes(typeof d === 'string' ? Buffer.byteLength(d) : (d as ArrayBuffer).byteLength),
+      );
+    });
+  }
+  return s;
+}
+
+async function connectOne(): Promise<void> {
+  const s = open({
+    encoding: c.encoding,
+    ...(c.mode === 'count' ? { onBytes: (n: number) => (bytes += n) } : {}),
+  });
+  sockets.push(s);
+  if (c.mode === 'latency')
+    s.on('layer:delta', (d: { upserts: { props: { observedAt?: string } }[] }) => {
+      const now = Date.now();
+      for (const f of d.upserts) if (f.props.observedAt) latencies.push(now - Date.parse(f.props.observedAt));
+    });
+  if (c.mode === 'count')
+    s.on('layer:delta', (d: { upserts: unknown[] }) => {
+      deltas++;
+      features += d.upserts.length;
+    });
+  await new Promise<void>((resolve, reject) => {
+    s.once('connect_error', reject);
+    s.once('connect', async () => {
+      try {
+        for (const layer of c.layers) await s.timeout(60_000).emitWithAck('subscribe', { layer });
+        resolve();
+      } catch (e) {
+        reject(e as Error);
+      }
+    });
+  });
+}
+
+/** A new wall: connects, subscribes to every layer, resolves when the last snapshot arrived. */
+async function coldJoin(
+  layers: string[],
+  encoding: string,
+): Promise<{ ms: number; bytes: number; features: number }> {
+  let got = 0;
+  let received = 0;
+  let n = 0;
+  const t0 = performance.now();
+  const s = open({ encoding, onBytes: (b) => (received += b) });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('cold join took over 120 s')), 120_000);
+    s.on('layer:snapshot', (snap: { features: unknown[]; columns?: { ids: unknown[] } }) => {
+      n += snap.columns ? snap.columns.ids.length : snap.features.length;
+      if (++got === layers.length) {
+        const ms = performance.now() - t0;
+        clearTimeout(timer);
+        s.close();
+        resolve({ ms, bytes: received, features: n });
+      }
+    });
+    s.once('connect_error', reject);
+    s.once('connect', () => {
+      for (const layer of layers) s.emit('subscribe', { layer }, () => undefined);
+    });
+  });
+}
+
+side.on('join', async (m) => {
+  const r = await coldJoin(m.layers as string[], (m.encoding as string) ?? 'columnar');
+  side.send({ type: 'joined', ...r });
+});
+side.on('report', () => {
+  side.send({
+    type: 'report',
+    latencies,
+    features,
+    deltas,
+    bytes,
+    connected: sockets.filter((s) => s.connected).length,
+    rss: process.memoryUsage().rss,
+  });
+  latencies = [];
+  features = deltas = bytes = 0;
+});
+side.on('stop', () => {
+  for (const s of sockets) s.close();
+  setTimeout(() => process.exit(0), 100);
+});
+
+const rssBefore = process.memoryUsage().rss;
+const concurrency = c.concurrency ?? 50;
+let next = 0;
+await Promise.all(
+  Array.from({ length: Math.min(concurrency, c.n) }, async () => {
+    while (next < c.n) {
+      next++;
+      await connectOne();
+    }
+  }),
+);
+side.send({ type: 'ready', connected: sockets.length, rssBefore, rss: process.memoryUsage().rss });
