@@ -5,6 +5,7 @@
  * - `queue`: bench/incident-queue.ts, the dispatch queue's usual questions through listIncidents.
  */
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -45,6 +46,8 @@ export const wallDeltaRow: BenchRow = {
   runs: 1,
   targets: [{ text: '≤ 4 ms', met: (m) => m.value <= 4, applies: (l) => l.startsWith('ms apply') }],
   async run(ctx) {
+    if (!existsSync(resolve(import.meta.dirname, '..', '..', 'ioc-web', 'build', 'index.html')))
+      throw new Error('the wall is not built: npm run build -w ioc-web');
     const rounds = ctx.flag('wall-rounds', 3);
     const r = (await runScript(
       'wall-delta.ts',
