@@ -97,4 +97,36 @@ describe('Ticker', () => {
     expect(t.onDelta(delta('alerts', [alert(3)]))[0]).toMatchObject({ level: 3 });
     expect(t.latest()).toHaveLength(2);
   });
+
+  it('says who warned and what when an inbound CAP warning arrives or rises, once', () => {
+    const t = new Ticker();
+    const warning = (level: number) => ({
+      id: 'cap:chain-1',
+      position: [107.58, 16.45] as [number, number],
+      props: {
+        kind: 'cap_warning',
+        deviceId: 'canhbao@nchmf.gov.vn',
+        deviceKind: 'cap',
+        name: 'Cảnh báo lũ trên sông Hương, báo động II',
+        level,
+        value: null,
+        unit: null,
+        since: '2026-12-01T15:00:00.000Z',
+        incidentId: null,
+        wardCode: null,
+        hazard: 'flood',
+        expires: null,
+        nameEn: null,
+      },
+    });
+    expect(t.onDelta(delta('alerts', [warning(2)]))).toEqual([
+      expect.objectContaining({
+        kind: 'alarm',
+        level: 2,
+        text: 'Cảnh báo của canhbao@nchmf.gov.vn: Cảnh báo lũ trên sông Hương, báo động II',
+      }),
+    ]);
+    expect(t.onDelta(delta('alerts', [warning(2)]))).toEqual([]);
+    expect(t.onDelta(delta('alerts', [warning(3)]))[0]).toMatchObject({ level: 3 });
+  });
 });

@@ -80,7 +80,21 @@ export class Ticker {
       for (const f of delta.upserts as Feature<AlertProps>[]) {
         const before = this.known.get(`a:${f.id}`) ?? 0;
         this.known.set(`a:${f.id}`, f.props.level);
-        if (f.props.kind !== 'sensor_alarm' || f.props.level <= before) continue;
+        if (f.props.level <= before) continue;
+        if (f.props.kind === 'cap_warning') {
+          // An inbound CAP warning (issue 14) says on the ticker why the wall may have turned to flood mode
+          // while our own gauges still read normal: who warned, and what.
+          items.push({
+            id: `cap:${f.id}:${f.props.level}`,
+            kind: 'alarm',
+            text: `Cảnh báo của ${f.props.deviceId}: ${f.props.name}`,
+            textEn: `Warning from ${f.props.deviceId}: ${f.props.nameEn ?? f.props.name}`,
+            level: f.props.level as 1 | 2 | 3,
+            ts,
+          });
+          continue;
+        }
+        if (f.props.kind !== 'sensor_alarm') continue;
         const sentence = alarmSentence(
           f.props.deviceKind,
           f.props.name,
