@@ -80,7 +80,9 @@ async function call(
     ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
   });
   const text = await res.text();
-  return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : {}) as Json };
+  // Open311's .xml twins, CAP, open data and /cong-khai answer XML, CSV or HTML: only JSON is parsed.
+  const json = /json/.test(res.headers.get('content-type') ?? '');
+  return { status: res.status, headers: res.headers, body: (text && json ? JSON.parse(text) : {}) as Json };
 }
 
 const deadLetters = (source: string) =>

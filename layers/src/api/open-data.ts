@@ -141,7 +141,11 @@ export const CkanResponseSchema = Type.Object(
     help: Type.String(),
     success: Type.Boolean(),
     result: Type.Optional(Type.Unknown()),
-    error: Type.Optional(Type.Object({ __type: Type.String(), message: Type.String() })),
+    // CKAN's `__type` and `message`, and our catalogue's `code` beside them (a harvester ignores it; our
+    // logs, clients and the fuzz read it as on every other error).
+    error: Type.Optional(
+      Type.Object({ __type: Type.String(), message: Type.String(), code: Type.Optional(Type.String()) }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -173,9 +173,11 @@ export const openDataRoutes = routePlugin('open-data', ['db', 'geo'], async (app
       const help = ckanHelp(base(req), 'package_show');
       const pkg = ckanPackage(base(req), req.query.id);
       if (!pkg)
-        return reply
-          .code(404)
-          .send({ help, success: false, error: { __type: 'Not Found Error', message: 'Not found' } });
+        return reply.code(404).send({
+          help,
+          success: false,
+          error: { __type: 'Not Found Error', message: 'Not found', code: 'IOC_NOT_FOUND' },
+        });
       return { help, success: true, result: pkg };
     },
   );
