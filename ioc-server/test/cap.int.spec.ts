@@ -132,6 +132,10 @@ describe('CAP 1.2 out and in', () => {
         WHERE source_kind = 'gauge' AND source_ref = 'kim-long' ORDER BY sent`,
     );
     expect(rows.map((r) => r.msg_type)).toEqual(['Alert', 'Update', 'Update', 'Cancel']);
+    // The Cancel says what fell, in the gauge's words.
+    expect(rows[3]!.document).toContain(
+      'Mực nước tại Trạm Kim Long (sông Hương) đã xuống dưới mức báo động I',
+    );
     const ref = (r: (typeof rows)[number]) => `ioc@hue.gov.vn,${r.identifier},${r.sent_text}`;
     expect(rows[0]!.references).toBeNull();
     for (let i = 1; i < rows.length; i++)

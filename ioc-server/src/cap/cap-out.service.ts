@@ -260,8 +260,12 @@ export class CapOutService {
             ? {
                 ...this.cancelInfo(
                   head,
-                  `Mực nước/giá trị tại ${device.name} đã xuống dưới mức báo động I`,
-                  `The reading at ${device.name} fell below alarm level I`,
+                  device.kind === 'water_level'
+                    ? `Mực nước tại ${device.name} đã xuống dưới mức báo động I`
+                    : `Giá trị đo tại ${device.name} đã xuống dưới ngưỡng cảnh báo 1`,
+                  device.kind === 'water_level'
+                    ? `The water level at ${device.name} fell below alarm level I`
+                    : `The reading at ${device.name} fell below warning level 1`,
                 ),
                 area: area.length > 0 ? area : (head.info[0]?.area ?? []),
               }
