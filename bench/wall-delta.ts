@@ -19,7 +19,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CDPSession, Page } from 'playwright-core';
-import type { Feature, IncidentProps, SensorProps } from '@hue-ioc/layers';
+import type { Feature, IncidentProps } from '@hue-ioc/layers';
+import { incident as makeIncident, sensor as makeSensor } from './lib/features.ts';
 import { ARTIFACTS, launchChromium } from '../ioc-web/tests/support/chromium.ts';
 import {
   DISPLAY_TOKEN,
@@ -53,56 +54,10 @@ const ROUNDS = Number(values.rounds);
 const DELTA = Number(values.delta);
 const WINDOW_MS = 2500;
 
-// Huế: the incidents spread over the city and the province around it (deterministic).
-let seed = 46;
-const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-const CATEGORIES = ['environment', 'roads', 'drainage', 'lighting', 'urban_order', 'traffic'];
-const STATUSES = ['new', 'assigned', 'in_progress'] as const;
+// Huế: the incidents spread over the city and the province around it, and rain gauges (deterministic;
+// the same makers as the layer rows of npm run bench).
 const now = Date.now();
-
-function incident(i: number, round = 0): Feature<IncidentProps> {
-  const city = i % 3 !== 0;
-  const lon = city ? 107.55 + ((i * 7919) % 1000) / 10_000 : 107.2 + ((i * 104729) % 10_000) / 10_000;
-  const lat = city ? 16.43 + ((i * 6007) % 700) / 10_000 : 16.0 + ((i * 7727) % 7000) / 10_000;
-  const created = new Date(now - ((i * 37) % 72) * 3_600_000).toISOString();
-  return {
-    id: `IOC-2611-${i}`,
-    position: [lon, lat],
-    props: {
-      version: 1 + round,
-      status: STATUSES[(i + round) % STATUSES.length]!,
-      category: CATEGORIES[i % CATEGORIES.length]!,
-      priority: 1 + ((i + round) % 4),
-      title: `Phản ánh số ${i}`,
-      wardCode: null,
-      agencyId: `ubnd-${i % 40}`,
-      dueAt: new Date(now + (((i + round) % 96) - 24) * 3_600_000).toISOString(),
-      createdAt: created,
-      updatedAt: new Date().toISOString(),
-      channels: ['hue_s'],
-    },
-  };
-}
-
-function sensor(i: number): Feature<SensorProps> {
-  return {
-    id: `bench-sensor-${i}`,
-    position: [107.3 + ((i * 7919) % 5000) / 10_000, 16.2 + ((i * 6007) % 4000) / 10_000],
-    props: {
-      kind: 'rain',
-      name: `Trạm đo mưa ${i}`,
-      wardCode: null,
-      metric: 'rain_rate',
-      value: Math.round(rand() * 300) / 10,
-      unit: 'mm/h',
-      observedAt: new Date().toISOString(),
-      alarmLevel: 0,
-      state: 'normal',
-      thresholds: [20, 50, 100],
-      expectedIntervalS: 300,
-    },
-  };
-}
+const incident = (i: number, round = 0): Feature<IncidentProps> => makeIncident(i, now, round);
 
 async function seedIncidents(ioc: RunningIoc, from: number, to: number): Promise<void> {
   for (let i = from; i < to; i += 5000) {
@@ -258,7 +213,7 @@ const ioc = await startIoc({ overrides: { liveTickMs: 250, logLevel: 'silent' } 
 const browser = await launchChromium();
 try {
   const sensors: Feature[] = [];
-  for (let i = 0; i < SENSORS; i++) sensors.push(sensor(i));
+  for (let i = 0; i < SENSORS; i++) sensors.push(makeSensor(i, now));
   await ioc.app.hub.apply('sensors', sensors);
 
   // `--baseline 0` leaves the small wall out (the bench harness compares with the idle window instead).
