@@ -12,6 +12,7 @@ import {
 import { SLA_ANY_CATEGORY, SLA_LIMITS, type SlaRuleInput, type SlaRuleItem } from '@hue-ioc/layers';
 import type { Db, Queryable } from '../storage/db.ts';
 import { SlaRuleRepository, type SlaRuleRow } from '../storage/sla-rule.repository.ts';
+import { reloadEvery } from '../reload-every.ts';
 import type { ActorContext } from '../auth/access.service.ts';
 
 /** The rule a deadline came from: the table's rule and whether it was the category's own or the default. */
@@ -57,7 +58,7 @@ export class SlaService {
   private readonly repo: SlaRuleRepository;
   private rows: SlaRuleRow[] = [];
   private table: SlaTable = SLA_DEFAULTS;
-  private timer: NodeJS.Timeout | null = null;
+  private stopReload: (() => void) | null = null;
 
   constructor(private readonly deps: SlaServiceDeps) {
     this.repo = new SlaRuleRepository(deps.db);
@@ -74,20 +75,12 @@ export class SlaService {
   /** Reloads every `intervalMs`; a failed reload keeps the table it has and is tried again next time. */
   start(intervalMs: number): void {
     this.stop();
-    this.timer = setInterval(() => {
-      this.load().catch((err: unknown) =>
-        this.deps.logger.warn(
-          { err: (err as Error).message },
-          'SLA table reload failed; keeping the cached one',
-        ),
-      );
-    }, intervalMs);
-    this.timer.unref();
+    this.stopReload = reloadEvery(() => this.load(), intervalMs, this.deps.logger, 'SLA table');
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    this.stopReload?.();
+    this.stopReload = null;
   }
 
   current(): SlaTable {

@@ -8,6 +8,7 @@ import {
 } from '@hue-ioc/layers';
 import type { Logger } from '@hue-ioc/streams';
 import { AppError } from '../errors.ts';
+import { reloadEvery } from '../reload-every.ts';
 import type { ActorContext } from '../auth/access.service.ts';
 import type { Db, Queryable } from '../storage/db.ts';
 import {
@@ -67,7 +68,7 @@ export class KpiCatalogueService {
   private readonly repo: KpiCatalogueRepository;
   private entries: KpiCatalogueEntry[] = [];
   private byId = new Map<string, KpiCatalogueEntry>();
-  private timer: NodeJS.Timeout | null = null;
+  private stopReload: (() => void) | null = null;
   private seeded = false;
 
   constructor(private readonly deps: KpiCatalogueDeps) {
@@ -87,20 +88,12 @@ export class KpiCatalogueService {
   /** Reloads every `intervalMs`; a failed reload keeps the cached catalogue and is tried again next time. */
   start(intervalMs: number): void {
     this.stop();
-    this.timer = setInterval(() => {
-      this.load().catch((err: unknown) =>
-        this.deps.logger.warn(
-          { err: (err as Error).message },
-          'KPI catalogue reload failed; keeping the cached one',
-        ),
-      );
-    }, intervalMs);
-    this.timer.unref();
+    this.stopReload = reloadEvery(() => this.load(), intervalMs, this.deps.logger, 'KPI catalogue');
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    this.stopReload?.();
+    this.stopReload = null;
   }
 
   /** Every entry, active or not, in sort order. */
