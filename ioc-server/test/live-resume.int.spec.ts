@@ -49,6 +49,9 @@ describe('/live resume (in-process log)', () => {
     ).text();
     expect(metrics).toMatch(/ioc_live_bytes_total\{layer="alerts"\} [1-9]/);
     expect(metrics).toMatch(/ioc_event_log_lag_seconds_count [1-9]/);
+    // The resume buffers' fill, per store and layer (bench/soak.ts fits memory once it levels off).
+    expect(metrics).toMatch(/ioc_live_history_entries\{store="hub",layer="alerts"\} [1-9]/);
+    expect(metrics).toMatch(/ioc_live_history_entries\{store="event_log",layer="alerts"\} [1-9]/);
   });
 
   it('a client handed a delta whose `from` is not its seq re-subscribes and converges', async () => {

@@ -43,6 +43,11 @@ export interface EventLog {
    * any node, in sequence order per layer, until `close`.
    */
   tail(from: ReadonlyMap<LayerId, number>, onEntry: (entry: LogEntry) => void): Promise<void>;
+  /**
+   * Entries held per layer now, for a log that holds them in this process (the in-process log's bounded
+   * buffer, on /metrics); a log kept elsewhere (Redis, trimmed by MAXLEN) has none to report.
+   */
+  entryCounts?(): ReadonlyMap<LayerId, number>;
   close(): Promise<void>;
 }
 

@@ -25,8 +25,7 @@ export default fp(
     metrics.liveHistoryEntries.setCollect(() => {
       metrics.liveHistoryEntries.reset();
       for (const [layer, n] of hub.historySizes()) metrics.liveHistoryEntries.set({ store: 'hub', layer }, n);
-      const log = app.eventLog as { entryCounts?: () => Map<string, number> };
-      for (const [layer, n] of log.entryCounts?.() ?? [])
+      for (const [layer, n] of app.eventLog.entryCounts?.() ?? [])
         metrics.liveHistoryEntries.set({ store: 'event_log', layer }, n);
     });
     app.decorate('hub', hub);
