@@ -126,10 +126,8 @@ export function choroplethClasses(values: readonly (number | null)[]): { min: nu
 }
 
 /** The lower bound of every class but the first: a value `v` is in class i when breaks[i-1] ≤ v < breaks[i]. */
-export function choroplethBreaks(values: readonly (number | null)[]): number[] {
-  return choroplethClasses(values)
-    .slice(1)
-    .map((c) => c.min);
+export function choroplethBreaks(classes: readonly { min: number; max: number }[]): number[] {
+  return classes.slice(1).map((c) => c.min);
 }
 
 /** The legend's words for a class: its range, or its one value when the range prints as one. */
