@@ -28,13 +28,23 @@ const client = await mqtt.connectAsync(c.url, {
   ...(c.username ? { username: c.username, password: c.password } : {}),
 });
 const last = new Map<number, number>();
+const count = new Map<number, number>();
 
+/**
+ * Rain as a gauge network reports it: each gauge's rate drifts slowly (2–8 mm/h, below BĐ I's 10 mm/h), and
+ * one gauge in 40 climbs steadily (+0.1 mm/h a reading) through BĐ I and BĐ II, so the alarm path raises a
+ * few alarms and writes their new peaks during the run. (An earlier sawtooth 0–30 over all gauges made every
+ * gauge flap across BĐ I every few readings: an alarm storm of ~1,200 incidents per 20,000 readings, which
+ * measured incident creation, not ingest.)
+ */
 function payload(i: number): { topic: string; body: string } {
   const k = i % c.devices;
   const t = Math.max(Date.now(), (last.get(k) ?? 0) + 1);
   last.set(k, t);
-  // 0–30 mm/h: the heavier ones cross the rain gauge's first alarm level (20 mm/h), so alarms do work.
-  const value = (i % 301) / 10;
+  const j = count.get(k) ?? 0;
+  count.set(k, j + 1);
+  const drift = 5 + 3 * Math.sin(j / 50 + k);
+  const value = Math.round((k % 40 === 0 ? drift + j / 10 : drift) * 10) / 10;
   return {
     topic: `hue/sensors/rain/${c.prefix}-${k}`,
     body: JSON.stringify({ ts: new Date(t).toISOString(), value }),

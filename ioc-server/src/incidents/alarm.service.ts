@@ -1,6 +1,6 @@
 import { ALARM_HYSTERESIS, nextAlarmLevel, type CategoryCode, type Logger } from '@hue-ioc/streams';
 import { alarmSentence, type SensorKind } from '@hue-ioc/layers';
-import type { AlarmStore, Clock, IncidentSink } from '../ingest/ports.ts';
+import type { AlarmStore, Clock, DeviceAlarm, IncidentSink } from '../ingest/ports.ts';
 import type { DeviceRow } from '../storage/device.repository.ts';
 import type { AlertsLayer, SensorAlarm } from '../live/alerts-layer.ts';
 
@@ -56,7 +56,7 @@ export class AlarmService {
 
   constructor(private readonly deps: AlarmServiceDeps) {}
 
-  /** Calls `fn` after each level change is stored; its failure is logged and never fails the readings. */
+  /** Calls `fn` after each level change is stored (the batch's states are written first); its failure is logged and never fails the readings. */
   onLevelChange(fn: (change: AlarmLevelChange) => Promise<void>): void {
     this.listeners.push(fn);
   }
@@ -78,6 +78,10 @@ export class AlarmService {
     const prev = await this.deps.store.get([...newest.keys()]);
     const raised: SensorAlarm[] = [];
     const cleared: string[] = [];
+    // Written together after the loop (one statement per batch), and only what changed: a device that
+    // stays in alarm at the same level below its peak costs no write.
+    const writes: DeviceAlarm[] = [];
+    const changes: AlarmLevelChange[] = [];
     for (const r of newest.values()) {
       const before = prev.get(r.device.id);
       const beforeLevel = before?.level ?? 0;
@@ -111,28 +115,43 @@ export class AlarmService {
           'sensor alarm raised',
         );
       }
-      await this.deps.store.put(
-        { deviceId: r.device.id, level, since, incidentId: level === 0 ? null : incidentId },
-        r.value,
-      );
-      if (level !== beforeLevel) {
-        const change: AlarmLevelChange = {
+      const next: DeviceAlarm = {
+        deviceId: r.device.id,
+        level,
+        since,
+        incidentId: level === 0 ? null : incidentId,
+        peak: level === 0 ? null : Math.max(before?.peak ?? -Infinity, r.value),
+      };
+      const same =
+        before !== undefined &&
+        before.level === next.level &&
+        before.since.getTime() === next.since.getTime() &&
+        before.incidentId === next.incidentId &&
+        before.peak === next.peak;
+      if (!same) writes.push(next);
+      if (level !== beforeLevel)
+        changes.push({
           device: r.device,
           from: beforeLevel,
           to: level,
           value: r.value,
           unit: r.unit,
           ts: r.ts,
-          incidentId: level === 0 ? null : incidentId,
-        };
-        for (const fn of this.listeners) {
-          await fn(change).catch((err: unknown) =>
-            this.deps.logger.error({ err, device: r.device.id, level }, 'alarm level listener failed'),
-          );
-        }
-      }
+          incidentId: next.incidentId,
+        });
       if (level === 0) cleared.push(r.device.id);
       else raised.push({ device: r.device, level, value: r.value, unit: r.unit, since, incidentId });
+    }
+    await this.deps.store.putMany(writes);
+    for (const change of changes) {
+      for (const fn of this.listeners) {
+        await fn(change).catch((err: unknown) =>
+          this.deps.logger.error(
+            { err, device: change.device.id, level: change.to },
+            'alarm level listener failed',
+          ),
+        );
+      }
     }
     await this.deps.alerts.alarms(raised, cleared);
   }

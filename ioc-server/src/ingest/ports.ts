@@ -206,12 +206,14 @@ export interface DeviceAlarm {
   level: number;
   since: Date;
   incidentId: string | null;
+  /** The highest value of the current alarm; null at level 0. */
+  peak: number | null;
 }
 
 export interface AlarmStore {
   get(deviceIds: readonly string[]): Promise<Map<string, DeviceAlarm>>;
-  /** Writes a device's state; `value` feeds the peak of the current alarm (cleared at level 0). */
-  put(alarm: DeviceAlarm, value: number): Promise<void>;
+  /** Writes the states of several devices in one statement (a batch's changes). */
+  putMany(alarms: readonly DeviceAlarm[]): Promise<void>;
 }
 
 // ── hotline imports ────────────────────────────────────────────────────────────────────────────────────

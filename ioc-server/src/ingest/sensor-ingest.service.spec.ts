@@ -196,4 +196,22 @@ describe('SensorIngestService on memory ports', () => {
     expect(incident().sources).toHaveLength(3);
     expect(incidents.store.rows.size).toBe(1);
   });
+
+  it('writes a device in alarm only when its state or peak changes, once per batch', async () => {
+    const { clock, service, alarmStore, level } = await setup();
+    const step = async (...values: number[]) => {
+      clock.advance(60_000);
+      const before = alarmStore.writes;
+      await service.handleBatch(values.map((v) => level(v)));
+      return alarmStore.writes - before;
+    };
+    expect(await step(1.2)).toBe(1); // raised: BĐ I
+    expect(await step(1.1)).toBe(0); // still BĐ I, below the peak: nothing to write
+    expect(await step(1.5)).toBe(1); // a new peak
+    expect(alarmStore.alarms.get('kim-long')).toMatchObject({ level: 1, peak: 1.5 });
+    expect(await step(1.4)).toBe(0);
+    expect(await step(0.2)).toBe(1); // cleared
+    expect(alarmStore.alarms.get('kim-long')).toMatchObject({ level: 0, peak: null });
+    expect(await step(0.3)).toBe(0); // quiet: the store is not even asked
+  });
 });

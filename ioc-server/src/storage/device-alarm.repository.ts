@@ -11,25 +11,40 @@ export class DeviceAlarmRepository implements AlarmStore {
       level: number;
       since: Date;
       incident_id: string | null;
-    }>(`SELECT device_id, level, since, incident_id FROM device_alarms WHERE device_id = ANY($1::text[])`, [
-      [...deviceIds],
-    ]);
+      peak_value: number | null;
+    }>(
+      `SELECT device_id, level, since, incident_id, peak_value FROM device_alarms WHERE device_id = ANY($1::text[])`,
+      [[...deviceIds]],
+    );
     return new Map(
       rows.map((r) => [
         r.device_id,
-        { deviceId: r.device_id, level: r.level, since: r.since, incidentId: r.incident_id },
+        {
+          deviceId: r.device_id,
+          level: r.level,
+          since: r.since,
+          incidentId: r.incident_id,
+          peak: r.peak_value,
+        },
       ]),
     );
   }
 
-  async put(a: DeviceAlarm, value: number): Promise<void> {
+  async putMany(alarms: readonly DeviceAlarm[]): Promise<void> {
+    if (alarms.length === 0) return;
     await this.db.query(
       `INSERT INTO device_alarms (device_id, level, since, peak_value, incident_id, updated_at)
-       VALUES ($1, $2, $3, $4, $5, now())
+       SELECT d, l, s, p, i, now()
+       FROM unnest($1::text[], $2::int[], $3::timestamptz[], $4::float8[], $5::text[]) AS u(d, l, s, p, i)
        ON CONFLICT (device_id) DO UPDATE SET level = EXCLUDED.level, since = EXCLUDED.since,
-         peak_value = CASE WHEN EXCLUDED.level = 0 THEN NULL ELSE GREATEST(device_alarms.peak_value, EXCLUDED.peak_value) END,
-         incident_id = EXCLUDED.incident_id, updated_at = now()`,
-      [a.deviceId, a.level, a.since, value, a.incidentId],
+         peak_value = EXCLUDED.peak_value, incident_id = EXCLUDED.incident_id, updated_at = now()`,
+      [
+        alarms.map((a) => a.deviceId),
+        alarms.map((a) => a.level),
+        alarms.map((a) => a.since),
+        alarms.map((a) => a.peak),
+        alarms.map((a) => a.incidentId),
+      ],
     );
   }
 }
