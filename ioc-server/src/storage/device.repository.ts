@@ -99,13 +99,4 @@ export class DeviceRepository {
       devices.map((d) => d.id),
     ]);
   }
-
-  async touch(q: Queryable, seen: ReadonlyMap<string, Date>): Promise<void> {
-    if (seen.size === 0) return;
-    await q.query(
-      `UPDATE devices d SET last_seen_at = GREATEST(d.last_seen_at, s.ts)
-       FROM unnest($1::text[], $2::timestamptz[]) AS s(id, ts) WHERE d.id = s.id`,
-      [[...seen.keys()], [...seen.values()]],
-    );
-  }
 }

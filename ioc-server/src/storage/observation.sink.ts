@@ -17,11 +17,15 @@ export class StoredObservationSink implements ObservationSink {
 
   async storeBatch(batch: ObservationBatch): Promise<{ stored: number; registered: DeviceRow[] }> {
     const { db, devices, observations, deadLetters } = this.deps;
+    // The usual batch (known devices, nothing refused): one atomic statement, no transaction round trips.
+    if (batch.newDevices.length === 0 && batch.rejects.length === 0) {
+      const stored = await observations.insertBatchAndTouch(db, batch.readings, batch.lastSeen);
+      return { stored, registered: [] };
+    }
     const result = await db.transaction(async (tx) => {
       const registered = await devices.autoRegister(tx, batch.newDevices);
-      const stored = await observations.insertBatch(tx, batch.readings);
+      const stored = await observations.insertBatchAndTouch(tx, batch.readings, batch.lastSeen);
       await deadLetters.insertIn(tx, batch.rejects);
-      await devices.touch(tx, batch.lastSeen);
       return { stored, registered };
     });
     deadLetters.recorded(batch.rejects);
