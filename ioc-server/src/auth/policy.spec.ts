@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { LAYER_IDS, type Feature, type LayerDelta } from '@hue-ioc/layers';
 import {
   canSubscribe,
@@ -10,6 +11,7 @@ import {
   ROUTE_POLICIES,
   scopeDelta,
   scopeFeature,
+  scopeKey,
   scopeSnapshot,
 } from './policy.ts';
 import { ROLES, type Principal, type Role } from './principal.ts';
@@ -162,5 +164,52 @@ describe('scopeFeature / scopeDelta / scopeSnapshot', () => {
       { id: 'alarm:kim-long', props: { incidentId: null } },
     ]);
     expect(scopeSnapshot(principal('display'), snapshot)).toBe(snapshot);
+  });
+
+  it('property: principals with the same scopeKey get the same scopeDelta, so /live encodes it once per key', () => {
+    const agencies = ['hepco', 'huewaco', 'moitruong'];
+    const anyPrincipal = fc
+      .tuple(fc.constantFrom(...ROLES), fc.option(fc.constantFrom(...agencies), { nil: undefined }))
+      .map(([role, agencyId]) => principal(role, agencyId));
+    const feature = fc.record({
+      id: fc.constantFrom('IOC-2611-000001', 'IOC-2611-000002', 'alarm:kim-long', 'kim-long'),
+      position: fc.constant([107.58, 16.46] as [number, number]),
+      props: fc.record({
+        agencyId: fc.option(fc.constantFrom(...agencies), { nil: null }),
+        incidentId: fc.option(fc.constant('IOC-2611-000042'), { nil: null }),
+        status: fc.constant('assigned'),
+      }),
+    });
+    fc.assert(
+      fc.property(
+        anyPrincipal,
+        anyPrincipal,
+        fc.constantFrom(...LAYER_IDS),
+        fc.array(feature, { maxLength: 6 }),
+        (a, b, layer, upserts) => {
+          const delta = { layer, from: 1, seq: 2, serverTime: 0, changedAt: null, upserts, removes: ['x'] };
+          if (scopeKey(a, layer) === scopeKey(b, layer))
+            expect(scopeDelta(a, delta)).toEqual(scopeDelta(b, delta));
+        },
+      ),
+      { numRuns: 500 },
+    );
+    // ... and agencies never share a group on their scoped layers, while the desk's roles share one.
+    expect(scopeKey(principal('agency', 'hepco'), 'incidents')).not.toBe(
+      scopeKey(principal('agency', 'huewaco'), 'incidents'),
+    );
+    expect(scopeKey(principal('agency', 'hepco'), 'incidents')).not.toBe(
+      scopeKey(principal('operator'), 'incidents'),
+    );
+    expect(scopeKey(principal('agency', 'hepco'), 'alerts')).not.toBe(
+      scopeKey(principal('display'), 'alerts'),
+    );
+    expect(
+      new Set(
+        ['admin', 'supervisor', 'operator', 'leader', 'display'].map((r) =>
+          scopeKey(principal(r as Role), 'incidents'),
+        ),
+      ).size,
+    ).toBe(1);
   });
 });

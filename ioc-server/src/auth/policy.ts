@@ -282,6 +282,17 @@ export function scopeFeature<P>(
 }
 
 /**
+ * Principals with the same key see the same of a layer (`scopeFeature`, hence `scopeDelta`): the /live
+ * gateway scopes and encodes each delta once per key instead of once per socket. Keep it in step with
+ * `scopeFeature`: it must name everything of the principal that `scopeFeature` reads.
+ */
+export function scopeKey(principal: Principal, layer: LayerId): string {
+  if (!layerIsScoped(principal, layer)) return 'all';
+  if (LAYER_POLICIES[layer].scope === 'no_foreign_refs') return 'no_foreign_refs';
+  return `agency:${JSON.stringify(principal.agencyId ?? null)}`;
+}
+
+/**
  * A delta as this principal may see it. An upsert it may not see becomes a remove: an incident moved
  * to another agency must leave this agency's map (a remove of an unknown id is a no-op for clients).
  */

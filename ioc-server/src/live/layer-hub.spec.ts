@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import {
   applyDelta,
@@ -18,6 +18,7 @@ async function hubWithLog(historyLimit?: number) {
   const hub = new LayerHub({
     log,
     tickMs: 60_000,
+    flush: 'manual',
     layers: ['sensors'],
     ...(historyLimit ? { historyLimit } : {}),
   });
@@ -129,5 +130,99 @@ describe('LayerHub', () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  describe('automatic flush', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+    const turn = () => new Promise((r) => setImmediate(r));
+
+    /** An automatic hub whose listener "costs" `costMs` on an injected clock (no real waiting). */
+    async function busyHub(tickMs: number, costMs: number) {
+      let t = 1_000;
+      const emitted: { delta: LayerDelta; at: number }[] = [];
+      const hub = new LayerHub({ log: new MemoryEventLog(), tickMs, layers: ['sensors'], clock: () => t });
+      hub.onDelta((delta) => {
+        emitted.push({ delta, at: t });
+        t += costMs;
+      });
+      await hub.start();
+      return { hub, emitted, base: hub.seq('sensors'), advance: (ms: number) => (t += ms) };
+    }
+
+    it('flushes a change at once when idle, entries of the same turn in one delta', async () => {
+      // The tick is a minute: a delta within one turn of the event loop was not waiting for it.
+      const { hub, emitted, base } = await busyHub(60_000, 0);
+      void hub.apply('sensors', [f('kim-long', 1)]);
+      void hub.apply('sensors', [f('phu-oc', 1)]);
+      await turn();
+      expect(emitted.map((e) => [e.delta.from, e.delta.seq])).toEqual([[base, base + 2]]);
+      await hub.apply('sensors', [f('kim-long', 2)]);
+      await turn();
+      expect(emitted.map((e) => [e.delta.from, e.delta.seq])).toEqual([
+        [base, base + 2],
+        [base + 2, base + 3],
+      ]);
+      hub.stop();
+    });
+
+    it('under load, waits as long as the last flush cost and coalesces what came meanwhile', async () => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+      const { hub, emitted, base } = await busyHub(250, 40);
+      await hub.apply('sensors', [f('kim-long', 1)]);
+      await turn();
+      expect(emitted).toHaveLength(1); // idle: at once; that flush cost 40 ms
+      for (let i = 2; i <= 5; i++) await hub.apply('sensors', [f('kim-long', i), f('phu-oc', i)]);
+      await turn();
+      expect(emitted).toHaveLength(1);
+      vi.advanceTimersByTime(39);
+      expect(emitted).toHaveLength(1);
+      vi.advanceTimersByTime(1);
+      expect(emitted).toHaveLength(2);
+      const second = emitted[1]!.delta;
+      expect(second).toMatchObject({ from: base + 1, seq: base + 5, removes: [] });
+      expect(second.upserts.map((x) => [x.id, (x.props as { value: number }).value])).toEqual([
+        ['kim-long', 5],
+        ['phu-oc', 5],
+      ]);
+      hub.stop();
+    });
+
+    it('never waits longer than the tick, however long a flush took', async () => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+      const { hub, emitted } = await busyHub(250, 900);
+      await hub.apply('sensors', [f('kim-long', 1)]);
+      await turn();
+      await hub.apply('sensors', [f('kim-long', 2)]);
+      await turn();
+      vi.advanceTimersByTime(249);
+      expect(emitted).toHaveLength(1);
+      vi.advanceTimersByTime(1);
+      expect(emitted).toHaveLength(2);
+      hub.stop();
+    });
+
+    it('is idle again once the pause is over: the next change goes at once', async () => {
+      const { hub, emitted, advance } = await busyHub(250, 40);
+      await hub.apply('sensors', [f('kim-long', 1)]);
+      await turn();
+      advance(41); // the 40 ms owed after that flush have passed
+      await hub.apply('sensors', [f('kim-long', 2)]);
+      await turn();
+      expect(emitted).toHaveLength(2);
+      hub.stop();
+    });
+
+    it('stop() flushes what is pending and no automatic flush runs after it', async () => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+      const { hub, emitted } = await busyHub(250, 40);
+      await hub.apply('sensors', [f('kim-long', 1)]);
+      await turn();
+      await hub.apply('sensors', [f('kim-long', 2)]);
+      hub.stop();
+      expect(emitted).toHaveLength(2);
+      expect(vi.getTimerCount()).toBe(0);
+    });
   });
 });

@@ -22,12 +22,28 @@ interface LayerBook {
   changedAt: number | null;
 }
 
-/** Receives each coalesced delta once per tick; `entryTimes` are the entries' append times. */
+/** Receives each coalesced delta once per flush; `entryTimes` are the entries' append times. */
 export type DeltaListener = (delta: LayerDelta, entryTimes: number[]) => void;
+
+/**
+ * Under load, the pause after a flush is this many times what the flush cost (its listeners' fan-out
+ * included): fan-out then takes at most about half of the event loop, and the other half is left to the
+ * ingest that feeds it, whatever the number of sockets. Measured with `npm run bench -- fanout live`.
+ */
+export const FLUSH_GAP_PER_COST = 1;
 
 export interface LayerHubOptions {
   log: EventLog;
+  /**
+   * The longest a change waits under load (LIVE_TICK_MS). An idle hub flushes a change at once (next
+   * turn of the event loop); after each flush it waits `FLUSH_GAP_PER_COST` × that flush's cost, capped at
+   * this, so changes arriving faster than the fan-out coalesce into fewer, larger deltas.
+   */
   tickMs: number;
+  /** `manual`: no automatic flush, only `flush`/`flushAll` (and snapshot/since) emit; for specs. */
+  flush?: 'auto' | 'manual';
+  /** Monotonic milliseconds, to measure a flush's cost (default performance.now). */
+  clock?: () => number;
   /** Entries kept per layer in memory for resume. */
   historyLimit?: number;
   now?: () => number;
@@ -41,24 +57,35 @@ export interface LayerHubOptions {
 /**
  * A node's live layer state, driven only by the event log: changes are appended to the log, and every
  * node (this one included) applies what the log delivers, so all nodes hold the same features at the
- * same sequence numbers. Per tick, pending entries become one coalesced delta whose `from` is the
- * previous delta's `seq` (ARCHITECTURE.md: in order, never with a gap).
+ * same sequence numbers. Per flush, pending entries become one coalesced delta whose `from` is the
+ * previous delta's `seq` (ARCHITECTURE.md: in order, never with a gap). Flushes are immediate when idle
+ * and coalesce under load (issue 15: a fixed 250 ms tick made every change wait up to 250 ms).
  */
 export class LayerHub {
   private readonly books = new Map<LayerId, LayerBook>();
-  private timer: NodeJS.Timeout | undefined;
   private readonly historyLimit: number;
   private readonly now: () => number;
+  private readonly clock: () => number;
   private readonly listeners = new Set<DeltaListener>();
+  /** The automatic flush waiting to run, if any. */
+  private scheduled:
+    { kind: 'immediate'; handle: NodeJS.Immediate } | { kind: 'timeout'; handle: NodeJS.Timeout } | null =
+    null;
+  private running = false;
+  private flushing = false;
+  /** `clock()` when the last automatic flush ended, and the pause owed after it. */
+  private lastFlushEnd = Number.NEGATIVE_INFINITY;
+  private gapMs = 0;
 
   constructor(private readonly opts: LayerHubOptions) {
     this.historyLimit = opts.historyLimit ?? 5_000;
     this.now = opts.now ?? Date.now;
+    this.clock = opts.clock ?? (() => performance.now());
   }
 
   /**
    * Follows this node's deltas (the /live gateway, the ticker, consoles' change notices); returns the
-   * unsubscribe function. Listeners run in the tick, in the order they subscribed.
+   * unsubscribe function. Listeners run in the flush, in the order they subscribed.
    */
   onDelta(listener: DeltaListener): () => void {
     this.listeners.add(listener);
@@ -85,16 +112,58 @@ export class LayerHub {
       });
       from.set(layer, snap.seq);
     }
+    this.running = (this.opts.flush ?? 'auto') === 'auto';
     await this.opts.log.tail(from, (entry) => this.onEntry(entry));
-    this.timer = setInterval(() => this.flushAll(), this.opts.tickMs);
-    this.timer.unref();
+    // Entries replayed by `tail` are pending until the first flush.
+    this.schedule();
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+    this.running = false;
+    this.cancelScheduled();
     this.flushAll();
   }
+
+  /**
+   * Plans the next automatic flush: on the next turn of the event loop when the pause owed after the
+   * last one is over (idle: at once, and entries delivered in the same turn still share a delta),
+   * otherwise when it is over.
+   */
+  private schedule(): void {
+    if (!this.running || this.flushing || this.scheduled) return;
+    const wait = this.lastFlushEnd + this.gapMs - this.clock();
+    if (wait <= 0) {
+      const handle = setImmediate(this.autoFlush);
+      handle.unref();
+      this.scheduled = { kind: 'immediate', handle };
+    } else {
+      const handle = setTimeout(this.autoFlush, Math.ceil(wait));
+      handle.unref();
+      this.scheduled = { kind: 'timeout', handle };
+    }
+  }
+
+  private cancelScheduled(): void {
+    if (this.scheduled?.kind === 'immediate') clearImmediate(this.scheduled.handle);
+    else if (this.scheduled) clearTimeout(this.scheduled.handle);
+    this.scheduled = null;
+  }
+
+  private readonly autoFlush = (): void => {
+    this.scheduled = null;
+    if (!this.running) return;
+    const started = this.clock();
+    this.flushing = true;
+    try {
+      this.flushAll();
+    } finally {
+      this.flushing = false;
+      this.lastFlushEnd = this.clock();
+      this.gapMs = Math.min(this.opts.tickMs, FLUSH_GAP_PER_COST * (this.lastFlushEnd - started));
+    }
+    // Entries a listener's own changes appended meanwhile (an in-process log delivers at once).
+    for (const b of this.books.values()) if (b.pending.length > 0) return this.schedule();
+  };
 
   private book(layer: LayerId): LayerBook {
     const b = this.books.get(layer);
@@ -102,7 +171,7 @@ export class LayerHub {
     return b;
   }
 
-  /** Appends changes to the log; resolves with their sequence number. Subscribers get them next tick. */
+  /** Appends changes to the log; resolves with their sequence number. Subscribers get them at the next flush. */
   async apply(layer: LayerId, upserts: readonly Feature[], removes: readonly string[] = []): Promise<number> {
     const changes: LayerChange[] = [
       ...removes.map((id) => ({ id, feature: null })),
@@ -122,6 +191,7 @@ export class LayerHub {
     b.pending.push(entry);
     b.changedAt = entry.ts;
     this.opts.onApplied?.(this.now() - entry.ts);
+    this.schedule();
   }
 
   get(layer: LayerId, id: string): Feature | undefined {
@@ -174,7 +244,7 @@ export class LayerHub {
       try {
         listener(delta, times);
       } catch (e) {
-        // A consumer's fault must not stop the tick (it runs in a timer: a throw would end the process),
+        // A consumer's fault must not stop the flush (it runs in a timer: a throw would end the process),
         // nor keep the delta from the other listeners.
         this.opts.onEmitError?.(e as Error, delta);
       }

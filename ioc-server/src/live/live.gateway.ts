@@ -62,6 +62,12 @@ export interface LiveGatewayOptions {
    * only its own incidents). Applied to every snapshot and delta a socket is sent. Default: everything.
    */
   scopeDelta?: (principal: Principal, delta: LayerDelta) => LayerDelta;
+  /**
+   * Principals with the same key get the same `scopeDelta` of a layer (auth/policy.ts `scopeKey`): a delta
+   * is scoped and encoded once per key, not once per socket. Without it, every socket is its own group
+   * when `scopeDelta` is given (always correct, never shared).
+   */
+  scopeKey?: (principal: Principal, layer: LayerId) => string;
   scopeSnapshot?: (principal: Principal, snapshot: LayerSnapshot) => LayerSnapshot;
   /**
    * Packets queued on one socket beyond which it counts as slow: it stops getting deltas and, once it
@@ -115,6 +121,14 @@ function tokenBucket(burst: number, perS: number) {
   };
 }
 
+/** A socket.io packet encoded once, written as is to every socket of a group. */
+interface EncodedEvent {
+  packets: (string | Buffer)[];
+  /** socket.io Client write options; the adapter's encoder adds the prebuilt websocket frame. */
+  writeOptions: { preEncoded: true };
+  bytes: number;
+}
+
 interface Subscription {
   /** The last seq this socket was sent for the layer. */
   seq: number;
@@ -139,9 +153,10 @@ function handshakeError(code: string, message: string): Error & { data: { code: 
 
 /**
  * socket.io `/live` (ARCHITECTURE.md): versioned handshake, `subscribe {layer, since?}` answered through
- * its ack, then a snapshot or only the missed deltas, then the layer's deltas in order. Deltas are sent
- * per socket (not broadcast to a room) so that a slow socket can be skipped and caught up later with
- * coalesced state instead of an unbounded queue.
+ * its ack, then a snapshot or only the missed deltas, then the layer's deltas in order. Each delta is
+ * decided per socket (not broadcast to a room) so that a slow socket can be skipped and caught up later
+ * with coalesced state instead of an unbounded queue; it is scoped and encoded once per scope group and
+ * the same bytes are written to each of the group's sockets.
  */
 export function createLiveGateway(opts: LiveGatewayOptions) {
   const io = new Server<LiveClientToServer, LiveServerToClient, LiveServerSideEvents>(opts.httpServer, {
@@ -170,6 +185,11 @@ export function createLiveGateway(opts: LiveGatewayOptions) {
   const principalOf = (socket: LiveSocket) => socket.data.principal as Principal;
   const sendDelta = (socket: LiveSocket, delta: LayerDelta) =>
     socket.emit('layer:delta', opts.scopeDelta ? opts.scopeDelta(principalOf(socket), delta) : delta);
+  /** The sockets that may share one scoped delta of `layer` have the same key. */
+  const scopeGroup = (socket: LiveSocket, layer: LayerId): string => {
+    if (!opts.scopeDelta) return '';
+    return opts.scopeKey ? `k:${opts.scopeKey(principalOf(socket), layer)}` : `s:${socket.id}`;
+  };
   const sendSnapshot = (socket: LiveSocket, snapshot: LayerSnapshot) => {
     const scoped = opts.scopeSnapshot ? opts.scopeSnapshot(principalOf(socket), snapshot) : snapshot;
     // Encoded last, after scoping: a columnar snapshot holds exactly what this principal may see.
@@ -386,11 +406,39 @@ export function createLiveGateway(opts: LiveGatewayOptions) {
     };
   };
 
-  /** Called by the hub once per layer per tick. */
+  /**
+   * One event encoded once, as socket.io's own broadcast does (socket.io-adapter `broadcast`): the
+   * adapter's encoder, plus, where the adapter has it, the websocket frame built once (`wsPreEncodedFrame`),
+   * so writing it to a socket copies no JSON. Falls back to the server's encoder alone.
+   */
+  const encodeEvent = (event: 'layer:delta', payload: LayerDelta): EncodedEvent => {
+    // socket.io-parser PacketType.EVENT
+    const packet = { type: 2, data: [event, payload], nsp: nsp.name };
+    const writeOptions: EncodedEvent['writeOptions'] = { preEncoded: true };
+    const adapter = nsp.adapter as unknown as {
+      _encode?: (p: unknown, o: object) => EncodedEvent['packets'];
+    };
+    const packets =
+      typeof adapter._encode === 'function'
+        ? adapter._encode(packet, writeOptions)
+        : (io.encoder.encode(packet as Parameters<typeof io.encoder.encode>[0]) as EncodedEvent['packets']);
+    let bytes = 0;
+    for (const p of packets) bytes += typeof p === 'string' ? Buffer.byteLength(p) : p.byteLength;
+    return { packets, writeOptions, bytes };
+  };
+  /** What `socket.emit` does after encoding: socket.io's Client drops it unless the connection is open. */
+  const writeEncoded = (socket: LiveSocket, encoded: EncodedEvent) =>
+    (socket.client as unknown as { _packet(p: unknown, o: object): void })._packet(
+      encoded.packets,
+      encoded.writeOptions,
+    );
+
+  /** Called by the hub once per layer per flush. */
   const emitDelta = (delta: LayerDelta, entryTimes: number[]) => {
     const started = performance.now();
     const subs = subscribers.get(delta.layer)!;
-    let sent = 0;
+    // The sockets this delta goes to, by what they may see of it (scopeGroup); decided per socket.
+    const groups = new Map<string, LiveSocket[]>();
     for (const [socket, sub] of subs) {
       if (sub.behind) {
         // Caught up here too, not only on 'drain': a socket whose queue emptied before it was marked
@@ -403,19 +451,27 @@ export function createLiveGateway(opts: LiveGatewayOptions) {
         metrics.liveSlowSkips.inc({ layer: delta.layer });
         continue;
       }
-      sendDelta(socket, delta);
+      if (!socket.connected) continue;
+      const key = scopeGroup(socket, delta.layer);
+      const group = groups.get(key);
+      if (group) group.push(socket);
+      else groups.set(key, [socket]);
       sub.seq = delta.seq;
-      sent++;
+    }
+    let features = 0;
+    let bytes = 0;
+    for (const sockets of groups.values()) {
+      const scoped = opts.scopeDelta ? opts.scopeDelta(principalOf(sockets[0]!), delta) : delta;
+      const encoded = encodeEvent('layer:delta', scoped);
+      for (const socket of sockets) writeEncoded(socket, encoded);
+      features += sockets.length * (scoped.upserts.length + scoped.removes.length);
+      bytes += sockets.length * encoded.bytes;
     }
     const now = Date.now();
     metrics.liveDeltas.inc({ layer: delta.layer });
-    metrics.liveFeaturesSent.inc(
-      { layer: delta.layer },
-      sent * (delta.upserts.length + delta.removes.length),
-    );
-    // Approximate bytes on the wire (agency sockets get a filtered, smaller delta): one serialisation per tick.
-    if (sent > 0)
-      metrics.liveBytes.inc({ layer: delta.layer }, sent * Buffer.byteLength(JSON.stringify(delta)));
+    metrics.liveFeaturesSent.inc({ layer: delta.layer }, features);
+    // socket.io's bytes of each group's packet (the websocket frame adds 2–10 bytes of header).
+    if (bytes > 0) metrics.liveBytes.inc({ layer: delta.layer }, bytes);
     for (const t of entryTimes) metrics.ingestToEmitSeconds.observe((now - t) / 1000);
     metrics.liveTickSeconds.observe((performance.now() - started) / 1000);
   };

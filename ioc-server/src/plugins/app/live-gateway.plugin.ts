@@ -6,7 +6,7 @@ import { createLiveGateway, type LiveGateway } from '../../live/live.gateway.ts'
 import { Ticker } from '../../live/ticker.ts';
 import { authenticateLive, watchLiveSockets } from '../../auth/live-access.ts';
 import { proxyTrust } from '../../auth/origin.ts';
-import { canSubscribe, scopeDelta, scopeFeature, scopeSnapshot } from '../../auth/policy.ts';
+import { canSubscribe, scopeDelta, scopeFeature, scopeKey, scopeSnapshot } from '../../auth/policy.ts';
 import type { Principal } from '../../auth/principal.ts';
 
 declare module 'fastify' {
@@ -36,6 +36,7 @@ export default fp(
       authenticate: (handshake) => authenticateLive(access, handshake, trustedProxy),
       canSubscribe,
       scopeDelta,
+      scopeKey,
       scopeSnapshot,
       // Several nodes: notifications that start on one node (KPI values) reach the others' sockets
       // through socket.io's Redis streams adapter. Layers do not use it: every node follows the event log.
