@@ -56,6 +56,38 @@ describe('MqttSource acknowledges only what the sink stored', () => {
   const reading = (device: string, value: number) =>
     [`hue/sensors/water_level/${device}`, JSON.stringify({ ts: '2026-11-27T01:00:00Z', value })] as const;
 
+  it('group commit: an idle source stores a message at once; what arrives while a batch is stored makes the next batch', async () => {
+    const batches: number[] = [];
+    let release: (() => void) | null = null;
+    const s = await source(`ingest-${run}-g`, async (b) => {
+      batches.push(b.length);
+      // The first batch is held until the burst below has arrived.
+      if (batches.length === 1) await new Promise<void>((r) => (release = r));
+    });
+    const t0 = performance.now();
+    await pub.publishAsync(...reading('kim-long', 1), { qos: 1 });
+    await until('the first message handed to the sink', () => batches.length === 1);
+    const firstMs = performance.now() - t0;
+    await Promise.all(
+      Array.from({ length: 50 }, (_, i) => pub.publishAsync(...reading(`g${i}`, i), { qos: 1 })),
+    );
+    await until('the burst held', () => s.backlog.messages === 51);
+    release!();
+    await until('all stored', () => batches.reduce((a, b) => a + b, 0) === 51);
+    expect(batches[0]).toBe(1);
+    // The 50 that came during the first flush went together (not one transaction each).
+    expect(batches.length).toBeLessThanOrEqual(3);
+    expect(batches[1]).toBeGreaterThanOrEqual(25);
+    // No linger by default; a source given one waits for it (the option stays for larger batches).
+    const lingering: number[] = [];
+    await source(`ingest-${run}-l`, async () => void lingering.push(performance.now()), { lingerMs: 300 });
+    const t1 = performance.now();
+    await pub.publishAsync(...reading('phu-oc', 2), { qos: 1 });
+    await until('the lingering source stored it', () => lingering.length > 0 && batches.length > 0);
+    expect(lingering[0]! - t1).toBeGreaterThanOrEqual(290);
+    expect(firstMs).toBeLessThan(lingering[0]! - t1);
+  });
+
   it('a sink that keeps rejecting acknowledges nothing: the next session of the client id gets every message again, then none', async () => {
     const clientId = `ingest-${run}-a`;
     let attempts = 0;

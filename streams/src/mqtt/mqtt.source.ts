@@ -25,6 +25,11 @@ export interface MqttSourceOptions {
   /** When set, subscribe as `$share/{group}/{topic}` so several nodes split the stream. */
   sharedGroup?: string;
   maxBatch?: number;
+  /**
+   * How long an idle source waits to fill a batch (default 0: group commit — a message that finds nothing
+   * in flight is stored at once, and what arrives while a batch is being stored makes the next batch, so
+   * batches grow with the load by themselves and an idle pipeline adds no wait).
+   */
   lingerMs?: number;
   /** Messages held unacknowledged at most (default 10,000); past it the broker holds the rest. */
   maxPending?: number;
@@ -66,6 +71,7 @@ export class MqttSource {
   /** mqtt.js callbacks held back while over `maxPending`. */
   private withheld: (() => void)[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
   private flushing = false;
   private flushed: Promise<void> = Promise.resolve();
   private closed = false;
@@ -82,7 +88,7 @@ export class MqttSource {
 
   constructor(private readonly opts: MqttSourceOptions) {
     this.maxBatch = opts.maxBatch ?? 500;
-    this.lingerMs = opts.lingerMs ?? 20;
+    this.lingerMs = opts.lingerMs ?? 0;
     this.maxPending = opts.maxPending ?? 10_000;
     this.retryMinMs = opts.retryMinMs ?? 250;
     this.retryMaxMs = opts.retryMaxMs ?? 5000;
@@ -191,7 +197,10 @@ export class MqttSource {
     this.kick();
   }
 
-  /** Schedules the next flush: after the linger, at once for a full batch, never before a retry is due. */
+  /**
+   * Schedules the next flush: never before a retry is due; at once for a full batch or with no linger
+   * (setImmediate, so the messages of the socket read being handled now go together); else after the linger.
+   */
   private kick(): void {
     if (this.flushing || this.closed || this.pending.length === 0) return;
     const now = Date.now();
@@ -200,6 +209,15 @@ export class MqttSource {
     if (this.timer) {
       if (due > 0) return;
       clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    if (due <= 0 && this.immediate) return;
+    if (due <= 0) {
+      this.immediate = setImmediate(() => {
+        this.immediate = undefined;
+        this.flushed = this.flush();
+      });
+      return;
     }
     this.timer = setTimeout(() => {
       this.timer = undefined;
@@ -265,7 +283,9 @@ export class MqttSource {
   async stop(): Promise<void> {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
     this.timer = undefined;
+    this.immediate = undefined;
     await this.flushed;
     if (this.pending.length > 0) await this.flush();
     this.release();
