@@ -6,6 +6,7 @@ import { SensorsLayer } from './sensors-layer.ts';
 import { AlertsLayer } from './alerts-layer.ts';
 import { hubLayer } from './layer-sink.ts';
 import type { DeviceRow } from '../storage/device.repository.ts';
+import { MemoryLayer } from '../../test/support/memory-ports.ts';
 
 const kimLong: DeviceRow = {
   id: 'kim-long',
@@ -66,5 +67,43 @@ describe('SensorsLayer', () => {
     ]);
     expect((hub.get('sensors', 'kim-long') as Feature<SensorProps>).props.value).toBe(2.2);
     hub.stop();
+  });
+
+  it('publishes the newest reading of a batch once, and compares with the layer by instant whatever its form', async () => {
+    const now = Date.parse('2026-11-27T08:00:00Z');
+    const sensors = new MemoryLayer<SensorProps>();
+    const layer = new SensorsLayer(sensors, new AlertsLayer(new MemoryLayer<AlertProps>()), () => now);
+    await layer.load([kimLong], []);
+    const at = (minAgo: number, value: number) => ({
+      deviceId: 'kim-long',
+      metric: 'water_level',
+      value,
+      unit: 'm',
+      ts: new Date(now - minAgo * 60_000),
+    });
+    const before = sensors.applied.length;
+    await layer.applyReadings([at(3, 1.1), at(1, 2.4), at(2, 1.8), { ...at(0, 9), metric: 'battery' }]);
+    expect(sensors.applied.length).toBe(before + 1);
+    expect(sensors.get('kim-long')!.props).toMatchObject({
+      value: 2.4,
+      observedAt: '2026-11-27T07:59:00.000Z',
+      alarmLevel: 2,
+      state: 'alarm2',
+    });
+    // The same batch again (a re-delivery) sends nothing.
+    await layer.applyReadings([at(1, 2.4)]);
+    expect(sensors.applied.length).toBe(before + 1);
+    // Another node wrote the time with an offset (each write below is one `applied` entry of its own):
+    // the same instant as 07:59Z is not newer; 07:59:15Z is older than 07:59:30+07 … 07:59:45Z is newer.
+    const f = sensors.get('kim-long')!;
+    await sensors.apply([{ ...f, props: { ...f.props, observedAt: '2026-11-27T14:59:00+07:00' } }]);
+    await layer.applyReadings([at(1, 2.4)]);
+    expect(sensors.applied.length).toBe(before + 2);
+    await sensors.apply([{ ...f, props: { ...f.props, observedAt: '2026-11-27T14:59:30+07:00' } }]);
+    await layer.applyReadings([at(0.75, 2.6)]);
+    expect(sensors.applied.length).toBe(before + 3);
+    await layer.applyReadings([at(0.25, 2.7)]);
+    expect(sensors.applied.length).toBe(before + 4);
+    expect(sensors.get('kim-long')!.props).toMatchObject({ value: 2.7, state: 'alarm2' });
   });
 });

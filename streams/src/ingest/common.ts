@@ -4,7 +4,7 @@ import type { TypeCheck } from '@sinclair/typebox/compiler';
 import { fail, ok, type Result } from '../reject.ts';
 import type { WardIndex } from '../geo/wards.ts';
 import { wardFromAddress } from '../geo/address.ts';
-import { checkTimeWindow, DEFAULT_TIME_WINDOW, type TimeWindow } from './time-window.ts';
+import { checkTimeWindow, DEFAULT_TIME_WINDOW, isoTimeMs, type TimeWindow } from './time-window.ts';
 
 /** The inbound channels of ARCHITECTURE.md ("Flow"); `channel` + `sourceId` is the idempotency key. */
 export type IngestChannel = 'hue_s' | 'hotline' | 'open311' | 'camera' | 'sensor' | 'kpi';
@@ -56,18 +56,9 @@ export function parseTime(
   receivedAt: Date,
   window: TimeWindow = DEFAULT_TIME_WINDOW,
 ): Result<Date> {
-  const t = new Date(value);
-  if (Number.isNaN(t.getTime()) || !calendarDateExists(value))
-    return fail('IOC_INGEST_TIME', `${path} "${value}" is not a valid time`, { path });
-  return checkTimeWindow(t, receivedAt, window, path, value);
-}
-
-function calendarDateExists(iso: string): boolean {
-  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(iso);
-  if (!m) return false;
-  const [y, mo, d, h, mi] = m.slice(1).map(Number) as [number, number, number, number, number];
-  const probe = new Date(Date.UTC(y, mo - 1, d));
-  return probe.getUTCMonth() === mo - 1 && probe.getUTCDate() === d && h < 24 && mi < 60;
+  const ms = isoTimeMs(value);
+  if (Number.isNaN(ms)) return fail('IOC_INGEST_TIME', `${path} "${value}" is not a valid time`, { path });
+  return checkTimeWindow(new Date(ms), receivedAt, window, path, value);
 }
 
 export function checkPosition(lon: number, lat: number, path: string): Result<Position> {

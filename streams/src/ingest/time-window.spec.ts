@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { resolve } from 'node:path';
 import { WardIndex } from '../geo/wards.ts';
 import { normaliseSensorMessage } from '../sensors/normalise.ts';
@@ -6,7 +7,13 @@ import { normaliseCameraMessage } from './camera.normalise.ts';
 import { normaliseHotlineTicket } from './hotline.normalise.ts';
 import { normaliseHueSReport } from './hue-s.normalise.ts';
 import { normaliseKpiSample } from './kpi.normalise.ts';
-import { DEFAULT_TIME_WINDOW, timeWindow, type TimeWindow } from './time-window.ts';
+import {
+  canonicalIsoMs,
+  DEFAULT_TIME_WINDOW,
+  isoTimeMs,
+  timeWindow,
+  type TimeWindow,
+} from './time-window.ts';
 import type { Result } from '../reject.ts';
 
 /**
@@ -106,4 +113,99 @@ describe.each(Object.entries(CHANNELS))('%s: the time window', (_name, run) => {
 
 it('defaults to 30 days back and 5 minutes ahead', () => {
   expect(DEFAULT_TIME_WINDOW).toEqual(timeWindow(30, 300));
+});
+
+/**
+ * isoTimeMs reads the canonical forms digit by digit (issue 15); it must answer what `Date` and the
+ * calendar check answered before it, for every string: the same instant, or NaN alike.
+ */
+describe('isoTimeMs', () => {
+  const before = (iso: string): number => {
+    const t = new Date(iso).getTime();
+    const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(iso);
+    if (Number.isNaN(t) || !m) return NaN;
+    const [y, mo, d, h, mi] = m.slice(1).map(Number) as [number, number, number, number, number];
+    const probe = new Date(Date.UTC(y, mo - 1, d));
+    return probe.getUTCMonth() === mo - 1 && probe.getUTCDate() === d && h < 24 && mi < 60 ? t : NaN;
+  };
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  const shaped = fc
+    .tuple(
+      fc.oneof(fc.integer({ min: 1960, max: 2500 }), fc.integer({ min: 0, max: 9999 })),
+      fc.integer({ min: 0, max: 13 }),
+      fc.integer({ min: 0, max: 32 }),
+      fc.integer({ min: 0, max: 25 }),
+      fc.integer({ min: 0, max: 61 }),
+      fc.integer({ min: 0, max: 61 }),
+      fc.constantFrom('', '.000', '.999', '.5', '.12', '.1234', '.123456789', '.', '.12a'),
+      fc.oneof(
+        fc.constantFrom('Z', 'z', '', ' Z', 'Z ', '+0700', '+07', 'GMT'),
+        fc
+          .tuple(
+            fc.constantFrom('+', '-', '−'),
+            fc.integer({ min: 0, max: 25 }),
+            fc.integer({ min: 0, max: 61 }),
+          )
+          .map(([s, h, m]) => `${s}${p(h)}:${p(m)}`),
+      ),
+    )
+    .map(([y, mo, d, h, mi, s, f, z]) => `${p(y, 4)}-${p(mo)}-${p(d)}T${p(h)}:${p(mi)}:${p(s)}${f}${z}`);
+  /** Mostly in range, so that the digit-by-digit path is taken often (and its edges: 29 February, 23:59). */
+  const inRange = fc
+    .tuple(
+      fc.integer({ min: 1970, max: 2500 }),
+      fc.integer({ min: 1, max: 12 }),
+      fc.integer({ min: 1, max: 31 }),
+      fc.integer({ min: 0, max: 23 }),
+      fc.integer({ min: 0, max: 59 }),
+      fc.integer({ min: 0, max: 59 }),
+      fc.constantFrom('', '.000', '.999', '.123'),
+      fc.constantFrom('Z', '+07:00', '-00:00', '+23:59', '-12:30', '+14:00'),
+    )
+    .map(([y, mo, d, h, mi, s, f, z]) => `${p(y, 4)}-${p(mo)}-${p(d)}T${p(h)}:${p(mi)}:${p(s)}${f}${z}`);
+  const mutated = fc
+    .tuple(shaped, fc.nat(), fc.constantFrom('', '0', '9', ':', '-', 'T', ' ', 'Z', '٣'))
+    .map(([t, at, ch]) => {
+      const i = at % (t.length + 1);
+      return t.slice(0, i) + ch + t.slice(i + 1);
+    });
+
+  it('answers as Date and the calendar check did, for any string', () => {
+    let fast = 0;
+    fc.assert(
+      fc.property(fc.oneof(inRange, shaped, mutated, fc.string()), (iso) => {
+        const want = before(iso);
+        expect(Object.is(isoTimeMs(iso), want), `${iso}: ${isoTimeMs(iso)} vs ${want}`).toBe(true);
+        const c = canonicalIsoMs(iso);
+        if (!Number.isNaN(c)) {
+          fast++;
+          expect(c, iso).toBe(want);
+        }
+      }),
+      { numRuns: 10_000, seed: 15 },
+    );
+    expect(fast).toBeGreaterThan(2000);
+  });
+
+  it('reads the canonical forms itself, within a longer text too', () => {
+    for (const t of [
+      '2026-11-27T07:55:00Z',
+      '2026-11-27T07:55:00.123Z',
+      '2026-11-27T14:55:00+07:00',
+      '2026-11-27T14:55:00.123+07:00',
+      '2028-02-29T23:59:59.999-23:59',
+    ])
+      expect(canonicalIsoMs(t), t).toBe(Date.parse(t));
+    expect(canonicalIsoMs('{"ts":"2026-11-27T07:55:00Z"}', 7, 27)).toBe(Date.parse('2026-11-27T07:55:00Z'));
+    // Left to Date (and refused there where it must be): other forms, impossible dates, before 1970.
+    for (const t of [
+      '2026-11-27T07:55Z',
+      '2026-02-29T00:00:00Z',
+      '2026-11-27T24:00:00Z',
+      '1969-12-31T23:59:59Z',
+    ])
+      expect(canonicalIsoMs(t), t).toBeNaN();
+    expect(isoTimeMs('2026-11-27T07:55Z')).toBe(Date.parse('2026-11-27T07:55Z'));
+    expect(isoTimeMs('2026-02-30T07:55:00Z')).toBeNaN();
+  });
 });

@@ -27,9 +27,11 @@ export function checkTimeWindow(
   receivedAt: Date,
   window: TimeWindow,
   path: string,
-  text: string = t.toISOString(),
+  shown?: string,
 ): Result<Date> {
+  if (inTimeWindow(t.getTime(), receivedAt, window)) return ok(t);
   const ahead = t.getTime() - receivedAt.getTime();
+  const text = shown ?? t.toISOString();
   const limits = { maxAgeDays: window.maxAgeMs / DAY_MS, maxSkewS: window.maxSkewMs / 1000 };
   if (ahead > window.maxSkewMs) {
     return fail(
@@ -38,17 +40,116 @@ export function checkTimeWindow(
       { path, ...limits },
     );
   }
-  if (-ahead > window.maxAgeMs) {
-    return fail('IOC_INGEST_TIME', `${path} ${text} is more than ${describe(window.maxAgeMs)} old`, {
-      path,
-      ...limits,
-    });
-  }
-  return ok(t);
+  return fail('IOC_INGEST_TIME', `${path} ${text} is more than ${describe(window.maxAgeMs)} old`, {
+    path,
+    ...limits,
+  });
+}
+
+/** Whether the instant `ms` lies in the window around `receivedAt` (checkTimeWindow without the reject). */
+export function inTimeWindow(ms: number, receivedAt: Date, window: TimeWindow): boolean {
+  const ahead = ms - receivedAt.getTime();
+  return ahead <= window.maxSkewMs && -ahead <= window.maxAgeMs;
 }
 
 function describe(ms: number): string {
   if (ms % DAY_MS === 0) return `${ms / DAY_MS} day${ms === DAY_MS ? '' : 's'}`;
   if (ms % 60_000 === 0) return `${ms / 60_000} minute${ms === 60_000 ? '' : 's'}`;
   return `${ms / 1000} s`;
+}
+
+/**
+ * The instant an RFC 3339 time names, in ms since the epoch; NaN where `Date` cannot read it or the date
+ * does not exist (`Date` rolls 2026-02-30 over to March: a device that sends it has a broken clock).
+ * The forms devices and `toISOString` send, `YYYY-MM-DDTHH:MM:SS[.sss](Z|±HH:MM)` from 1970 on, are
+ * read digit by digit (one per message on the MQTT path: the regex, the array of fields and the probe
+ * `Date` were a tenth of its CPU); anything else goes through `Date` and the calendar check, so both
+ * paths answer alike (time-window.spec.ts compares them).
+ */
+export function isoTimeMs(iso: string): number {
+  const fast = canonicalIsoMs(iso);
+  if (!Number.isNaN(fast)) return fast;
+  const t = new Date(iso).getTime();
+  return Number.isNaN(t) || !calendarDateExists(iso) ? NaN : t;
+}
+
+/** The digits of `s` at `at`, `n` of them, as a number; -1 where one is not an ASCII digit. */
+function digits(s: string, at: number, n: number): number {
+  let v = 0;
+  for (let i = at; i < at + n; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (!(c >= 0 && c <= 9)) return -1; // NaN past the end too
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const DAYS_BEFORE_MONTH = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
+
+/**
+ * `s.slice(from, to)` when it is `YYYY-MM-DDTHH:MM:SS[.sss](Z|±HH:MM)` from 1970 on with every field in
+ * range, in ms; NaN for anything else (which `isoTimeMs` then reads through `Date`). Offsets so that a
+ * caller holding the whole payload text need not cut the time out of it.
+ */
+export function canonicalIsoMs(s: string, from = 0, to = s.length): number {
+  const len = to - from;
+  if (len !== 20 && len !== 24 && len !== 25 && len !== 29) return NaN;
+  const b = from;
+  if (
+    s.charCodeAt(b + 4) !== 45 || // -
+    s.charCodeAt(b + 7) !== 45 ||
+    s.charCodeAt(b + 10) !== 84 || // T
+    s.charCodeAt(b + 13) !== 58 || // :
+    s.charCodeAt(b + 16) !== 58
+  )
+    return NaN;
+  const y = digits(s, b, 4);
+  const mo = digits(s, b + 5, 2);
+  const d = digits(s, b + 8, 2);
+  const h = digits(s, b + 11, 2);
+  const mi = digits(s, b + 14, 2);
+  const sec = digits(s, b + 17, 2);
+  if (y < 1970 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59)
+    return NaN;
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  if (d > DAYS_IN_MONTH[mo - 1]! + (leap && mo === 2 ? 1 : 0)) return NaN;
+  let at = b + 19;
+  let frac = 0;
+  if (s.charCodeAt(at) === 46) {
+    frac = digits(s, at + 1, 3);
+    if (frac < 0) return NaN;
+    at += 4;
+  }
+  let offsetMin = 0;
+  const z = s.charCodeAt(at);
+  if (z === 90) {
+    if (to !== at + 1) return NaN;
+  } else {
+    const sign = z === 43 ? 1 : z === 45 ? -1 : 0;
+    const oh = digits(s, at + 1, 2);
+    const om = digits(s, at + 4, 2);
+    if (sign === 0 || to !== at + 6 || s.charCodeAt(at + 3) !== 58 || oh < 0 || oh > 23 || om < 0 || om > 59)
+      return NaN;
+    offsetMin = sign * (oh * 60 + om);
+  }
+  // Days since 1970-01-01 by whole years, then the days of this year before the month (Date.UTC, inlined).
+  const days =
+    365 * (y - 1970) +
+    Math.floor((y - 1969) / 4) -
+    Math.floor((y - 1901) / 100) +
+    Math.floor((y - 1601) / 400) +
+    DAYS_BEFORE_MONTH[mo - 1]! +
+    (leap && mo > 2 ? 1 : 0) +
+    d -
+    1;
+  return ((days * 24 + h) * 60 + mi - offsetMin) * 60_000 + sec * 1000 + frac;
+}
+
+function calendarDateExists(iso: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(iso);
+  if (!m) return false;
+  const [y, mo, d, h, mi] = m.slice(1).map(Number) as [number, number, number, number, number];
+  const probe = new Date(Date.UTC(y, mo - 1, d));
+  return probe.getUTCMonth() === mo - 1 && probe.getUTCDate() === d && h < 24 && mi < 60;
 }
