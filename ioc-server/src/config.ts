@@ -71,7 +71,11 @@ export interface Config {
   sessionIdleS: number;
   /** A session ends this long after login whatever its use (SESSION_MAX_HOURS, default 12: one shift). */
   sessionMaxS: number;
-  /** Live delta batching tick (ARCHITECTURE.md: ≤ 250 ms). */
+  /**
+   * LIVE_TICK_MS (10–250, default 250): the longest a layer change waits before its delta goes out, under
+   * load. An idle hub sends a change at once; under load it waits as long as its last flush took, at
+   * most this, so changes coalesce into fewer deltas (live/layer-hub.ts; ARCHITECTURE.md: ≤ 250 ms).
+   */
   liveTickMs: number;
   /**
    * How far back a reconnecting /live client can resume without a snapshot: entries kept per layer by the

@@ -3,7 +3,7 @@ import { LayerHub } from '../../live/layer-hub.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** This node's live layer state, driven by the event log; deltas to `hub.onDelta` listeners per tick. */
+    /** This node's live layer state, driven by the event log; deltas to `hub.onDelta` listeners per flush (at once when idle). */
     hub: LayerHub;
   }
 }
