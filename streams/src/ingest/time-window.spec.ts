@@ -10,6 +10,7 @@ import { normaliseKpiSample } from './kpi.normalise.ts';
 import {
   canonicalIsoMs,
   DEFAULT_TIME_WINDOW,
+  isoString,
   isoTimeMs,
   timeWindow,
   type TimeWindow,
@@ -207,5 +208,34 @@ describe('isoTimeMs', () => {
       expect(canonicalIsoMs(t), t).toBeNaN();
     expect(isoTimeMs('2026-11-27T07:55Z')).toBe(Date.parse('2026-11-27T07:55Z'));
     expect(isoTimeMs('2026-02-30T07:55:00Z')).toBeNaN();
+  });
+});
+
+describe('isoString', () => {
+  it('writes what toISOString writes', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.integer({ min: 0, max: 253_402_300_799_999 }),
+          fc.integer({ min: Date.UTC(2020, 0, 1), max: Date.UTC(2030, 0, 1) }),
+          // Around the ends of months, leap days and centuries.
+          fc
+            .tuple(
+              fc.integer({ min: 1970, max: 9999 }),
+              fc.integer({ min: 0, max: 12 }),
+              fc.integer({ min: -2, max: 1 }),
+            )
+            .map(([y, m, d]) => Math.max(0, Date.UTC(y, m, d, 23, 59, 59, 999))),
+          fc.constantFrom(-1, -86_400_001, 253_402_300_800_000, 8.64e15, 0.5, 1e12 + 0.25),
+          // The last day of a 400-year cycle: 29 February of 2000, 2400, 8000.
+          fc.constantFrom(2000, 2400, 8000).map((y) => Date.UTC(y, 1, 29, 12)),
+        ),
+        (ms) => {
+          expect(isoString(ms), String(ms)).toBe(new Date(ms).toISOString());
+        },
+      ),
+      { numRuns: 5000, seed: 15 },
+    );
+    expect(() => isoString(NaN)).toThrow(RangeError);
   });
 });

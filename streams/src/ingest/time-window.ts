@@ -146,6 +146,40 @@ export function canonicalIsoMs(s: string, from = 0, to = s.length): number {
   return ((days * 24 + h) * 60 + mi - offsetMin) * 60_000 + sec * 1000 + frac;
 }
 
+const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
+const THREE_DIGITS = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
+/** Year 10000: past it toISOString writes six-digit years. */
+const YEAR_10000_MS = 253_402_300_800_000;
+
+/**
+ * `new Date(ms).toISOString()` without the Date (which cost more than the rest of a sensor feature,
+ * issue 15): the civil date of the day number by Hinnant's days-to-civil, then the fields from tables.
+ * From 1970 to 9999; other instants, and NaN, are left to toISOString itself.
+ */
+export function isoString(ms: number): string {
+  if (!(ms >= 0 && ms < YEAR_10000_MS) || ms !== Math.floor(ms)) return new Date(ms).toISOString();
+  const days = Math.floor(ms / 86_400_000);
+  let rest = ms - days * 86_400_000;
+  const h = Math.floor(rest / 3_600_000);
+  rest -= h * 3_600_000;
+  const mi = Math.floor(rest / 60_000);
+  rest -= mi * 60_000;
+  const sec = Math.floor(rest / 1000);
+  const milli = rest - sec * 1000;
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365,
+  );
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const mo = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (mo <= 2 ? 1 : 0);
+  return `${y}-${TWO_DIGITS[mo]!}-${TWO_DIGITS[d]!}T${TWO_DIGITS[h]!}:${TWO_DIGITS[mi]!}:${TWO_DIGITS[sec]!}.${THREE_DIGITS[milli]!}Z`;
+}
+
 function calendarDateExists(iso: string): boolean {
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(iso);
   if (!m) return false;
