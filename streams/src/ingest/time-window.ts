@@ -73,15 +73,11 @@ export function isoTimeMs(iso: string): number {
   return Number.isNaN(t) || !calendarDateExists(iso) ? NaN : t;
 }
 
-/** The digits of `s` at `at`, `n` of them, as a number; -1 where one is not an ASCII digit. */
-function digits(s: string, at: number, n: number): number {
-  let v = 0;
-  for (let i = at; i < at + n; i++) {
-    const c = s.charCodeAt(i) - 48;
-    if (!(c >= 0 && c <= 9)) return -1; // NaN past the end too
-    v = v * 10 + c;
-  }
-  return v;
+/** The two ASCII digits of `s` at `at` as a number; -1 where either is not one (or past the end). */
+function d2(s: string, at: number): number {
+  const a = s.charCodeAt(at) - 48;
+  const b = s.charCodeAt(at + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
 }
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -104,12 +100,14 @@ export function canonicalIsoMs(s: string, from = 0, to = s.length): number {
     s.charCodeAt(b + 16) !== 58
   )
     return NaN;
-  const y = digits(s, b, 4);
-  const mo = digits(s, b + 5, 2);
-  const d = digits(s, b + 8, 2);
-  const h = digits(s, b + 11, 2);
-  const mi = digits(s, b + 14, 2);
-  const sec = digits(s, b + 17, 2);
+  const hi = d2(s, b);
+  const lo = d2(s, b + 2);
+  const y = hi < 0 || lo < 0 ? -1 : hi * 100 + lo;
+  const mo = d2(s, b + 5);
+  const d = d2(s, b + 8);
+  const h = d2(s, b + 11);
+  const mi = d2(s, b + 14);
+  const sec = d2(s, b + 17);
   if (y < 1970 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59)
     return NaN;
   const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
@@ -117,8 +115,10 @@ export function canonicalIsoMs(s: string, from = 0, to = s.length): number {
   let at = b + 19;
   let frac = 0;
   if (s.charCodeAt(at) === 46) {
-    frac = digits(s, at + 1, 3);
-    if (frac < 0) return NaN;
+    const f = d2(s, at + 1);
+    const f3 = s.charCodeAt(at + 3) - 48;
+    if (f < 0 || !(f3 >= 0 && f3 <= 9)) return NaN;
+    frac = f * 10 + f3;
     at += 4;
   }
   let offsetMin = 0;
@@ -127,18 +127,19 @@ export function canonicalIsoMs(s: string, from = 0, to = s.length): number {
     if (to !== at + 1) return NaN;
   } else {
     const sign = z === 43 ? 1 : z === 45 ? -1 : 0;
-    const oh = digits(s, at + 1, 2);
-    const om = digits(s, at + 4, 2);
+    const oh = d2(s, at + 1);
+    const om = d2(s, at + 4);
     if (sign === 0 || to !== at + 6 || s.charCodeAt(at + 3) !== 58 || oh < 0 || oh > 23 || om < 0 || om > 59)
       return NaN;
     offsetMin = sign * (oh * 60 + om);
   }
-  // Days since 1970-01-01 by whole years, then the days of this year before the month (Date.UTC, inlined).
+  // Days since 1970-01-01 by whole years, then the days of this year before the month (Date.UTC, inlined;
+  // every quotient is of a positive number, so truncation is floor).
   const days =
     365 * (y - 1970) +
-    Math.floor((y - 1969) / 4) -
-    Math.floor((y - 1901) / 100) +
-    Math.floor((y - 1601) / 400) +
+    (((y - 1969) / 4) | 0) -
+    (((y - 1901) / 100) | 0) +
+    (((y - 1601) / 400) | 0) +
     DAYS_BEFORE_MONTH[mo - 1]! +
     (leap && mo > 2 ? 1 : 0) +
     d -
