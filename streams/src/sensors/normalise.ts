@@ -2,6 +2,8 @@ import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { SENSOR_KINDS, type SensorKind } from '@hue-ioc/layers';
 import { fail, ok, type Result } from '../reject.ts';
 import {
+  MAX_READING,
+  MAX_UNIT_LENGTH,
   MultiReadingSchema,
   SingleReadingSchema,
   type SensorReadingPayload,
@@ -217,7 +219,7 @@ export function readCanonicalReading(s: string): Readonly<CanonicalReading> | nu
   }
   const magnitude = scale === 0 ? mantissa : mantissa / POW10[scale]!;
   const value = negative ? -magnitude : magnitude;
-  if (!(value >= -1e9 && value <= 1e9)) return null;
+  if (!(value >= -MAX_READING && value <= MAX_READING)) return null;
   let unit: string | undefined;
   if (s.startsWith(UNIT_KEY, i)) {
     const from = i + UNIT_KEY.length;
@@ -228,7 +230,7 @@ export function readCanonicalReading(s: string): Readonly<CanonicalReading> | nu
       // Escapes go the full path; so does what the unit pattern refuses (controls, C1, any surrogate).
       if (c === 92 || c < 0x20 || (c >= 0x7f && c <= 0x9f) || (c >= 0xd800 && c <= 0xdfff)) return null;
     }
-    if (j === from || j - from > 16 || j >= s.length) return null;
+    if (j === from || j - from > MAX_UNIT_LENGTH || j >= s.length) return null;
     unit = s.slice(from, j);
     i = j + 1;
   }
