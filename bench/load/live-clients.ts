@@ -6,7 +6,7 @@
  * last snapshot, with the bytes received.
  */
 import { io as ioClient, type Socket } from 'socket.io-client';
-import { LIVE_PROTOCOL_VERSION } from '@hue-ioc/layers';
+import { decodeWallFeatures, LIVE_PROTOCOL_VERSION } from '@hue-ioc/layers';
 import { childSide } from '../lib/proc.ts';
 
 interface Config {
@@ -14,7 +14,7 @@ interface Config {
   token: string;
   n: number;
   layers: string[];
-  encoding: 'json' | 'columnar';
+  encoding: 'json' | 'columnar' | 'wall';
   mode: 'latency' | 'count' | 'idle';
   /** Clients opened at once while connecting (bounded, so the server is not stormed). */
   concurrency?: number;
@@ -75,36 +75,77 @@ async function connectOne(): Promise<void> {
   });
 }
 
-/** A new wall: connects, subscribes to every layer, resolves when the last snapshot arrived. */
-async function coldJoin(
-  layers: string[],
-  encoding: string,
-): Promise<{ ms: number; bytes: number; features: number }> {
+interface JoinResult {
+  /** Connect to the last byte of the last snapshot (socket.io fires the event once every attachment is in). */
+  ms: number;
+  /** Decoding the `wall` snapshots into features, as the wall does before drawing (0 for JSON encodings). */
+  decodeMs: number;
+  bytes: number;
+  features: number;
+  /** The panel's first `layer:text` (titles of `textIds` incidents): bytes received for it, and its ms. */
+  textBytes: number;
+  textMs: number;
+}
+
+/**
+ * A new wall: connects, subscribes to every layer, resolves when the last snapshot arrived (and, with
+ * `textIds` > 0, once the titles of that many incidents came back, counted separately).
+ */
+async function coldJoin(layers: string[], encoding: string, textIds: number): Promise<JoinResult> {
   let got = 0;
   let received = 0;
   let n = 0;
+  let decodeMs = 0;
+  let firstIncidents: string[] = [];
   const t0 = performance.now();
   const s = open({ encoding, onBytes: (b) => (received += b) });
-  return new Promise((resolve, reject) => {
+  const snapshots = new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('cold join took over 120 s')), 120_000);
-    s.on('layer:snapshot', (snap: { features: unknown[]; columns?: { ids: unknown[] } }) => {
-      n += snap.columns ? snap.columns.ids.length : snap.features.length;
-      if (++got === layers.length) {
+    s.on(
+      'layer:snapshot',
+      (snap: {
+        layer: string;
+        features: { id: string }[];
+        columns?: { ids: string[] };
+        packed?: Uint8Array;
+      }) => {
+        const last = ++got === layers.length;
         const ms = performance.now() - t0;
-        clearTimeout(timer);
-        s.close();
-        resolve({ ms, bytes: received, features: n });
-      }
-    });
+        let ids: string[];
+        if (snap.packed) {
+          const started = performance.now();
+          ids = decodeWallFeatures(snap.packed).features.map((f) => f.id);
+          decodeMs += performance.now() - started;
+        } else ids = snap.columns ? snap.columns.ids : snap.features.map((f) => f.id);
+        n += ids.length;
+        if (snap.layer === 'incidents') firstIncidents = ids.slice(0, textIds);
+        if (last) {
+          clearTimeout(timer);
+          resolve(ms);
+        }
+      },
+    );
     s.once('connect_error', reject);
     s.once('connect', () => {
       for (const layer of layers) s.emit('subscribe', { layer }, () => undefined);
     });
   });
+  const ms = await snapshots;
+  const before = received;
+  const t1 = performance.now();
+  if (firstIncidents.length > 0)
+    await s.timeout(10_000).emitWithAck('layer:text', { layer: 'incidents', ids: firstIncidents });
+  const textMs = performance.now() - t1;
+  s.close();
+  return { ms, decodeMs, bytes: before, features: n, textBytes: received - before, textMs };
 }
 
 side.on('join', async (m) => {
-  const r = await coldJoin(m.layers as string[], (m.encoding as string) ?? 'columnar');
+  const r = await coldJoin(
+    m.layers as string[],
+    (m.encoding as string) ?? 'wall',
+    (m.textIds as number) ?? 0,
+  );
   side.send({ type: 'joined', ...r });
 });
 side.on('report', () => {

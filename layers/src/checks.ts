@@ -4,11 +4,13 @@ import {
   IncidentChangedSchema,
   KpiUpdateSchema,
   LayerDeltaSchema,
+  LayerTextAckSchema,
   LayerSnapshotSchema,
   SubscribeAckSchema,
   TickerItemSchema,
   type IncidentChanged,
   type KpiUpdate,
+  type LayerTextAck,
   type SubscribeAck,
   type TickerItem,
 } from './protocol.ts';
@@ -37,6 +39,7 @@ const DeltaEnvelope = envelope(LayerDeltaSchema);
 export const isLayerSnapshot = (v: unknown): v is LayerSnapshot => Value.Check(SnapshotEnvelope, v);
 export const isLayerDelta = (v: unknown): v is LayerDelta => Value.Check(DeltaEnvelope, v);
 export const isSubscribeAck = (v: unknown): v is SubscribeAck => Value.Check(SubscribeAckSchema, v);
+export const isLayerTextAck = (v: unknown): v is LayerTextAck => Value.Check(LayerTextAckSchema, v);
 export const isTickerItem = (v: unknown): v is TickerItem => Value.Check(TickerItemSchema, v);
 export const isKpiUpdate = (v: unknown): v is KpiUpdate => Value.Check(KpiUpdateSchema, v);
 export const isKpiItem = (v: unknown): v is KpiItem => Value.Check(KpiItemSchema, v);

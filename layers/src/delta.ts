@@ -1,6 +1,7 @@
 import type { Feature } from './feature.ts';
 import type { LayerId } from './feature.ts';
 import { decodeColumnar, type ColumnarFeatures } from './wire.ts';
+import { decodeWallFeatures } from './wall-wire.ts';
 
 /** Full state of a layer at `seq`. */
 export interface LayerSnapshot<P = unknown> {
@@ -20,6 +21,8 @@ export interface LayerSnapshot<P = unknown> {
    * (`auth.encoding: 'columnar'`): about 0.6 of the JSON bytes of a 10k-incident snapshot.
    */
   columns?: ColumnarFeatures;
+  /** The features in the `wall` encoding (wall-wire.ts), for clients that asked for it. */
+  packed?: Uint8Array | ArrayBuffer;
 }
 
 /** Changes that take a layer from `from` to `seq`: coalesced per feature, at most one entry per id. */
@@ -63,6 +66,7 @@ export function emptyLayerState<P>(): LayerState<P> {
 
 /** The features of a snapshot, whichever encoding it came in. */
 export function snapshotFeatures<P>(snapshot: LayerSnapshot<P>): Feature<P>[] {
+  if (snapshot.packed) return decodeWallFeatures<P>(snapshot.packed).features;
   return snapshot.columns ? decodeColumnar<P>(snapshot.columns) : snapshot.features;
 }
 

@@ -9,6 +9,7 @@ export * from './delta.ts';
 export * from './protocol.ts';
 export * from './style.ts';
 export * from './wire.ts';
+export * from './wall-wire.ts';
 export * from './kpi.ts';
 export * from './wall.ts';
 export * from './errors.ts';

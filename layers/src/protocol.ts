@@ -128,6 +128,14 @@ export const LayerSnapshotSchema = Type.Object(
         raw: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
       }),
     ),
+    /**
+     * The features in the `wall` encoding (`auth.encoding: 'wall'`): one binary attachment (a Buffer from
+     * the server, an ArrayBuffer in a browser) read by `decodeWallFeatures` (wall-wire.ts); text fields
+     * are left out and fetched with `layer:text`.
+     */
+    packed: Type.Optional(
+      Type.Unsafe<Uint8Array | ArrayBuffer>(Type.Unknown({ description: 'binary: wall-wire.ts' })),
+    ),
   },
   { $id: 'LayerSnapshot' },
 );
@@ -146,7 +154,12 @@ export const LayerDeltaSchema = Type.Object(
   { $id: 'LayerDelta' },
 );
 
-export const LIVE_ENCODINGS = ['json', 'columnar'] as const;
+/**
+ * Snapshot encodings: `json` (features as objects), `columnar` (one JSON array per property), `wall`
+ * (typed binary columns without free text: wall-wire.ts; what the wall draws, ~15–25 B per incident).
+ * Deltas are JSON in every encoding, text included (they are small, and they refresh a client's text cache).
+ */
+export const LIVE_ENCODINGS = ['json', 'columnar', 'wall'] as const;
 export type LiveEncoding = (typeof LIVE_ENCODINGS)[number];
 
 /** What a client puts in the socket.io handshake `auth`. */
@@ -156,7 +169,7 @@ export const LiveHandshakeAuthSchema = Type.Object(
     token: Type.Optional(Type.String()),
     /** Absent means the current version (LIVE_PROTOCOL_VERSION); an explicit unknown one is refused. */
     protocol: Type.Optional(Type.Integer({ minimum: 1 })),
-    /** Snapshot encoding: `json` (the default, readable for debugging) or `columnar` (smaller). */
+    /** Snapshot encoding: `json` (the default, readable for debugging), `columnar` or `wall` (smallest). */
     encoding: Type.Optional(Type.Union(LIVE_ENCODINGS.map((e) => Type.Literal(e)))),
   },
   { $id: 'LiveHandshakeAuth' },
@@ -190,6 +203,45 @@ export type Presence = Static<typeof PresenceSchema>;
 export type PresenceAck =
   { ok: true; viewers: PresenceViewer[] } | { ok: false; error: { code: string; message: string } };
 
+/** Most ids one `layer:text` may ask for (a panel shows a handful; a wall asks as it shows them). */
+export const LAYER_TEXT_MAX_IDS = 200;
+
+/**
+ * `layer:text {layer, ids}`: the text fields a `wall` snapshot leaves out (WALL_TEXT_FIELDS: an incident's
+ * title), for the given features, answered through the ack. Scoped like a snapshot: ids this principal may
+ * not see (or that are not on the layer) are left out of the answer, not refused, so an answer never tells
+ * whether another agency's incident exists.
+ */
+export const LayerTextRequestSchema = Type.Object(
+  {
+    layer: LayerIdSchema,
+    ids: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), {
+      minItems: 1,
+      maxItems: LAYER_TEXT_MAX_IDS,
+    }),
+  },
+  { $id: 'LayerTextRequest', additionalProperties: false },
+);
+export type LayerTextRequest = Static<typeof LayerTextRequestSchema>;
+
+export const LayerTextItemSchema = Type.Object({
+  id: Type.String(),
+  /** The feature's `version` prop when it has one: text of an older version is stale. */
+  version: Type.Optional(Type.Integer()),
+  /** The left-out fields, by name (`{ title }` for incidents). */
+  text: Type.Record(Type.String(), Type.Union([Type.String(), Type.Null()])),
+});
+export type LayerTextItem = Static<typeof LayerTextItemSchema>;
+
+export const LayerTextAckSchema = Type.Union(
+  [
+    Type.Object({ ok: Type.Literal(true), layer: LayerIdSchema, items: Type.Array(LayerTextItemSchema) }),
+    Type.Object({ ok: Type.Literal(false), error: LiveErrorSchema }),
+  ],
+  { $id: 'LayerTextAck' },
+);
+export type LayerTextAck = Static<typeof LayerTextAckSchema>;
+
 /** Events the server emits on /live. Typed once here; server and web both use this map. */
 export interface LiveServerToClient {
   'layer:snapshot': (snapshot: LayerSnapshot) => void;
@@ -206,4 +258,5 @@ export interface LiveClientToServer {
   unsubscribe: (request: UnsubscribeRequest, ack: (result: CommandAck) => void) => void;
   'presence:watch': (request: PresenceRequest, ack: (result: PresenceAck) => void) => void;
   'presence:leave': (request: PresenceRequest, ack: (result: CommandAck) => void) => void;
+  'layer:text': (request: LayerTextRequest, ack: (result: LayerTextAck) => void) => void;
 }

@@ -8,12 +8,17 @@ import {
   LIVE_ENCODINGS,
   LIVE_NAMESPACE,
   encodeColumnar,
+  encodeWallFeatures,
+  LayerTextRequestSchema,
   LIVE_PROTOCOL_VERSION,
   SubscribeRequestSchema,
+  WALL_TEXT_FIELDS,
   UnsubscribeRequestSchema,
   type LayerDelta,
   type LayerId,
   type LayerSnapshot,
+  type LayerTextAck,
+  type LayerTextItem,
   type KpiUpdate,
   type LiveClientToServer,
   type LiveServerToClient,
@@ -28,6 +33,10 @@ export type { Principal };
 
 const checkSubscribe = TypeCompiler.Compile(SubscribeRequestSchema);
 const checkUnsubscribe = TypeCompiler.Compile(UnsubscribeRequestSchema);
+const checkText = TypeCompiler.Compile(LayerTextRequestSchema);
+
+/** Scopes of one layer whose `wall` snapshot is kept encoded (the city's screens, a few agencies). */
+const MAX_PACKED_SCOPES = 16;
 
 /** Events between server nodes (socket.io `serverSideEmit`, through the Redis streams adapter). */
 export interface LiveServerSideEvents {
@@ -89,16 +98,22 @@ export interface LiveGatewayOptions {
  * layers once and again after a gap, so a burst of two subscribes per layer is plenty; beyond it a
  * subscribe is answered IOC_LIVE_RATE_LIMITED (with `retryAfterMs`) and sends nothing. A socket that keeps
  * sending commands past `commandBurst` (any event, refilled at `commandsPerS`) is disconnected.
+ * `layer:text` (titles a `wall` snapshot leaves out) has its own bucket: a wall asks for the few it
+ * shows, again when they change; each ask reads at most LAYER_TEXT_MAX_IDS features.
  */
 export interface LiveLimits {
   subscribeBurst: number;
   subscribesPerS: number;
+  textBurst: number;
+  textsPerS: number;
   commandBurst: number;
   commandsPerS: number;
 }
 export const LIVE_LIMITS: LiveLimits = {
   subscribeBurst: 2 * LAYER_IDS.length,
   subscribesPerS: 1,
+  textBurst: 20,
+  textsPerS: 5,
   commandBurst: 100,
   commandsPerS: 20,
 };
@@ -190,7 +205,48 @@ export function createLiveGateway(opts: LiveGatewayOptions) {
     if (!opts.scopeDelta) return '';
     return opts.scopeKey ? `k:${opts.scopeKey(principalOf(socket), layer)}` : `s:${socket.id}`;
   };
+  /**
+   * `wall` snapshots, encoded once per (layer, seq, scope) while that seq is current: walls joining in the
+   * same tick share one encode. The scope is `scopeKey` (principals with one key see the same features);
+   * without it only an unscoped gateway shares. Bounded: one seq per layer, MAX_PACKED_SCOPES scopes.
+   */
+  const packedCache = new Map<LayerId, { seq: number; byScope: Map<string, Uint8Array> }>();
+  const packedScope = (socket: LiveSocket, layer: LayerId): string | null => {
+    if (!opts.scopeSnapshot) return '';
+    return opts.scopeKey ? opts.scopeKey(principalOf(socket), layer) : null;
+  };
+  const packedSnapshot = (socket: LiveSocket, snapshot: LayerSnapshot): Uint8Array => {
+    const key = packedScope(socket, snapshot.layer);
+    let entry = packedCache.get(snapshot.layer);
+    if (!entry || entry.seq !== snapshot.seq) {
+      entry = { seq: snapshot.seq, byScope: new Map() };
+      packedCache.set(snapshot.layer, entry);
+    }
+    const cached = key === null ? undefined : entry.byScope.get(key);
+    if (cached) return cached;
+    const scoped = opts.scopeSnapshot ? opts.scopeSnapshot(principalOf(socket), snapshot) : snapshot;
+    const omit = WALL_TEXT_FIELDS[snapshot.layer];
+    const packed = encodeWallFeatures(scoped.features, omit ? { omit } : {});
+    if (key !== null) {
+      if (entry.byScope.size >= MAX_PACKED_SCOPES) entry.byScope.clear();
+      entry.byScope.set(key, packed);
+    }
+    return packed;
+  };
   const sendSnapshot = (socket: LiveSocket, snapshot: LayerSnapshot) => {
+    if (socket.data.encoding === 'wall') {
+      const { layer, seq, serverTime, changedAt } = snapshot;
+      // A binary attachment: socket.io sends it as its own websocket frame, no base64.
+      socket.emit('layer:snapshot', {
+        layer,
+        seq,
+        serverTime,
+        changedAt,
+        features: [],
+        packed: packedSnapshot(socket, snapshot),
+      });
+      return;
+    }
     const scoped = opts.scopeSnapshot ? opts.scopeSnapshot(principalOf(socket), snapshot) : snapshot;
     // Encoded last, after scoping: a columnar snapshot holds exactly what this principal may see.
     socket.emit(
@@ -199,6 +255,39 @@ export function createLiveGateway(opts: LiveGatewayOptions) {
         ? { ...scoped, features: [], columns: encodeColumnar(scoped.features) }
         : scoped,
     );
+  };
+
+  /**
+   * The text fields a `wall` snapshot left out, for the ids this principal may see: the features pass
+   * through the same `scopeSnapshot` as a snapshot (an agency gets only its own incidents, and whatever
+   * the policy masks is masked here too). Ids not on the layer, or not visible, are simply not answered.
+   */
+  const layerTexts = (principal: Principal, layer: LayerId, ids: readonly string[]): LayerTextItem[] => {
+    const fields = WALL_TEXT_FIELDS[layer];
+    if (!fields) return [];
+    const found = [];
+    for (const id of new Set(ids)) {
+      const f = opts.hub.get(layer, id);
+      if (f) found.push(f);
+    }
+    const asSnapshot: LayerSnapshot = {
+      layer,
+      seq: opts.hub.seq(layer),
+      serverTime: Date.now(),
+      changedAt: null,
+      features: found,
+    };
+    const scoped = opts.scopeSnapshot ? opts.scopeSnapshot(principal, asSnapshot) : asSnapshot;
+    return scoped.features.map((f) => {
+      const props = (f.props ?? {}) as Record<string, unknown>;
+      const text: LayerTextItem['text'] = {};
+      for (const k of Object.keys(fields)) {
+        const v = props[k];
+        text[k] = typeof v === 'string' ? v : null;
+      }
+      const version = props.version;
+      return Number.isInteger(version) ? { id: f.id, version: version as number, text } : { id: f.id, text };
+    });
   };
 
   /** Sends a slow socket what it missed, as one delta, or a snapshot when memory no longer has it. */
@@ -270,6 +359,7 @@ export function createLiveGateway(opts: LiveGatewayOptions) {
     metrics.liveConnections.inc();
     const commands = tokenBucket(limits.commandBurst, limits.commandsPerS);
     const subscribes = tokenBucket(limits.subscribeBurst, limits.subscribesPerS);
+    const texts = tokenBucket(limits.textBurst, limits.textsPerS);
     // Every inbound event, whatever its name: a socket flooding commands is cut off, not queued. What
     // came before the cut is still answered: socket.io dispatches accepted packets on the next tick, and
     // engine.io sends what is queued before it closes.
@@ -368,6 +458,47 @@ export function createLiveGateway(opts: LiveGatewayOptions) {
       }
       if (subscribers.get(request.layer)!.delete(socket)) updateGauge(request.layer);
       reply({ ok: true });
+    });
+
+    socket.on('layer:text', (request, ack) => {
+      const reply: (r: LayerTextAck) => void = typeof ack === 'function' ? ack : () => undefined;
+      if (!checkText.Check(request)) {
+        const details = [...checkText.Errors(request)]
+          .slice(0, 3)
+          .map((e) => `${e.path || '/'} ${e.message}`);
+        metrics.liveRejects.inc({ reason: 'schema' });
+        return reply({
+          ok: false,
+          error: {
+            code: 'IOC_LIVE_BAD_REQUEST',
+            message: `layer:text expects { layer: ${LAYER_IDS.join('|')}, ids: 1–${LayerTextRequestSchema.properties.ids.maxItems} ids }`,
+            details,
+          },
+        });
+      }
+      if (!texts.take()) {
+        metrics.liveRejects.inc({ reason: 'rate_limited' });
+        return reply({
+          ok: false,
+          error: {
+            code: 'IOC_LIVE_RATE_LIMITED',
+            message: `too many layer:text requests on this connection; retry in ${texts.waitMs()} ms`,
+            details: { retryAfterMs: texts.waitMs() },
+          },
+        });
+      }
+      const principal = principalOf(socket);
+      if (opts.canSubscribe && !opts.canSubscribe(principal, request.layer)) {
+        metrics.liveRejects.inc({ reason: 'forbidden' });
+        return reply({
+          ok: false,
+          error: {
+            code: 'IOC_AUTH_FORBIDDEN',
+            message: `the ${principal.role} role may not read ${request.layer}`,
+          },
+        });
+      }
+      reply({ ok: true, layer: request.layer, items: layerTexts(principal, request.layer, request.ids) });
     });
   });
 

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
+  encodeWallFeatures,
   LIVE_PROTOCOL_VERSION,
+  type LayerTextRequest,
   type LayerDelta,
   type LayerSnapshot,
   type SubscribeRequest,
@@ -18,6 +20,9 @@ class FakeSocket {
   readonly handlers = new Map<string, Handler[]>();
   readonly io = { removeAllListeners: () => this.io };
   readonly subscribes: SubscribeRequest[] = [];
+  readonly textRequests: LayerTextRequest[] = [];
+  /** The server's titles for `layer:text`. */
+  titles = new Map<string, { version: number; title: string }>();
   active = false;
   connected = false;
   connects = 0;
@@ -55,9 +60,18 @@ class FakeSocket {
   }
   timeout(_ms: number) {
     return {
-      emitWithAck: (_event: string, req: SubscribeRequest) => {
-        this.subscribes.push(req);
-        return this.answer(req);
+      emitWithAck: (event: string, req: SubscribeRequest | LayerTextRequest) => {
+        if (event === 'layer:text') {
+          const r = req as LayerTextRequest;
+          this.textRequests.push(r);
+          const items = r.ids.flatMap((id) => {
+            const t = this.titles.get(id);
+            return t ? [{ id, version: t.version, text: { title: t.title } }] : [];
+          });
+          return Promise.resolve({ ok: true, layer: r.layer, items });
+        }
+        this.subscribes.push(req as SubscribeRequest);
+        return this.answer(req as SubscribeRequest);
       },
     };
   }
@@ -130,12 +144,12 @@ describe('LiveClient', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
-  it('sends the token, protocol version and columnar encoding, subscribes without since, goes live', async () => {
+  it('sends the token, protocol version and wall encoding, subscribes without since, goes live', async () => {
     const { client, socket, last, onLayer } = setup();
     expect(socket.handshakeAuth()).toEqual({
       token: 'hue-demo-display',
       protocol: LIVE_PROTOCOL_VERSION,
-      encoding: 'columnar',
+      encoding: 'wall',
     });
     expect(client.state.status).toBe('connecting');
     socket.open();
@@ -267,5 +281,85 @@ describe('LiveClient', () => {
     expect(onTicker.mock.calls).toEqual([[line]]);
     expect(onKpi.mock.calls).toEqual([[kpi]]);
     client.close();
+  });
+
+  describe('wall encoding and text on demand', () => {
+    const incident = (id: string, version: number, title: string) => ({
+      id,
+      position: [107.585, 16.4637] as [number, number],
+      props: { version, status: 'new', priority: 1, title, agencyId: 'ubnd-phuong-phu-hoi' },
+    });
+    const packedSnapshot = (seq: number, features: ReturnType<typeof incident>[]): LayerSnapshot => ({
+      layer: 'incidents',
+      seq,
+      serverTime: T0 + seq,
+      changedAt: T0,
+      features: [],
+      // As socket.io delivers a binary attachment in a browser.
+      packed: encodeWallFeatures(features, { omit: { title: '' } }).slice().buffer,
+    });
+
+    it('decodes a packed snapshot into the features the views read, titles left empty', async () => {
+      const { client, socket, onLayer } = setup({ layers: ['incidents'] });
+      socket.open();
+      await settle();
+      socket.fire('layer:snapshot', packedSnapshot(5, [incident('IOC-2612-000101', 2, 'Ngập đường Lê Lợi')]));
+      expect(onLayer).toHaveBeenCalledTimes(1);
+      const view = onLayer.mock.calls[0]![0].view;
+      expect(view.state.seq).toBe(5);
+      expect(view.state.features.get('IOC-2612-000101')).toEqual({
+        ...incident('IOC-2612-000101', 2, ''),
+      });
+      client.close();
+    });
+
+    it('asks again for a snapshot it cannot read instead of applying it', async () => {
+      const { client, socket, onLayer } = setup({ layers: ['incidents'] });
+      socket.open();
+      await settle();
+      const before = socket.subscribes.length;
+      socket.fire('layer:snapshot', { ...packedSnapshot(5, []), packed: new Uint8Array([1, 2, 3]).buffer });
+      expect(onLayer).not.toHaveBeenCalled();
+      await vi.advanceTimersByTimeAsync(2_000);
+      expect(socket.subscribes.length).toBe(before + 1);
+      client.close();
+    });
+
+    it('fetches titles once, serves them from its cache, refreshes them from deltas', async () => {
+      const { client, socket } = setup({ layers: ['incidents'] });
+      socket.open();
+      await settle();
+      socket.fire(
+        'layer:snapshot',
+        packedSnapshot(5, [incident('IOC-2612-000101', 2, ''), incident('IOC-2612-000102', 1, '')]),
+      );
+      socket.titles.set('IOC-2612-000101', { version: 2, title: 'Ngập đường Lê Lợi' });
+      socket.titles.set('IOC-2612-000102', { version: 1, title: 'Đèn đường hỏng, Kim Long' });
+      const first = await client.texts('incidents', [
+        'IOC-2612-000101',
+        'IOC-2612-000102',
+        'IOC-2612-999999',
+      ]);
+      expect(first.get('IOC-2612-000101')).toEqual({ title: 'Ngập đường Lê Lợi' });
+      expect(first.has('IOC-2612-999999')).toBe(false);
+      expect(socket.textRequests).toHaveLength(1);
+      // Cached: only the id the server did not answer is asked again.
+      await client.texts('incidents', ['IOC-2612-000101', 'IOC-2612-000102', 'IOC-2612-999999']);
+      expect(socket.textRequests[1]!.ids).toEqual(['IOC-2612-999999']);
+      // A delta carries its feature's new title: the cache follows without asking.
+      socket.fire('layer:delta', {
+        layer: 'incidents',
+        from: 5,
+        seq: 6,
+        serverTime: T0 + 6,
+        changedAt: T0 + 6,
+        upserts: [incident('IOC-2612-000101', 3, 'Ngập sâu đường Lê Lợi')],
+        removes: ['IOC-2612-000102'],
+      });
+      const after = await client.texts('incidents', ['IOC-2612-000101']);
+      expect(after.get('IOC-2612-000101')).toEqual({ title: 'Ngập sâu đường Lê Lợi' });
+      expect(socket.textRequests).toHaveLength(2);
+      client.close();
+    });
   });
 });
