@@ -41,6 +41,8 @@ const { values } = parseArgs({
     layers: { type: 'string' },
     /** Prints the page's top functions by self time (DevTools CPU profile) for one delta on the large wall. */
     profile: { type: 'boolean', default: false },
+    /** With --profile: also writes that window's profile (.cpuprofile: open it in DevTools' Performance panel). */
+    'profile-out': { type: 'string' },
     /** Writes every round's figures (with the idle window's JS) for `npm run bench -- wall-delta`. */
     json: { type: 'string' },
     /** Leaves the screenshot of the large wall out (it takes a while with software rendering). */
@@ -179,6 +181,10 @@ async function measure(ioc: RunningIoc, page: Page, cdp: CDPSession, held: numbe
     if (values.profile && round === ROUNDS) {
       console.log('  top JS self time in the window with the delta:');
       for (const [k, ms] of deltaJs.top) console.log(`    ${ms.toFixed(1).padStart(7)} ms  ${k}`);
+      if (values['profile-out']) {
+        await writeFile(values['profile-out'], JSON.stringify(withDelta.profile));
+        console.log(`  profile written to ${values['profile-out']}`);
+      }
     }
   }
   mirror.close();

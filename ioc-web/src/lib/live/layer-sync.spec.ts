@@ -52,6 +52,24 @@ describe('LayerSync', () => {
     expect(sync.since).toBe(10);
   });
 
+  it('changes its one map in place and says what each delta changed', () => {
+    const sync = new LayerSync('sensors');
+    sync.applySnapshot(snapshot);
+    expect(sync.view?.changes).toBeNull();
+    const features = sync.view!.state.features;
+    const next = delta(10, 11, 3.9);
+    expect(sync.applyDelta({ ...next, removes: ['phu-oc', 'not-there'] })).toBe('applied');
+    expect(sync.view!.state.features).toBe(features);
+    expect([...features.keys()]).toEqual(['kim-long']);
+    expect(sync.view?.changes).toEqual({ removed: ['phu-oc', 'not-there'], upserted: next.upserts });
+    // A gap changes nothing; a new snapshot is a new map (views holding the old one rebuild).
+    expect(sync.applyDelta(delta(12, 13, 4.2))).toBe('gap');
+    expect(features.get('kim-long')).toBe(next.upserts[0]);
+    sync.applySnapshot({ ...snapshot, seq: 20 });
+    expect(sync.view?.state.features).not.toBe(features);
+    expect(sync.view?.changes).toBeNull();
+  });
+
   it('drops other layers and malformed messages', () => {
     const sync = new LayerSync('sensors');
     expect(sync.applySnapshot({ ...snapshot, layer: 'incidents' })).toBe(false);
@@ -59,6 +77,11 @@ describe('LayerSync', () => {
     expect(sync.applySnapshot(null)).toBe(false);
     sync.applySnapshot(snapshot);
     expect(sync.applyDelta({ layer: 'sensors', from: 10, seq: 11 })).toBe('ignored');
+    // A feature without an id is left out; the rest of the delta applies.
+    expect(
+      sync.applyDelta({ ...delta(10, 11, 3.8), upserts: [null, { position: null }, gauge('kim-long', 3.8)] }),
+    ).toBe('applied');
+    expect(sync.view?.changes?.upserted.map((f) => f.id)).toEqual(['kim-long']);
   });
 
   it('never shows a state the server did not have, whatever is lost, repeated or reordered (property)', () => {

@@ -1,6 +1,6 @@
-import Supercluster from 'supercluster';
 import { INCIDENT_STATUSES, type Feature, type IncidentProps, type IncidentStatus } from '@hue-ioc/layers';
-import { isOpenIncident, isOverdue, type IncidentCluster, type PlacedIncident } from '@hue-ioc/layers/deck';
+import { isOpenIncident, isOverdue, type PlacedIncident } from '@hue-ioc/layers/deck';
+import type { LayerChanges } from '$lib/live';
 
 function isStringOrNull(v: unknown): v is string | null {
   return v === null || typeof v === 'string';
@@ -22,7 +22,7 @@ export function isIncidentFeature(f: Feature<unknown>): f is Feature<IncidentPro
   );
 }
 
-/** Open incidents with a position, in the layer's stable order (rows keep their place across deltas). */
+/** Open incidents with a position, in the layer's order (a full scan: WallIncidents keeps them per delta). */
 export function openIncidentsOf(features: ReadonlyMap<string, Feature<unknown>>): PlacedIncident[] {
   const out: PlacedIncident[] = [];
   for (const f of features.values()) {
@@ -40,7 +40,22 @@ export interface IncidentCounts {
   byAgency: readonly { agencyId: string | null; open: number; overdue: number }[];
 }
 
-/** Counts for the wall's panel, from every open incident (with or without a position). */
+type AgencyCount = IncidentCounts['byAgency'][number];
+
+/** Most overdue first, then most open; ties by agency id (no agency last), so the order is stable. */
+function byUrgency(x: AgencyCount, y: AgencyCount): number {
+  if (y.overdue !== x.overdue) return y.overdue - x.overdue;
+  if (y.open !== x.open) return y.open - x.open;
+  if (x.agencyId === y.agencyId) return 0;
+  if (x.agencyId === null) return 1;
+  if (y.agencyId === null) return -1;
+  return x.agencyId < y.agencyId ? -1 : 1;
+}
+
+/**
+ * Counts for the wall's panel, from every open incident (with or without a position). A full scan: the wall
+ * keeps the same counts per delta in WallIncidents (this is what they are tested against).
+ */
 export function countIncidents(features: ReadonlyMap<string, Feature<unknown>>, now: number): IncidentCounts {
   const byStatus = new Map<IncidentStatus, number>();
   const agencies = new Map<string | null, { agencyId: string | null; open: number; overdue: number }>();
@@ -60,17 +75,12 @@ export function countIncidents(features: ReadonlyMap<string, Feature<unknown>>, 
     a.open++;
     if (late) a.overdue++;
   }
-  const byAgency = [...agencies.values()].sort((x, y) => y.overdue - x.overdue || y.open - x.open);
+  const byAgency = [...agencies.values()].sort(byUrgency);
   // Statuses in the order of the handling process (DOMAIN.md), not of arrival.
   const ordered = new Map(
     INCIDENT_STATUSES.flatMap((s) => (byStatus.has(s) ? [[s, byStatus.get(s) ?? 0] as const] : [])),
   );
   return { byStatus: ordered, open, overdue, urgent, byAgency };
-}
-
-interface ClusterProps {
-  top: number;
-  overdue: number;
 }
 
 /** supercluster settings for the wall: at city zoom and closer every incident is drawn on its own. */
@@ -81,86 +91,276 @@ export const CLUSTER_MAX_ZOOM = 11;
  * software-rendered page for over a minute at 100k (npm run bench:wall-delta).
  */
 export const CLUSTER_EVERYWHERE_ABOVE = 20_000;
-const CLUSTER_MAX_ZOOM_LARGE = 16;
+export const CLUSTER_MAX_ZOOM_LARGE = 16;
+
+/** The deepest zoom that clusters for a wall of `open` placed incidents. */
+export function clusterMaxZoom(open: number): number {
+  return open > CLUSTER_EVERYWHERE_ABOVE ? CLUSTER_MAX_ZOOM_LARGE : CLUSTER_MAX_ZOOM;
+}
+
+/** What the wall keeps of one open incident (placed or not); changed in place by its updates. */
+interface OpenEntry {
+  status: IncidentStatus;
+  priority: number;
+  agencyId: string | null;
+  /** hạn xử lý (deadline) in ms; NaN when there is none. */
+  due: number;
+  /** The deadline as sent (an update that keeps it is not parsed again). */
+  dueAt: string | null;
+  /** Its row in `points`; -1 without a position. */
+  slot: number;
+}
+
+/** Columns of the placed open incidents, row i = `points[i]` (copies, safe to transfer to a worker). */
+export interface IncidentColumns {
+  readonly points: readonly PlacedIncident[];
+  readonly lon: Float64Array;
+  readonly lat: Float64Array;
+  readonly priority: Float64Array;
+  readonly due: Float64Array;
+}
+
+const STATUS_INDEX: ReadonlyMap<IncidentStatus, number> = new Map(INCIDENT_STATUSES.map((s, i) => [s, i]));
+
+const dueOf = (p: IncidentProps): number => (p.dueAt === null ? NaN : Date.parse(p.dueAt));
 
 /**
- * Clusters for the current view: supercluster indexes the open incidents and `at` answers per zoom. The
- * index is built on the first `at` below CLUSTER_MAX_ZOOM, not per delta: scenes without clusters (city,
- * flood) never pay for it, which matters at 100k incidents (a load takes hundreds of ms there). Above
- * CLUSTER_MAX_ZOOM it returns no clusters and the caller passes the layer's own array, whose rows deck.gl
- * diffs by reference.
+ * The wall's incidents, kept per delta at the cost of what the delta touched (issue 15: the wall's handler
+ * rebuilt a 100,000-row list and recounted everything on every delta, 33 ms):
+ * - the open incidents with a position in stable rows (`points`; an update keeps its row, a new one is
+ *   appended, a closed one's row takes the last row), with their coordinates, priority and deadline in
+ *   typed columns for the cluster worker;
+ * - the panel's counts (by status, open, urgent, overdue, by agency), updated per change; overdue depends
+ *   on the clock, so `setNow` recounts it once a minute.
+ * `version` changes with every change of the incidents; `counts` and `snapshot` are cached.
  */
-export class IncidentClusters {
-  #index: Supercluster<{ i: number; top: number; overdue: number }, ClusterProps> | null = null;
-  readonly #points: readonly PlacedIncident[];
-  readonly #now: number;
-  readonly #maxZoom: number;
+export class WallIncidents {
+  /** Every open incident by id: one lookup per change. */
+  readonly #open = new Map<string, OpenEntry>();
+  readonly #points: PlacedIncident[] = [];
+  #lon = new Float64Array(1024);
+  #lat = new Float64Array(1024);
+  #priority = new Float64Array(1024);
+  #due = new Float64Array(1024);
+  /** Open incidents per status, by the status's index in INCIDENT_STATUSES. */
+  readonly #byStatus = new Int32Array(INCIDENT_STATUSES.length);
+  readonly #agencies = new Map<string | null, { open: number; overdue: number }>();
+  #urgent = 0;
+  #overdue = 0;
+  #now: number;
+  #version = 0;
+  #counts: { version: number; counts: IncidentCounts } | null = null;
+  #snapshot: { version: number; points: readonly PlacedIncident[] } | null = null;
 
-  constructor(points: readonly PlacedIncident[], now: number) {
-    this.#points = points;
+  constructor(now: number) {
     this.#now = now;
-    this.#maxZoom = points.length > CLUSTER_EVERYWHERE_ABOVE ? CLUSTER_MAX_ZOOM_LARGE : CLUSTER_MAX_ZOOM;
   }
 
-  /** Too many incidents to draw one by one: clusters are drawn in every scene, at every zoom. */
-  get everywhere(): boolean {
-    return this.#maxZoom > CLUSTER_MAX_ZOOM;
+  /** Bumped by every change of the incidents. */
+  get version(): number {
+    return this.#version;
   }
 
+  /** Open incidents with a position. */
   get size(): number {
     return this.#points.length;
   }
 
-  /** Whether the index has been built (tests, benchmarks). */
-  get indexed(): boolean {
-    return this.#index !== null;
+  /** The open placed incidents in their rows: live, changed in place (read it, do not keep it). */
+  get points(): readonly PlacedIncident[] {
+    return this.#points;
   }
 
-  #indexOf(): Supercluster<{ i: number; top: number; overdue: number }, ClusterProps> {
-    if (this.#index) return this.#index;
-    const now = this.#now;
-    const index = new Supercluster<{ i: number; top: number; overdue: number }, ClusterProps>({
-      radius: 56,
-      maxZoom: this.#maxZoom,
-      minPoints: 3,
-      map: (p) => ({ top: p.top, overdue: p.overdue }),
-      reduce: (acc, p) => {
-        acc.top = Math.min(acc.top, p.top);
-        acc.overdue += p.overdue;
-      },
-    });
-    index.load(
-      this.#points.map((f, i) => ({
-        type: 'Feature' as const,
-        properties: { i, top: f.props.priority, overdue: isOverdue(f.props, now) ? 1 : 0 },
-        geometry: { type: 'Point' as const, coordinates: [f.position[0], f.position[1]] },
-      })),
-    );
-    return (this.#index = index);
+  /** The open placed incident with this id, as now. */
+  get(id: string): PlacedIncident | undefined {
+    const e = this.#open.get(id);
+    return e && e.slot >= 0 ? this.#points[e.slot] : undefined;
   }
 
-  /** Clusters and the incidents left on their own at `zoom` (whole world: the wall shows one province). */
-  at(zoom: number): { clusters: IncidentCluster[]; singles: readonly PlacedIncident[] } {
-    const z = Math.floor(zoom);
-    if (z > this.#maxZoom) return { clusters: [], singles: this.#points };
-    const clusters: IncidentCluster[] = [];
-    const singles: PlacedIncident[] = [];
-    for (const c of this.#indexOf().getClusters([-180, -85, 180, 85], z)) {
-      const props = c.properties;
-      const [lon, lat] = c.geometry.coordinates as [number, number];
-      if ('cluster' in props && props.cluster) {
-        clusters.push({
-          id: `c${props.cluster_id}`,
-          position: [lon, lat],
-          count: props.point_count,
-          topPriority: props.top,
-          overdue: props.overdue,
-        });
-      } else {
-        const f = this.#points[(props as { i: number }).i];
-        if (f) singles.push(f);
-      }
+  /** A copy of `points` at this version (a new array per change: deck.gl compares data by reference). */
+  snapshot(): readonly PlacedIncident[] {
+    if (this.#snapshot?.version !== this.#version)
+      this.#snapshot = { version: this.#version, points: this.#points.slice() };
+    return this.#snapshot.points;
+  }
+
+  /** Copies of the typed columns for the cluster index. */
+  columns(): IncidentColumns {
+    const n = this.#points.length;
+    return {
+      points: this.#points.slice(),
+      lon: this.#lon.slice(0, n),
+      lat: this.#lat.slice(0, n),
+      priority: this.#priority.slice(0, n),
+      due: this.#due.slice(0, n),
+    };
+  }
+
+  /** Starts again from a snapshot's features. */
+  reset(features: ReadonlyMap<string, Feature<unknown>>): void {
+    this.#open.clear();
+    this.#points.length = 0;
+    this.#byStatus.fill(0);
+    this.#agencies.clear();
+    this.#urgent = 0;
+    this.#overdue = 0;
+    this.#counts = null;
+    for (const f of features.values()) this.#upsert(f);
+    this.#version++;
+  }
+
+  /** Applies what a delta changed (LayerSync's `changes`: the removes first, as applied). */
+  apply(changes: LayerChanges<unknown>): void {
+    for (const id of changes.removed) {
+      const e = this.#open.get(id);
+      if (e) this.#drop(id, e);
     }
-    return { clusters, singles };
+    for (const f of changes.upserted) this.#upsert(f);
+    if (changes.removed.length + changes.upserted.length > 0) this.#version++;
+  }
+
+  /** The clock overdue is counted at (pass it rounded to the minute: a change recounts every incident). */
+  setNow(now: number): void {
+    if (now === this.#now) return;
+    this.#now = now;
+    this.#overdue = 0;
+    for (const a of this.#agencies.values()) a.overdue = 0;
+    for (const e of this.#open.values()) {
+      if (!(e.due < now)) continue;
+      this.#overdue++;
+      const a = this.#agencies.get(e.agencyId);
+      if (a) a.overdue++;
+    }
+    this.#counts = null;
+  }
+
+  counts(): IncidentCounts {
+    if (this.#counts?.version === this.#version) return this.#counts.counts;
+    const byAgency = [...this.#agencies].map(([agencyId, a]) => ({
+      agencyId,
+      open: a.open,
+      overdue: a.overdue,
+    }));
+    byAgency.sort(byUrgency);
+    // Statuses in the order of the handling process (DOMAIN.md), not of arrival.
+    const byStatus = new Map<IncidentStatus, number>();
+    INCIDENT_STATUSES.forEach((s, i) => {
+      const n = this.#byStatus[i]!;
+      if (n > 0) byStatus.set(s, n);
+    });
+    const counts = {
+      byStatus,
+      open: this.#open.size,
+      overdue: this.#overdue,
+      urgent: this.#urgent,
+      byAgency,
+    };
+    this.#counts = { version: this.#version, counts };
+    return counts;
+  }
+
+  #upsert(f: Feature<unknown>): void {
+    const e = this.#open.get(f.id);
+    if (!isIncidentFeature(f) || !isOpenIncident(f.props)) {
+      if (e) this.#drop(f.id, e);
+      return;
+    }
+    const p = f.props;
+    const due = e && e.dueAt === p.dueAt ? e.due : dueOf(p);
+    const placed = f.position ? (f as PlacedIncident) : null;
+    if (!e) {
+      const slot = placed ? this.#append(placed, due) : -1;
+      const added: OpenEntry = {
+        status: p.status,
+        priority: p.priority,
+        agencyId: p.agencyId,
+        due,
+        dueAt: p.dueAt,
+        slot,
+      };
+      this.#open.set(f.id, added);
+      this.#tally(added, 1);
+      return;
+    }
+    if (
+      e.status !== p.status ||
+      e.priority !== p.priority ||
+      e.agencyId !== p.agencyId ||
+      !Object.is(e.due, due)
+    ) {
+      this.#tally(e, -1);
+      e.status = p.status;
+      e.priority = p.priority;
+      e.agencyId = p.agencyId;
+      e.due = due;
+      this.#tally(e, 1);
+    }
+    e.dueAt = p.dueAt;
+    // Still on the map: same row, new values.
+    if (placed && e.slot >= 0) this.#write(e.slot, placed, due);
+    else if (placed) e.slot = this.#append(placed, due);
+    else if (e.slot >= 0) {
+      this.#removeSlot(e.slot);
+      e.slot = -1;
+    }
+  }
+
+  #drop(id: string, e: OpenEntry): void {
+    this.#tally(e, -1);
+    if (e.slot >= 0) this.#removeSlot(e.slot);
+    this.#open.delete(id);
+  }
+
+  #append(f: PlacedIncident, due: number): number {
+    const slot = this.#points.length;
+    this.#grow(slot + 1);
+    this.#points.push(f);
+    this.#write(slot, f, due);
+    return slot;
+  }
+
+  #write(slot: number, f: PlacedIncident, due: number): void {
+    this.#points[slot] = f;
+    this.#lon[slot] = f.position[0];
+    this.#lat[slot] = f.position[1];
+    this.#priority[slot] = f.props.priority;
+    this.#due[slot] = due;
+  }
+
+  /** The last row takes the freed one, so rows stay dense. */
+  #removeSlot(slot: number): void {
+    const last = this.#points.length - 1;
+    const moved = this.#points[last]!;
+    this.#points.pop();
+    if (slot === last) return;
+    this.#write(slot, moved, this.#due[last]!);
+    const e = this.#open.get(moved.id);
+    if (e) e.slot = slot;
+  }
+
+  #grow(n: number): void {
+    if (n <= this.#lon.length) return;
+    const size = Math.max(n, this.#lon.length * 2);
+    const grown = (a: Float64Array) => {
+      const b = new Float64Array(size);
+      b.set(a);
+      return b;
+    };
+    this.#lon = grown(this.#lon);
+    this.#lat = grown(this.#lat);
+    this.#priority = grown(this.#priority);
+    this.#due = grown(this.#due);
+  }
+
+  #tally(e: OpenEntry, by: 1 | -1): void {
+    this.#byStatus[STATUS_INDEX.get(e.status)!]! += by;
+    if (e.priority === 1) this.#urgent += by;
+    const late = e.due < this.#now;
+    if (late) this.#overdue += by;
+    let a = this.#agencies.get(e.agencyId);
+    if (!a) this.#agencies.set(e.agencyId, (a = { open: 0, overdue: 0 }));
+    a.open += by;
+    if (late) a.overdue += by;
+    if (a.open === 0) this.#agencies.delete(e.agencyId);
   }
 }
