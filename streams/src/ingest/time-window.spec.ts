@@ -9,6 +9,7 @@ import { normaliseHueSReport } from './hue-s.normalise.ts';
 import { normaliseKpiSample } from './kpi.normalise.ts';
 import {
   canonicalIsoMs,
+  canonicalIsoMsBytes,
   DEFAULT_TIME_WINDOW,
   isoString,
   isoTimeMs,
@@ -178,6 +179,9 @@ describe('isoTimeMs', () => {
         const want = before(iso);
         expect(Object.is(isoTimeMs(iso), want), `${iso}: ${isoTimeMs(iso)} vs ${want}`).toBe(true);
         const c = canonicalIsoMs(iso);
+        // The bytes reader of the MQTT fast path answers as the text one, with the time inside a payload.
+        const bytes = new TextEncoder().encode(`{"ts":"${iso}"}`);
+        expect(Object.is(canonicalIsoMsBytes(bytes, 7, bytes.length - 2), c), iso).toBe(true);
         if (!Number.isNaN(c)) {
           fast++;
           expect(c, iso).toBe(want);

@@ -80,6 +80,13 @@ function d2(s: string, at: number): number {
   return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
 }
 
+/** d2 over bytes. */
+function d2b(s: Uint8Array, at: number): number {
+  const a = (s[at] ?? 0) - 48;
+  const b = (s[at + 1] ?? 0) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const DAYS_BEFORE_MONTH = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
 
@@ -102,16 +109,6 @@ export function canonicalIsoMs(s: string, from = 0, to = s.length): number {
     return NaN;
   const hi = d2(s, b);
   const lo = d2(s, b + 2);
-  const y = hi < 0 || lo < 0 ? -1 : hi * 100 + lo;
-  const mo = d2(s, b + 5);
-  const d = d2(s, b + 8);
-  const h = d2(s, b + 11);
-  const mi = d2(s, b + 14);
-  const sec = d2(s, b + 17);
-  if (y < 1970 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59)
-    return NaN;
-  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
-  if (d > DAYS_IN_MONTH[mo - 1]! + (leap && mo === 2 ? 1 : 0)) return NaN;
   let at = b + 19;
   let frac = 0;
   if (s.charCodeAt(at) === 46) {
@@ -133,6 +130,77 @@ export function canonicalIsoMs(s: string, from = 0, to = s.length): number {
       return NaN;
     offsetMin = sign * (oh * 60 + om);
   }
+  return utcMs(
+    hi < 0 || lo < 0 ? -1 : hi * 100 + lo,
+    d2(s, b + 5),
+    d2(s, b + 8),
+    d2(s, b + 11),
+    d2(s, b + 14),
+    d2(s, b + 17),
+    frac,
+    offsetMin,
+  );
+}
+
+/**
+ * canonicalIsoMs over the bytes of a payload (ASCII: a time in canonical form holds nothing else), for
+ * the MQTT fast path that reads a reading without decoding it to text first.
+ */
+export function canonicalIsoMsBytes(s: Uint8Array, from: number, to: number): number {
+  const len = to - from;
+  if (len !== 20 && len !== 24 && len !== 25 && len !== 29) return NaN;
+  const b = from;
+  if (s[b + 4] !== 45 || s[b + 7] !== 45 || s[b + 10] !== 84 || s[b + 13] !== 58 || s[b + 16] !== 58)
+    return NaN;
+  const hi = d2b(s, b);
+  const lo = d2b(s, b + 2);
+  let at = b + 19;
+  let frac = 0;
+  if (s[at] === 46) {
+    const f = d2b(s, at + 1);
+    const f3 = (s[at + 3] ?? 0) - 48;
+    if (f < 0 || !(f3 >= 0 && f3 <= 9)) return NaN;
+    frac = f * 10 + f3;
+    at += 4;
+  }
+  let offsetMin = 0;
+  const z = s[at];
+  if (z === 90) {
+    if (to !== at + 1) return NaN;
+  } else {
+    const sign = z === 43 ? 1 : z === 45 ? -1 : 0;
+    const oh = d2b(s, at + 1);
+    const om = d2b(s, at + 4);
+    if (sign === 0 || to !== at + 6 || s[at + 3] !== 58 || oh < 0 || oh > 23 || om < 0 || om > 59) return NaN;
+    offsetMin = sign * (oh * 60 + om);
+  }
+  return utcMs(
+    hi < 0 || lo < 0 ? -1 : hi * 100 + lo,
+    d2b(s, b + 5),
+    d2b(s, b + 8),
+    d2b(s, b + 11),
+    d2b(s, b + 14),
+    d2b(s, b + 17),
+    frac,
+    offsetMin,
+  );
+}
+
+/** Date.UTC of the fields (minus the offset) where each is in range and the day exists, else NaN. */
+function utcMs(
+  y: number,
+  mo: number,
+  d: number,
+  h: number,
+  mi: number,
+  sec: number,
+  frac: number,
+  offsetMin: number,
+): number {
+  if (y < 1970 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59)
+    return NaN;
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  if (d > DAYS_IN_MONTH[mo - 1]! + (leap && mo === 2 ? 1 : 0)) return NaN;
   // Days since 1970-01-01 by whole years, then the days of this year before the month (Date.UTC, inlined;
   // every quotient is of a positive number, so truncation is floor).
   const days =
