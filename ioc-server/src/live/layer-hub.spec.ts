@@ -138,11 +138,18 @@ describe('LayerHub', () => {
     });
     const turn = () => new Promise((r) => setImmediate(r));
 
-    /** An automatic hub whose listener "costs" `costMs` on an injected clock (no real waiting). */
+    /** An automatic hub whose listener "costs" `costMs` of CPU on an injected clock (no real waiting). */
     async function busyHub(tickMs: number, costMs: number) {
       let t = 1_000;
       const emitted: { delta: LayerDelta; at: number }[] = [];
-      const hub = new LayerHub({ log: new MemoryEventLog(), tickMs, layers: ['sensors'], clock: () => t });
+      const clock = () => t;
+      const hub = new LayerHub({
+        log: new MemoryEventLog(),
+        tickMs,
+        layers: ['sensors'],
+        clock,
+        cpuClock: clock,
+      });
       hub.onDelta((delta) => {
         emitted.push({ delta, at: t });
         t += costMs;

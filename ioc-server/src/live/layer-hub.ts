@@ -26,9 +26,11 @@ interface LayerBook {
 export type DeltaListener = (delta: LayerDelta, entryTimes: number[]) => void;
 
 /**
- * Under load, the pause after a flush is this many times what the flush cost (its listeners' fan-out
- * included): fan-out then takes at most about half of the event loop, and the other half is left to the
- * ingest that feeds it, whatever the number of sockets. Measured with `npm run bench -- fanout live`.
+ * Under load, the pause after a flush is this many times the CPU time the flush took (its listeners'
+ * fan-out included): fan-out then takes at most about half of the process's CPU, and the other half is
+ * left to the ingest that feeds it, whatever the number of sockets. CPU time, not wall time: on a busy
+ * machine a flush's wall time is mostly waiting for a core, and pausing for it only delayed deltas
+ * (bench/rows/layers.ts fan-out: 15 deltas in 7 s with the server 90 % idle).
  */
 export const FLUSH_GAP_PER_COST = 1;
 
@@ -42,8 +44,10 @@ export interface LayerHubOptions {
   tickMs: number;
   /** `manual`: no automatic flush, only `flush`/`flushAll` (and snapshot/since) emit; for specs. */
   flush?: 'auto' | 'manual';
-  /** Monotonic milliseconds, to measure a flush's cost (default performance.now). */
+  /** Monotonic milliseconds, to time the pause (default performance.now). */
   clock?: () => number;
+  /** CPU milliseconds used by this process, to measure a flush's cost (default process.cpuUsage). */
+  cpuClock?: () => number;
   /** Entries kept per layer in memory for resume. */
   historyLimit?: number;
   now?: () => number;
@@ -66,6 +70,7 @@ export class LayerHub {
   private readonly historyLimit: number;
   private readonly now: () => number;
   private readonly clock: () => number;
+  private readonly cpuClock: () => number;
   private readonly listeners = new Set<DeltaListener>();
   /** The automatic flush waiting to run, if any. */
   private scheduled:
@@ -81,6 +86,7 @@ export class LayerHub {
     this.historyLimit = opts.historyLimit ?? 5_000;
     this.now = opts.now ?? Date.now;
     this.clock = opts.clock ?? (() => performance.now());
+    this.cpuClock = opts.cpuClock ?? cpuMs;
   }
 
   /**
@@ -152,14 +158,14 @@ export class LayerHub {
   private readonly autoFlush = (): void => {
     this.scheduled = null;
     if (!this.running) return;
-    const started = this.clock();
+    const started = this.cpuClock();
     this.flushing = true;
     try {
       this.flushAll();
     } finally {
       this.flushing = false;
       this.lastFlushEnd = this.clock();
-      this.gapMs = Math.min(this.opts.tickMs, FLUSH_GAP_PER_COST * (this.lastFlushEnd - started));
+      this.gapMs = Math.min(this.opts.tickMs, FLUSH_GAP_PER_COST * (this.cpuClock() - started));
     }
     // Entries a listener's own changes appended meanwhile (an in-process log delivers at once).
     for (const b of this.books.values()) if (b.pending.length > 0) return this.schedule();
@@ -297,6 +303,11 @@ export class LayerHub {
   changedAt(layer: LayerId): number | null {
     return this.book(layer).changedAt;
   }
+}
+
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
 }
 
 export function coalesceEntries(entries: readonly LogEntry[]): { upserts: Feature[]; removes: string[] } {

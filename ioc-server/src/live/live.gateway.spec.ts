@@ -162,4 +162,46 @@ describe('live gateway fan-out', () => {
     expect(late.got[0]).toMatchObject({ from: early.got[1]!.from, seq: early.got[1]!.seq });
     expect(early.got[1]!.from).toBe(early.got[0]!.seq);
   });
+
+  it('catches up the sockets skipped at the same delta with one coalesced delta encoded once per group', async () => {
+    const { hub, gateway, url } = await start();
+    const screens = await Promise.all(
+      ['op-1', 'op-2', 'wall-1', 'sxd-1', 'sxd-2'].map((t) => client(url, t)),
+    );
+    const base = hub.seq('incidents');
+    // A delta none of them can take (it does not start at their seq): every socket is marked behind, as
+    // when their queues were full.
+    gateway.emitDelta(
+      {
+        layer: 'incidents',
+        from: base - 1,
+        seq: base,
+        serverTime: 0,
+        changedAt: null,
+        upserts: [],
+        removes: [],
+      },
+      [],
+    );
+    const adapter = gateway.nsp.adapter as unknown as { _encode: (...a: unknown[]) => unknown };
+    const encode = adapter._encode.bind(adapter);
+    let encodings = 0;
+    adapter._encode = (...a: unknown[]) => {
+      encodings++;
+      return encode(...a);
+    };
+    await hub.apply('incidents', [
+      incident('IOC-2611-000005', 'so-xay-dung'),
+      incident('IOC-2611-000006', 'hepco'),
+    ]);
+    await until('every screen caught up', () => screens.every((s) => s.got.length >= 1));
+    await new Promise((r) => setTimeout(r, 100));
+    // Once each: engine.io's synchronous 'drain' after the write must not send the catch-up again.
+    expect(screens.map((s) => s.got.length)).toEqual(screens.map(() => 1));
+    for (const s of screens) expect(s.got[0]).toMatchObject({ from: base, seq: base + 1 });
+    expect(screens.find((s) => s.token === 'sxd-2')!.got[0]!.upserts.map((f) => f.id)).toEqual([
+      'IOC-2611-000005',
+    ]);
+    expect(encodings).toBe(2); // the desk and the wall; Sở Xây dựng
+  });
 });

@@ -46,6 +46,9 @@ export interface LiveServerSideEvents {
 type LiveSocket = Socket<LiveClientToServer, LiveServerToClient, LiveServerSideEvents>;
 export type LiveNamespace = Namespace<LiveClientToServer, LiveServerToClient, LiveServerSideEvents>;
 
+/** Catch-up deltas kept encoded per layer (per starting seq) until the layer's next delta. */
+const MAX_CATCH_UPS = 32;
+
 /** Notifications one socket may hold back while it drains (per case: a city's open cases fit). */
 export const MAX_PENDING_NOTES = 20_000;
 
@@ -290,19 +293,58 @@ export function createLiveGateway(opts: LiveGatewayOptions) {
     });
   };
 
+  /**
+   * Catch-ups of a layer at its current seq, by the seq they start from and then by scope group: the
+   * sockets skipped at the same delta (a burst that outran them all) catch up with one coalesced delta
+   * and one encoding per group, not one per socket. Dropped as soon as the layer moves on; at most
+   * MAX_CATCH_UPS kept per layer.
+   */
+  const catchUps = new Map<
+    LayerId,
+    { seq: number; byFrom: Map<number, { missed: LayerDelta | null; byGroup: Map<string, EncodedEvent> }> }
+  >();
+  const missedSinceCached = (layer: LayerId, since: number) => {
+    const seq = opts.hub.seq(layer); // what `since` answers at: the caller flushed the layer
+    let cache = catchUps.get(layer);
+    if (cache?.seq !== seq) catchUps.set(layer, (cache = { seq, byFrom: new Map() }));
+    let entry = cache.byFrom.get(since);
+    if (!entry) {
+      if (cache.byFrom.size >= MAX_CATCH_UPS) cache.byFrom.clear();
+      entry = { missed: opts.hub.since(layer, since), byGroup: new Map() };
+      cache.byFrom.set(since, entry);
+    }
+    return entry;
+  };
+
   /** Sends a slow socket what it missed, as one delta, or a snapshot when memory no longer has it. */
   const catchUp = (socket: LiveSocket, layer: LayerId, sub: Subscription) => {
-    const missed = opts.hub.since(layer, sub.seq);
+    // Pending changes go out first. Their delta may catch this very socket up (emitDelta does so for a
+    // socket with room): then it is done, and a second catch-up from the old seq would be a gap.
+    opts.hub.flush(layer);
+    if (!sub.behind) return;
+    const from = sub.seq;
+    const entry = missedSinceCached(layer, from);
+    const { missed } = entry;
+    // The subscription is caught up before anything is written: engine.io emits 'drain' synchronously
+    // when a write goes straight to the transport, and the drain handler would catch it up a second time
+    // from the old seq (a duplicate the client takes for a gap).
+    sub.behind = false;
     if (missed) {
-      if (missed.seq !== sub.seq) sendDelta(socket, missed);
       sub.seq = missed.seq;
+      if (missed.seq === from) return;
+      const group = scopeGroup(socket, layer);
+      let encoded = entry.byGroup.get(group);
+      if (!encoded) {
+        const scoped = opts.scopeDelta ? opts.scopeDelta(principalOf(socket), missed) : missed;
+        entry.byGroup.set(group, (encoded = encodeEvent('layer:delta', scoped)));
+      }
+      writeEncoded(socket, encoded);
     } else {
       const snapshot = opts.hub.snapshot(layer);
-      sendSnapshot(socket, snapshot);
       sub.seq = snapshot.seq;
       metrics.liveResyncs.inc({ layer, reason: 'slow' });
+      sendSnapshot(socket, snapshot);
     }
-    sub.behind = false;
   };
 
   nsp.use((socket, next) => {
