@@ -99,38 +99,38 @@ async function coldJoin(layers: string[], encoding: string, textIds: number): Pr
   let firstIncidents: string[] = [];
   const t0 = performance.now();
   const s = open({ encoding, onBytes: (b) => (received += b) });
+  // Decoded after the last one arrived: decoding the first on arrival would delay reading the second.
+  const arrived: {
+    layer: string;
+    features: { id: string }[];
+    columns?: { ids: string[] };
+    packed?: Uint8Array;
+  }[] = [];
   const snapshots = new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('cold join took over 120 s')), 120_000);
-    s.on(
-      'layer:snapshot',
-      (snap: {
-        layer: string;
-        features: { id: string }[];
-        columns?: { ids: string[] };
-        packed?: Uint8Array;
-      }) => {
-        const last = ++got === layers.length;
-        const ms = performance.now() - t0;
-        let ids: string[];
-        if (snap.packed) {
-          const started = performance.now();
-          ids = decodeWallFeatures(snap.packed).features.map((f) => f.id);
-          decodeMs += performance.now() - started;
-        } else ids = snap.columns ? snap.columns.ids : snap.features.map((f) => f.id);
-        n += ids.length;
-        if (snap.layer === 'incidents') firstIncidents = ids.slice(0, textIds);
-        if (last) {
-          clearTimeout(timer);
-          resolve(ms);
-        }
-      },
-    );
+    s.on('layer:snapshot', (snap: (typeof arrived)[number]) => {
+      arrived.push(snap);
+      if (++got === layers.length) {
+        clearTimeout(timer);
+        resolve(performance.now() - t0);
+      }
+    });
     s.once('connect_error', reject);
     s.once('connect', () => {
       for (const layer of layers) s.emit('subscribe', { layer }, () => undefined);
     });
   });
   const ms = await snapshots;
+  for (const snap of arrived) {
+    let ids: string[];
+    if (snap.packed) {
+      const started = performance.now();
+      ids = decodeWallFeatures(snap.packed).features.map((f) => f.id);
+      decodeMs += performance.now() - started;
+    } else ids = snap.columns ? snap.columns.ids : snap.features.map((f) => f.id);
+    n += ids.length;
+    if (snap.layer === 'incidents') firstIncidents = ids.slice(0, textIds);
+  }
   const before = received;
   const t1 = performance.now();
   if (firstIncidents.length > 0)

@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io as ioClient } from 'socket.io-client';
 import {
+  applyDelta,
   decodeWallFeatures,
+  stateFromSnapshot,
+  type LayerDelta,
   LIVE_PROTOCOL_VERSION,
   type Feature,
   type IncidentProps,
@@ -10,7 +13,7 @@ import {
   type LayerTextAck,
   type SensorProps,
 } from '@hue-ioc/layers';
-import { DISPLAY_TOKEN, startIoc, type LiveClient, type RunningIoc } from './support/start-ioc.ts';
+import { DISPLAY_TOKEN, startIoc, waitFor, type LiveClient, type RunningIoc } from './support/start-ioc.ts';
 import { sessionFor, TEST_AGENCY, type Session } from './support/auth.ts';
 
 /** Open cases on Huế's streets, as the incidents layer carries them, split between two agencies. */
@@ -170,12 +173,41 @@ describe('/live wall encoding and layer:text', () => {
     });
   });
 
+  it('sends a wall joining after a change the kept snapshot and the delta since it: the current state', async () => {
+    const first = track(live(ioc, { token: DISPLAY_TOKEN }, 'wall'));
+    const kept = await snapshotOf(first, 'incidents');
+    // Two cases change and one is withdrawn: the layer moves on.
+    const changed = [
+      { ...incidents[5]!, props: { ...incidents[5]!.props, version: 9, status: 'in_progress' as const } },
+      incident(900, TEST_AGENCY),
+    ];
+    await ioc.app.hub.apply('incidents', changed, [incidents[6]!.id]);
+    ioc.app.hub.flushAll();
+    const later = track(live(ioc, { token: DISPLAY_TOKEN }, 'wall'));
+    const deltas: LayerDelta[] = [];
+    later.on('layer:delta', (d) => d.layer === 'incidents' && deltas.push(d));
+    const snap = await snapshotOf(later, 'incidents');
+    expect(snap.seq).toBe(kept.seq);
+    expect(Buffer.compare(snap.packed as Buffer, kept.packed as Buffer)).toBe(0);
+    await waitFor('the delta since the kept snapshot', () => deltas.length > 0);
+    let state = stateFromSnapshot(snap);
+    for (const d of deltas) state = applyDelta(state, d).state;
+    const json = await snapshotOf(track(live(ioc, { token: DISPLAY_TOKEN })), 'incidents');
+    expect(state.seq).toBe(json.seq);
+    expect([...state.features.keys()].sort()).toEqual(json.features.map((f) => f.id).sort());
+    const now = state.features.get(incidents[5]!.id)!;
+    expect(now.props).toMatchObject({ version: 9, status: 'in_progress', title: incidents[5]!.props.title });
+  });
+
   it('gives an agency only its own incidents, in the snapshot and in layer:text', async () => {
     const session = await sessionFor(ioc.app, 'agency');
     const socket = track(live(ioc, { session }, 'wall'));
     const snap = await snapshotOf(socket, 'incidents');
     const features = decodeWallFeatures<IncidentProps>(snap.packed).features;
-    expect(features.length).toBe(incidents.filter((f) => f.props.agencyId === TEST_AGENCY).length);
+    const theirs = ioc.app.hub
+      .features('incidents')
+      .filter((f) => (f.props as IncidentProps).agencyId === TEST_AGENCY);
+    expect(features.length).toBe(theirs.length);
     expect(features.every((f) => f.props.agencyId === TEST_AGENCY)).toBe(true);
     const own = incidents.find((f) => f.props.agencyId === TEST_AGENCY)!;
     const foreign = incidents.find((f) => f.props.agencyId === 'hepco')!;

@@ -37,6 +37,10 @@ const checkText = TypeCompiler.Compile(LayerTextRequestSchema);
 
 /** Scopes of one layer whose `wall` snapshot is kept encoded (the city's screens, a few agencies). */
 const MAX_PACKED_SCOPES = 16;
+/** A kept `wall` snapshot is sent with the delta since it while that delta touches at most this share… */
+const PACKED_REUSE_FRACTION = 0.1;
+/** … or this many features (a small layer). */
+const PACKED_REUSE_MIN = 1_000;
 
 /** Events between server nodes (socket.io `serverSideEmit`, through the Redis streams adapter). */
 export interface LiveServerSideEvents {
@@ -209,47 +213,58 @@ export function createLiveGateway(opts: LiveGatewayOptions) {
     return opts.scopeKey ? `k:${opts.scopeKey(principalOf(socket), layer)}` : `s:${socket.id}`;
   };
   /**
-   * `wall` snapshots, encoded once per (layer, seq, scope) while that seq is current: walls joining in the
-   * same tick share one encode. The scope is `scopeKey` (principals with one key see the same features);
-   * without it only an unscoped gateway shares. Bounded: one seq per layer, MAX_PACKED_SCOPES scopes.
+   * `wall` snapshots are encoded once per (layer, scope) and kept: a wall joining later gets the kept one
+   * (at its seq S) followed by one delta S → now from the hub's memory, which is what a resuming client
+   * gets (`since`), so ten walls joining at once — or one joining a hub that changed since — cost no
+   * encode (an encode of 100k incidents is ~100 ms of the event loop). Re-encoded when the hub no longer
+   * holds the deltas since S, or when they touch more than PACKED_REUSE_FRACTION of the layer. The scope
+   * is `scopeKey` (principals with one key see the same features); without it only an unscoped gateway
+   * shares. Bounded: one buffer per layer and scope, MAX_PACKED_SCOPES scopes per layer.
    */
-  const packedCache = new Map<LayerId, { seq: number; byScope: Map<string, Uint8Array> }>();
+  const packedCache = new Map<
+    LayerId,
+    Map<string, { seq: number; changedAt: number | null; packed: Uint8Array }>
+  >(LAYER_IDS.map((l) => [l, new Map()]));
   const packedScope = (socket: LiveSocket, layer: LayerId): string | null => {
     if (!opts.scopeSnapshot) return '';
     return opts.scopeKey ? opts.scopeKey(principalOf(socket), layer) : null;
   };
-  const packedSnapshot = (socket: LiveSocket, snapshot: LayerSnapshot): Uint8Array => {
-    const key = packedScope(socket, snapshot.layer);
-    let entry = packedCache.get(snapshot.layer);
-    if (!entry || entry.seq !== snapshot.seq) {
-      entry = { seq: snapshot.seq, byScope: new Map() };
-      packedCache.set(snapshot.layer, entry);
+  const sendPacked = (socket: LiveSocket, snapshot: LayerSnapshot): void => {
+    const { layer } = snapshot;
+    const key = packedScope(socket, layer);
+    const byScope = packedCache.get(layer)!;
+    const kept = key === null ? undefined : byScope.get(key);
+    if (kept && kept.seq <= snapshot.seq) {
+      const missed = kept.seq === snapshot.seq ? null : opts.hub.since(layer, kept.seq);
+      const reusable =
+        kept.seq === snapshot.seq ||
+        (missed !== null &&
+          missed.seq === snapshot.seq &&
+          missed.upserts.length + missed.removes.length <=
+            Math.max(PACKED_REUSE_MIN, snapshot.features.length * PACKED_REUSE_FRACTION));
+      if (reusable) {
+        emitPacked(socket, { ...snapshot, seq: kept.seq, changedAt: kept.changedAt }, kept.packed);
+        // Scoped like every delta; the socket is then at `snapshot.seq`, as its caller records.
+        if (missed) sendDelta(socket, missed);
+        return;
+      }
     }
-    const cached = key === null ? undefined : entry.byScope.get(key);
-    if (cached) return cached;
     const scoped = opts.scopeSnapshot ? opts.scopeSnapshot(principalOf(socket), snapshot) : snapshot;
-    const omit = WALL_TEXT_FIELDS[snapshot.layer];
+    const omit = WALL_TEXT_FIELDS[layer];
     const packed = encodeWallFeatures(scoped.features, omit ? { omit } : {});
     if (key !== null) {
-      if (entry.byScope.size >= MAX_PACKED_SCOPES) entry.byScope.clear();
-      entry.byScope.set(key, packed);
+      if (!byScope.has(key) && byScope.size >= MAX_PACKED_SCOPES) byScope.clear();
+      byScope.set(key, { seq: snapshot.seq, changedAt: snapshot.changedAt, packed });
     }
-    return packed;
+    emitPacked(socket, snapshot, packed);
+  };
+  /** A binary attachment: socket.io sends it as its own websocket frame, no base64. */
+  const emitPacked = (socket: LiveSocket, snapshot: LayerSnapshot, packed: Uint8Array) => {
+    const { layer, seq, serverTime, changedAt } = snapshot;
+    socket.emit('layer:snapshot', { layer, seq, serverTime, changedAt, features: [], packed });
   };
   const sendSnapshot = (socket: LiveSocket, snapshot: LayerSnapshot) => {
-    if (socket.data.encoding === 'wall') {
-      const { layer, seq, serverTime, changedAt } = snapshot;
-      // A binary attachment: socket.io sends it as its own websocket frame, no base64.
-      socket.emit('layer:snapshot', {
-        layer,
-        seq,
-        serverTime,
-        changedAt,
-        features: [],
-        packed: packedSnapshot(socket, snapshot),
-      });
-      return;
-    }
+    if (socket.data.encoding === 'wall') return sendPacked(socket, snapshot);
     const scoped = opts.scopeSnapshot ? opts.scopeSnapshot(principalOf(socket), snapshot) : snapshot;
     // Encoded last, after scoping: a columnar snapshot holds exactly what this principal may see.
     socket.emit(
