@@ -319,13 +319,14 @@ function isoTimes() {
   };
 }
 
-const digit = (s: string, at: number): number => {
-  const c = s.charCodeAt(at) - 48;
-  return c >= 0 && c <= 9 ? c : NaN;
-};
+/** The decimal number in `len` characters of `s` from `at`; NaN when one is not a digit. */
 const num = (s: string, at: number, len: number): number => {
   let v = 0;
-  for (let k = 0; k < len; k++) v = v * 10 + digit(s, at + k);
+  for (let k = at; k < at + len; k++) {
+    const c = s.charCodeAt(k) - 48;
+    if (c < 0 || c > 9) return NaN;
+    v = v * 10 + c;
+  }
   return v;
 };
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -424,6 +425,12 @@ class ColumnBuilder {
     } else if (typeof v === 'number') {
       e = this.numbers.get(v);
       if (e === undefined) this.numbers.set(v, (e = this.values.push(v) - 1));
+    } else if (Array.isArray(v) && v.length === 1 && typeof v[0] === 'string') {
+      // One-string lists (an incident's channels, mostly ['hue_s']) by their string: JSON.stringify per
+      // feature was the encoder's largest cost. \u0001 starts no JSON text, so keys cannot collide.
+      const key = `\u0001${v[0]}`;
+      e = this.others.get(key);
+      if (e === undefined) this.others.set(key, (e = this.values.push([v[0]]) - 1));
     } else {
       const json = JSON.stringify(v) ?? 'null';
       e = this.others.get(json);
@@ -612,24 +619,39 @@ export function encodeWallFeatures<P>(
   const prefixIdx = new Uint32Array(n);
   const tails = new Float64Array(n);
   const prefixList: [string, number][] = [];
+  // The previous id's prefix is tried first (a layer's ids mostly share one): no slice, no Map lookup.
+  let lastPrefix = '';
+  let lastDigits = -1;
+  let lastK = 0;
   for (let i = 0; i < n; i++) {
     const id = features[i]!.id;
     let end = id.length;
+    let tail = 0;
+    let mul = 1;
     while (end > 0 && id.length - end < MAX_DIGITS) {
       const c = id.charCodeAt(end - 1);
       if (c < 48 || c > 57) break;
+      tail += (c - 48) * mul;
+      mul *= 10;
       end--;
     }
     const digits = id.length - end;
-    const prefix = id.slice(0, end);
-    const key = `${digits}:${prefix}`;
-    let k = prefixes.get(key);
-    if (k === undefined) {
-      prefixes.set(key, (k = prefixList.length));
-      prefixList.push([prefix, digits]);
+    let k: number | undefined;
+    if (digits === lastDigits && end === lastPrefix.length && id.startsWith(lastPrefix)) k = lastK;
+    else {
+      const prefix = id.slice(0, end);
+      const key = `${digits}:${prefix}`;
+      k = prefixes.get(key);
+      if (k === undefined) {
+        prefixes.set(key, (k = prefixList.length));
+        prefixList.push([prefix, digits]);
+      }
+      lastPrefix = prefix;
+      lastDigits = digits;
+      lastK = k;
     }
     prefixIdx[i] = k;
-    tails[i] = digits === 0 ? 0 : Number(id.slice(end));
+    tails[i] = tail;
   }
   w.varuint(prefixList.length);
   for (const [prefix, digits] of prefixList) {
