@@ -132,6 +132,14 @@ describe('WallIncidents', () => {
               expect(cols.priority[row]).toBe(p.props.priority);
               expect(cols.due[row]).toBe(p.props.dueAt === null ? NaN : Date.parse(p.props.dueAt));
             });
+            // The binary attributes deck.gl gets: the same rows, a new object per change.
+            const attrs = wall.attributes();
+            expect(attrs.length).toBe(wall.size);
+            wall.points.forEach((p, row) => {
+              expect([attrs.position[2 * row], attrs.position[2 * row + 1]]).toEqual(p.position);
+              expect(attrs.priority[row]).toBe(p.props.priority);
+            });
+            expect(wall.attributes()).toBe(attrs);
             const want = countIncidents(features, now);
             const got = wall.counts();
             expect({ ...got, byStatus: [...got.byStatus] }).toEqual({

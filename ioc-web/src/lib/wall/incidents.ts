@@ -42,14 +42,16 @@ export interface IncidentCounts {
 
 type AgencyCount = IncidentCounts['byAgency'][number];
 
-/** Most overdue first, then most open; ties by agency id (no agency last), so the order is stable. */
+const AGENCY_ORDER = new Intl.Collator('vi', { numeric: true });
+
+/** Most overdue first, then most open; ties by agency id (ubnd-3 before ubnd-27; none last): a stable order. */
 function byUrgency(x: AgencyCount, y: AgencyCount): number {
   if (y.overdue !== x.overdue) return y.overdue - x.overdue;
   if (y.open !== x.open) return y.open - x.open;
   if (x.agencyId === y.agencyId) return 0;
   if (x.agencyId === null) return 1;
   if (y.agencyId === null) return -1;
-  return x.agencyId < y.agencyId ? -1 : 1;
+  return AGENCY_ORDER.compare(x.agencyId, y.agencyId);
 }
 
 /**
@@ -120,6 +122,14 @@ export interface IncidentColumns {
   readonly due: Float64Array;
 }
 
+/** The open placed incidents as deck.gl binary attributes (row i = `points[i]`), a new object per change. */
+export interface IncidentAttributes {
+  readonly length: number;
+  /** lon, lat per row. */
+  readonly position: Float64Array;
+  readonly priority: Float64Array;
+}
+
 const STATUS_INDEX: ReadonlyMap<IncidentStatus, number> = new Map(INCIDENT_STATUSES.map((s, i) => [s, i]));
 
 const dueOf = (p: IncidentProps): number => (p.dueAt === null ? NaN : Date.parse(p.dueAt));
@@ -151,6 +161,7 @@ export class WallIncidents {
   #version = 0;
   #counts: { version: number; counts: IncidentCounts } | null = null;
   #snapshot: { version: number; points: readonly PlacedIncident[] } | null = null;
+  #attributes: { version: number; attributes: IncidentAttributes } | null = null;
 
   constructor(now: number) {
     this.#now = now;
@@ -182,6 +193,24 @@ export class WallIncidents {
     if (this.#snapshot?.version !== this.#version)
       this.#snapshot = { version: this.#version, points: this.#points.slice() };
     return this.#snapshot.points;
+  }
+
+  /**
+   * The rows as binary attributes for deck.gl (copies at this version, made on first use): a layer fed
+   * these uploads the buffers as they are, with no accessor call per incident.
+   */
+  attributes(): IncidentAttributes {
+    if (this.#attributes?.version !== this.#version) {
+      const n = this.#points.length;
+      const position = new Float64Array(2 * n);
+      for (let i = 0; i < n; i++) {
+        position[2 * i] = this.#lon[i]!;
+        position[2 * i + 1] = this.#lat[i]!;
+      }
+      const attributes = { length: n, position, priority: this.#priority.slice(0, n) };
+      this.#attributes = { version: this.#version, attributes };
+    }
+    return this.#attributes.attributes;
   }
 
   /** Copies of the typed columns for the cluster index. */
