@@ -289,12 +289,17 @@ export class LiveClient {
     return out;
   }
 
-  /** Deltas are JSON with their text: they refresh (or drop) what the cache holds of their features. */
+  /**
+   * Deltas are JSON with their text: they refresh (or drop) what the cache holds of their features. Only
+   * entries already cached are refreshed (the titles the wall asked for): caching every upsert cost ~1 ms
+   * of a 1,000-feature delta on the wall's main thread (issue 15, bench wall-delta) for texts nobody shows.
+   */
   #textsFromDelta(delta: LayerDelta): void {
     const fields = WALL_TEXT_FIELDS[delta.layer];
-    if (!fields) return;
+    if (!fields || this.#texts.size === 0) return;
     for (const id of delta.removes) this.#texts.delete(`${delta.layer}:${id}`);
     for (const f of delta.upserts) {
+      if (!this.#texts.has(`${delta.layer}:${f.id}`)) continue;
       const props = f.props as Record<string, unknown> | null;
       if (typeof props !== 'object' || props === null) continue;
       const text: Record<string, string | null> = {};
