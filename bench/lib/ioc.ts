@@ -1,7 +1,8 @@
 /**
  * The real IOC for the bench rows: the whole app (buildApp) in this process on free loopback ports, embedded
- * TimescaleDB (PGlite + timescaledb) in a temporary folder, the production tick (250 ms, the default of
- * LIVE_TICK_MS), alarms and every plugin on, the simulator off (the load generators are the traffic).
+ * TimescaleDB (PGlite + timescaledb) in a temporary folder, the production LIVE_TICK_MS (250 ms, its default:
+ * the longest a change waits under load; an idle hub sends at once), alarms and every plugin on, the
+ * simulator off (the load generators are the traffic).
  */
 import mqtt from 'mqtt';
 import { startIoc, type RunningIoc } from '../../ioc-server/test/support/start-ioc.ts';

@@ -1,5 +1,5 @@
 /**
- * Layer rows on the real server (buildApp, in-process event log, production tick), clients in child processes:
+ * Layer rows on the real server (buildApp, in-process event log, production LIVE_TICK_MS), clients in child processes:
  * - `fanout`: feature updates/s delivered to 1,000 `/live` clients while the sensors layer changes as fast as
  *   the hub takes it (every feature of a working set, each round), vs a bare `ws` server broadcasting the
  *   socket.io frame of one such delta (the same bytes) to 1,000 `ws` clients as fast as they drain;
