@@ -233,21 +233,36 @@ function writeInts(w: Writer, values: ArrayLike<number | null>, count: number): 
     if (v < min) min = v;
     if (v > max) max = v;
   }
+  const head = writeIntsHeader(w, min, max, hasNull);
+  if (!head) return false;
+  const raw = head.range < 2 ** 32 ? new Uint32Array(count) : new Float64Array(count);
+  for (let i = 0; i < count; i++) {
+    const v = values[i];
+    raw[i] = v === null || v === undefined ? 0 : v - head.min + head.shift;
+  }
+  w.uints(raw, count, head.width);
+  return true;
+}
+
+/**
+ * The header of an `ints` stream whose values lie in [min, max] (none when min is Infinity), with nulls
+ * when `hasNull`: width, hasNull, base. Null (nothing written) when the range does not fit six bytes.
+ */
+function writeIntsHeader(
+  w: Writer,
+  min: number,
+  max: number,
+  hasNull: boolean,
+): { min: number; shift: number; range: number; width: number } | null {
   if (min === Infinity) min = max = 0;
   const shift = hasNull ? 1 : 0;
   const range = max - min + shift;
-  if (!(range < 2 ** 48)) return false;
+  if (!(range < 2 ** 48)) return null;
   const width = widthFor(range);
   w.u8(width);
   w.u8(shift);
   w.f64(min);
-  const raw = range < 2 ** 32 ? new Uint32Array(count) : new Float64Array(count);
-  for (let i = 0; i < count; i++) {
-    const v = values[i];
-    raw[i] = v === null || v === undefined ? 0 : v - min + shift;
-  }
-  w.uints(raw, count, width);
-  return true;
+  return { min, shift, range, width };
 }
 
 /** Reads an `ints` stream; null entries are NaN in the result. */
@@ -486,22 +501,17 @@ function writeMapped(w: Writer, idx: Uint32Array, table: Float64Array, n: number
       if (v > max) max = v;
     }
   }
-  if (min === Infinity) min = max = 0;
-  const shift = hasNull ? 1 : 0;
-  const range = max - min + shift;
-  if (!(range < 2 ** 48)) return false;
-  const width = widthFor(range);
-  w.u8(width);
-  w.u8(shift);
-  w.f64(min);
+  const head = writeIntsHeader(w, min, max, hasNull);
+  if (!head) return false;
   const rawOf = new Float64Array(table.length);
-  for (let e = 0; e < table.length; e++) rawOf[e] = Number.isNaN(table[e]!) ? 0 : table[e]! - min + shift;
-  const raw = range < 2 ** 32 ? new Uint32Array(n) : new Float64Array(n);
+  for (let e = 0; e < table.length; e++)
+    rawOf[e] = Number.isNaN(table[e]!) ? 0 : table[e]! - head.min + head.shift;
+  const raw = head.range < 2 ** 32 ? new Uint32Array(n) : new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const e = idx[i]!;
     raw[i] = e === ABSENT ? 0 : rawOf[e]!;
   }
-  w.uints(raw, n, width);
+  w.uints(raw, n, head.width);
   return true;
 }
 
