@@ -1,7 +1,8 @@
 import type { IncomingHttpHeaders, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Server, type Namespace, type ServerOptions, type Socket } from 'socket.io';
-import { TypeCompiler } from '@sinclair/typebox/compiler';
+import type { TSchema } from '@sinclair/typebox';
+import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import {
   isKpiUpdate,
   LAYER_IDS,
@@ -412,6 +413,33 @@ export function createLiveGateway(opts: LiveGatewayOptions) {
     next();
   };
 
+  /**
+   * The refusals of a `/live` command (subscribe, layer:text), each counted in liveRejects by its reason:
+   * a request that fails its schema (the first three errors as details), a command over its rate bucket,
+   * a layer the role may not read.
+   */
+  type Refusal = Extract<SubscribeAck, { ok: false }>;
+  const badRequest = (check: TypeCheck<TSchema>, request: unknown, message: string): Refusal => {
+    metrics.liveRejects.inc({ reason: 'schema' });
+    const details = [...check.Errors(request)].slice(0, 3).map((e) => `${e.path || '/'} ${e.message}`);
+    return { ok: false, error: { code: 'IOC_LIVE_BAD_REQUEST', message, details } };
+  };
+  const rateLimited = (bucket: ReturnType<typeof tokenBucket>, what: string): Refusal => {
+    metrics.liveRejects.inc({ reason: 'rate_limited' });
+    return {
+      ok: false,
+      error: {
+        code: 'IOC_LIVE_RATE_LIMITED',
+        message: `too many ${what} on this connection; retry in ${bucket.waitMs()} ms`,
+        details: { retryAfterMs: bucket.waitMs() },
+      },
+    };
+  };
+  const forbidden = (message: string): Refusal => {
+    metrics.liveRejects.inc({ reason: 'forbidden' });
+    return { ok: false, error: { code: 'IOC_AUTH_FORBIDDEN', message } };
+  };
+
   nsp.on('connection', (socket: LiveSocket) => {
     metrics.liveConnections.inc();
     const commands = tokenBucket(limits.commandBurst, limits.commandsPerS);
@@ -443,44 +471,20 @@ export function createLiveGateway(opts: LiveGatewayOptions) {
 
     socket.on('subscribe', async (request, ack) => {
       const reply = typeof ack === 'function' ? ack : () => undefined;
-      if (!checkSubscribe.Check(request)) {
-        const details = [...checkSubscribe.Errors(request)]
-          .slice(0, 3)
-          .map((e) => `${e.path || '/'} ${e.message}`);
-        metrics.liveRejects.inc({ reason: 'schema' });
-        return reply({
-          ok: false,
-          error: {
-            code: 'IOC_LIVE_BAD_REQUEST',
-            message: `subscribe expects { layer: ${LAYER_IDS.join('|')}, since?: integer }`,
-            details,
-          },
-        });
-      }
+      if (!checkSubscribe.Check(request))
+        return reply(
+          badRequest(
+            checkSubscribe,
+            request,
+            `subscribe expects { layer: ${LAYER_IDS.join('|')}, since?: integer }`,
+          ),
+        );
       const { layer, since } = request;
       // Before any work: a refused subscribe sends nothing (no snapshot). A re-subscribe to a layer
       // replaces the socket's subscription to it (one per layer), so a socket holds at most five.
-      if (!subscribes.take()) {
-        metrics.liveRejects.inc({ reason: 'rate_limited' });
-        return reply({
-          ok: false,
-          error: {
-            code: 'IOC_LIVE_RATE_LIMITED',
-            message: `too many subscribes on this connection; retry in ${subscribes.waitMs()} ms`,
-            details: { retryAfterMs: subscribes.waitMs() },
-          },
-        });
-      }
-      if (opts.canSubscribe && !opts.canSubscribe(principalOf(socket), layer)) {
-        metrics.liveRejects.inc({ reason: 'forbidden' });
-        return reply({
-          ok: false,
-          error: {
-            code: 'IOC_AUTH_FORBIDDEN',
-            message: `the ${principalOf(socket).role} role may not subscribe to ${layer}`,
-          },
-        });
-      }
+      if (!subscribes.take()) return reply(rateLimited(subscribes, 'subscribes'));
+      if (opts.canSubscribe && !opts.canSubscribe(principalOf(socket), layer))
+        return reply(forbidden(`the ${principalOf(socket).role} role may not subscribe to ${layer}`));
       // A `since` older than this node's memory: fetch the older part from the log first (async) ...
       let older: Awaited<ReturnType<LayerHub['olderEntries']>> = null;
       if (since !== undefined && since < opts.hub.floor(layer)) {
@@ -519,42 +523,18 @@ export function createLiveGateway(opts: LiveGatewayOptions) {
 
     socket.on('layer:text', (request, ack) => {
       const reply: (r: LayerTextAck) => void = typeof ack === 'function' ? ack : () => undefined;
-      if (!checkText.Check(request)) {
-        const details = [...checkText.Errors(request)]
-          .slice(0, 3)
-          .map((e) => `${e.path || '/'} ${e.message}`);
-        metrics.liveRejects.inc({ reason: 'schema' });
-        return reply({
-          ok: false,
-          error: {
-            code: 'IOC_LIVE_BAD_REQUEST',
-            message: `layer:text expects { layer: ${LAYER_IDS.join('|')}, ids: 1–${LayerTextRequestSchema.properties.ids.maxItems} ids }`,
-            details,
-          },
-        });
-      }
-      if (!texts.take()) {
-        metrics.liveRejects.inc({ reason: 'rate_limited' });
-        return reply({
-          ok: false,
-          error: {
-            code: 'IOC_LIVE_RATE_LIMITED',
-            message: `too many layer:text requests on this connection; retry in ${texts.waitMs()} ms`,
-            details: { retryAfterMs: texts.waitMs() },
-          },
-        });
-      }
+      if (!checkText.Check(request))
+        return reply(
+          badRequest(
+            checkText,
+            request,
+            `layer:text expects { layer: ${LAYER_IDS.join('|')}, ids: 1–${LayerTextRequestSchema.properties.ids.maxItems} ids }`,
+          ),
+        );
+      if (!texts.take()) return reply(rateLimited(texts, 'layer:text requests'));
       const principal = principalOf(socket);
-      if (opts.canSubscribe && !opts.canSubscribe(principal, request.layer)) {
-        metrics.liveRejects.inc({ reason: 'forbidden' });
-        return reply({
-          ok: false,
-          error: {
-            code: 'IOC_AUTH_FORBIDDEN',
-            message: `the ${principal.role} role may not read ${request.layer}`,
-          },
-        });
-      }
+      if (opts.canSubscribe && !opts.canSubscribe(principal, request.layer))
+        return reply(forbidden(`the ${principal.role} role may not read ${request.layer}`));
       reply({ ok: true, layer: request.layer, items: layerTexts(principal, request.layer, request.ids) });
     });
   });
