@@ -240,6 +240,8 @@ describe('/live wall encoding and layer:text', () => {
       { layer: 'incidents', ids: Array.from({ length: 201 }, (_, i) => `IOC-2612-${i}`) },
       { layer: 'incidents', ids: ['IOC-2612-000001'], extra: true },
       { layer: 'incidents', ids: { length: 1, 0: 'IOC-2612-000001' } },
+      // A prototype-shaped key (own, as JSON.parse makes it) is an extra key like any other.
+      JSON.parse('{"layer":"incidents","ids":["IOC-2612-000001"],"__proto__":{"ok":true}}'),
     ];
     for (const request of garbage) {
       const ack = await text(socket, request);
@@ -255,6 +257,16 @@ describe('/live wall encoding and layer:text', () => {
     const limited = acks.filter((a) => !a.ok && a.error.code === 'IOC_LIVE_RATE_LIMITED');
     expect(limited.length).toBeGreaterThanOrEqual(5);
     expect(acks.filter((a) => a.ok).length).toBeGreaterThanOrEqual(20);
+    // Ids shaped like prototype keys or holding a NUL are just ids no feature has: nothing comes back
+    // (asked once the bucket has a token again: it refills at 5/s).
+    await new Promise((r) => setTimeout(r, 400));
+    expect(
+      await text(socket, { layer: 'incidents', ids: ['__proto__', 'constructor', 'IOC\u0000x'] }),
+    ).toEqual({
+      ok: true,
+      layer: 'incidents',
+      items: [],
+    });
     expect(socket.connected).toBe(true);
   });
 });
