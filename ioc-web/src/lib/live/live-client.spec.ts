@@ -359,6 +359,9 @@ describe('LiveClient', () => {
       const after = await client.texts('incidents', ['IOC-2612-000101']);
       expect(after.get('IOC-2612-000101')).toEqual({ title: 'Ngập sâu đường Lê Lợi' });
       expect(socket.textRequests).toHaveLength(2);
+      // The delta removed the other one: its title is no longer cached and is asked for again.
+      await client.texts('incidents', ['IOC-2612-000101', 'IOC-2612-000102']);
+      expect(socket.textRequests[2]!.ids).toEqual(['IOC-2612-000102']);
       client.close();
     });
   });

@@ -25,7 +25,7 @@ import { LayerSync } from './layer-sync';
 export type LiveSocket = Socket<LiveServerToClient, LiveClientToServer>;
 
 const APPLY_TIMINGS = 50;
-/** Texts kept (titles of what the wall has shown): a wall asks for a handful at a time. */
+/** Texts kept per layer (titles of what the wall has shown): a wall asks for a handful at a time. */
 const MAX_TEXTS = 5_000;
 
 /** The text fields a `wall` snapshot leaves out (WALL_TEXT_FIELDS), of one feature: `{ title }`. */
@@ -110,11 +110,11 @@ export class LiveClient {
   /** The last APPLY_TIMINGS deltas' apply times (a fixed ring: nothing grows on a wall that runs for weeks). */
   readonly #timings: ApplyTiming[] = [];
   /**
-   * Text by `layer:id`, with the feature version it belongs to. Filled by `texts()` (`layer:text`) and by
-   * deltas, which carry their features' text: an upsert replaces the entry, a remove drops it. Oldest first,
-   * at most MAX_TEXTS.
+   * Text by layer, then by feature id (no key made per lookup: a delta's ids are looked up as they are), with
+   * the feature version it belongs to. Filled by `texts()` (`layer:text`) and by deltas, which carry their
+   * features' text: an upsert replaces the entry, a remove drops it. Oldest first, at most MAX_TEXTS a layer.
    */
-  readonly #texts = new Map<string, { version: number | undefined; text: LayerText }>();
+  readonly #texts = new Map<LayerId, Map<string, { version: number | undefined; text: LayerText }>>();
   #closed = false;
 
   constructor(options: LiveClientOptions) {
@@ -269,8 +269,9 @@ export class LiveClient {
     const out = new Map<string, LayerText>();
     const missing: string[] = [];
     const features = this.#syncs.get(layer)?.view?.state.features;
+    const texts = this.#texts.get(layer);
     for (const id of new Set(ids)) {
-      const cached = this.#texts.get(`${layer}:${id}`);
+      const cached = texts?.get(id);
       const version = versionOf(features?.get(id)?.props);
       if (cached && (version === undefined || cached.version === version)) out.set(id, cached.text);
       else missing.push(id);
@@ -292,14 +293,16 @@ export class LiveClient {
   /**
    * Deltas are JSON with their text: they refresh (or drop) what the cache holds of their features. Only
    * entries already cached are refreshed (the titles the wall asked for): caching every upsert cost ~1 ms
-   * of a 1,000-feature delta on the wall's main thread (issue 15, bench wall-delta) for texts nobody shows.
+   * of a 1,000-feature delta on the wall's main thread (issue 15, bench wall-delta) for texts nobody shows,
+   * and so did making a `layer:id` key per upsert to look it up (now a map per layer, keyed by the id).
    */
   #textsFromDelta(delta: LayerDelta): void {
     const fields = WALL_TEXT_FIELDS[delta.layer];
-    if (!fields || this.#texts.size === 0) return;
-    for (const id of delta.removes) this.#texts.delete(`${delta.layer}:${id}`);
+    const texts = this.#texts.get(delta.layer);
+    if (!fields || !texts || texts.size === 0) return;
+    for (const id of delta.removes) texts.delete(id);
     for (const f of delta.upserts) {
-      if (!this.#texts.has(`${delta.layer}:${f.id}`)) continue;
+      if (!texts.has(f.id)) continue;
       const props = f.props as Record<string, unknown> | null;
       if (typeof props !== 'object' || props === null) continue;
       const text: Record<string, string | null> = {};
@@ -312,10 +315,11 @@ export class LiveClient {
   }
 
   #keepText(layer: LayerId, id: string, version: number | undefined, text: LayerText): void {
-    const key = `${layer}:${id}`;
-    this.#texts.delete(key);
-    this.#texts.set(key, { version, text });
-    if (this.#texts.size > MAX_TEXTS) this.#texts.delete(this.#texts.keys().next().value!);
+    let texts = this.#texts.get(layer);
+    if (!texts) this.#texts.set(layer, (texts = new Map()));
+    texts.delete(id);
+    texts.set(id, { version, text });
+    if (texts.size > MAX_TEXTS) texts.delete(texts.keys().next().value!);
   }
 
   /** A snapshot with its features decoded when it came `packed` (wall-wire.ts); null when it is unreadable. */

@@ -1,6 +1,7 @@
 import { INCIDENT_STATUSES, type Feature, type IncidentProps, type IncidentStatus } from '@hue-ioc/layers';
 import { isOpenIncident, isOverdue, type PlacedIncident } from '@hue-ioc/layers/deck';
 import type { LayerChanges } from '$lib/live';
+import { isoMs } from './iso-time';
 
 function isStringOrNull(v: unknown): v is string | null {
   return v === null || typeof v === 'string';
@@ -100,18 +101,21 @@ export function clusterMaxZoom(open: number): number {
   return open > CLUSTER_EVERYWHERE_ABOVE ? CLUSTER_MAX_ZOOM_LARGE : CLUSTER_MAX_ZOOM;
 }
 
-/** What the wall keeps of one open incident (placed or not); changed in place by its updates. */
-interface OpenEntry {
-  status: IncidentStatus;
-  priority: number;
-  agencyId: string | null;
-  /** hạn xử lý (deadline) in ms; NaN when there is none. */
-  due: number;
-  /** The deadline as sent (an update that keeps it is not parsed again). */
-  dueAt: string | null;
-  /** Its row in `points`; -1 without a position. */
-  slot: number;
-}
+/**
+ * What the wall keeps of each open incident (placed or not), as numbers in one Float64Array, ENTRY_STRIDE per
+ * entry: no object per incident for the garbage collector to trace on a 100,000-incident wall, and an
+ * update reads and writes one entry's few adjacent numbers.
+ */
+const ENTRY_STRIDE = 5;
+/** Index in INCIDENT_STATUSES; -1 for a free entry. */
+const E_STATUS = 0;
+const E_PRIORITY = 1;
+/** Index in the agency table (#agencyIds). */
+const E_AGENCY = 2;
+/** hạn xử lý (deadline) in ms; NaN when there is none. */
+const E_DUE = 3;
+/** Its row in `points`; -1 without a position. */
+const E_SLOT = 4;
 
 /** Columns of the placed open incidents, row i = `points[i]` (copies, safe to transfer to a worker). */
 export interface IncidentColumns {
@@ -132,7 +136,7 @@ export interface IncidentAttributes {
 
 const STATUS_INDEX: ReadonlyMap<IncidentStatus, number> = new Map(INCIDENT_STATUSES.map((s, i) => [s, i]));
 
-const dueOf = (p: IncidentProps): number => (p.dueAt === null ? NaN : Date.parse(p.dueAt));
+const dueOf = (p: IncidentProps): number => (p.dueAt === null ? NaN : isoMs(p.dueAt));
 
 /**
  * The wall's incidents, kept per delta at the cost of what the delta touched (issue 15: the wall's handler
@@ -145,16 +149,28 @@ const dueOf = (p: IncidentProps): number => (p.dueAt === null ? NaN : Date.parse
  * `version` changes with every change of the incidents; `counts` and `snapshot` are cached.
  */
 export class WallIncidents {
-  /** Every open incident by id: one lookup per change. */
-  readonly #open = new Map<string, OpenEntry>();
+  /** Every open incident by id → its entry (in #entries): one lookup per change. */
+  readonly #open = new Map<string, number>();
+  #entries = new Float64Array(1024 * ENTRY_STRIDE);
+  /** Per entry, the deadline as sent (an update that keeps it is not parsed again). */
+  readonly #dueAt: (string | null)[] = [];
+  /** Entries in use or freed (the high-water mark), and the freed ones, reused first. */
+  #entryCount = 0;
+  readonly #freeEntries: number[] = [];
   readonly #points: PlacedIncident[] = [];
   #lon = new Float64Array(1024);
   #lat = new Float64Array(1024);
   #priority = new Float64Array(1024);
   #due = new Float64Array(1024);
+  /** Per row of `points`, its entry. */
+  #rowEntry = new Int32Array(1024);
   /** Open incidents per status, by the status's index in INCIDENT_STATUSES. */
   readonly #byStatus = new Int32Array(INCIDENT_STATUSES.length);
-  readonly #agencies = new Map<string | null, { open: number; overdue: number }>();
+  /** Agencies seen (a table that only grows: the units are a catalogue), with their open and overdue counts. */
+  readonly #agencyIndex = new Map<string | null, number>();
+  readonly #agencyIds: (string | null)[] = [];
+  #agencyOpen = new Int32Array(64);
+  #agencyOverdue = new Int32Array(64);
   #urgent = 0;
   #overdue = 0;
   #now: number;
@@ -185,7 +201,9 @@ export class WallIncidents {
   /** The open placed incident with this id, as now. */
   get(id: string): PlacedIncident | undefined {
     const e = this.#open.get(id);
-    return e && e.slot >= 0 ? this.#points[e.slot] : undefined;
+    if (e === undefined) return undefined;
+    const slot = this.#entries[e * ENTRY_STRIDE + E_SLOT]!;
+    return slot >= 0 ? this.#points[slot] : undefined;
   }
 
   /** A copy of `points` at this version (a new array per change: deck.gl compares data by reference). */
@@ -228,9 +246,13 @@ export class WallIncidents {
   /** Starts again from a snapshot's features. */
   reset(features: ReadonlyMap<string, Feature<unknown>>): void {
     this.#open.clear();
+    this.#dueAt.length = 0;
+    this.#entryCount = 0;
+    this.#freeEntries.length = 0;
     this.#points.length = 0;
     this.#byStatus.fill(0);
-    this.#agencies.clear();
+    this.#agencyOpen.fill(0);
+    this.#agencyOverdue.fill(0);
     this.#urgent = 0;
     this.#overdue = 0;
     this.#counts = null;
@@ -242,7 +264,7 @@ export class WallIncidents {
   apply(changes: LayerChanges<unknown>): void {
     for (const id of changes.removed) {
       const e = this.#open.get(id);
-      if (e) this.#drop(id, e);
+      if (e !== undefined) this.#drop(id, e);
     }
     for (const f of changes.upserted) this.#upsert(f);
     if (changes.removed.length + changes.upserted.length > 0) this.#version++;
@@ -253,23 +275,23 @@ export class WallIncidents {
     if (now === this.#now) return;
     this.#now = now;
     this.#overdue = 0;
-    for (const a of this.#agencies.values()) a.overdue = 0;
-    for (const e of this.#open.values()) {
-      if (!(e.due < now)) continue;
+    this.#agencyOverdue.fill(0);
+    const entries = this.#entries;
+    for (let o = 0; o < this.#entryCount * ENTRY_STRIDE; o += ENTRY_STRIDE) {
+      if (entries[o + E_STATUS]! < 0 || !(entries[o + E_DUE]! < now)) continue;
       this.#overdue++;
-      const a = this.#agencies.get(e.agencyId);
-      if (a) a.overdue++;
+      this.#agencyOverdue[entries[o + E_AGENCY]!]!++;
     }
     this.#counts = null;
   }
 
   counts(): IncidentCounts {
     if (this.#counts?.version === this.#version) return this.#counts.counts;
-    const byAgency = [...this.#agencies].map(([agencyId, a]) => ({
-      agencyId,
-      open: a.open,
-      overdue: a.overdue,
-    }));
+    const byAgency: AgencyCount[] = [];
+    this.#agencyIds.forEach((agencyId, a) => {
+      const open = this.#agencyOpen[a]!;
+      if (open > 0) byAgency.push({ agencyId, open, overdue: this.#agencyOverdue[a]! });
+    });
     byAgency.sort(byUrgency);
     // Statuses in the order of the handling process (DOMAIN.md), not of arrival.
     const byStatus = new Map<IncidentStatus, number>();
@@ -291,60 +313,106 @@ export class WallIncidents {
   #upsert(f: Feature<unknown>): void {
     const e = this.#open.get(f.id);
     if (!isIncidentFeature(f) || !isOpenIncident(f.props)) {
-      if (e) this.#drop(f.id, e);
+      if (e !== undefined) this.#drop(f.id, e);
       return;
     }
     const p = f.props;
-    const due = e && e.dueAt === p.dueAt ? e.due : dueOf(p);
+    const status = STATUS_INDEX.get(p.status)!;
     const placed = f.position ? (f as PlacedIncident) : null;
-    if (!e) {
-      const slot = placed ? this.#append(placed, due) : -1;
-      const added: OpenEntry = {
-        status: p.status,
-        priority: p.priority,
-        agencyId: p.agencyId,
-        due,
-        dueAt: p.dueAt,
-        slot,
-      };
-      this.#open.set(f.id, added);
-      this.#tally(added, 1);
+    if (e === undefined) {
+      const at = this.#newEntry();
+      const o = at * ENTRY_STRIDE;
+      const due = dueOf(p);
+      const entries = this.#entries;
+      entries[o + E_STATUS] = status;
+      entries[o + E_PRIORITY] = p.priority;
+      entries[o + E_AGENCY] = this.#agencyOf(p.agencyId);
+      entries[o + E_DUE] = due;
+      entries[o + E_SLOT] = placed ? this.#append(placed, due, at) : -1;
+      this.#dueAt[at] = p.dueAt;
+      this.#open.set(f.id, at);
+      this.#tally(o, 1);
       return;
     }
+    const o = e * ENTRY_STRIDE;
+    const entries = this.#entries;
+    const due = this.#dueAt[e] === p.dueAt ? entries[o + E_DUE]! : dueOf(p);
+    const was = entries[o + E_AGENCY]!;
+    const agency = this.#agencyIds[was] === p.agencyId ? was : this.#agencyOf(p.agencyId);
     if (
-      e.status !== p.status ||
-      e.priority !== p.priority ||
-      e.agencyId !== p.agencyId ||
-      !Object.is(e.due, due)
+      entries[o + E_STATUS] !== status ||
+      entries[o + E_PRIORITY] !== p.priority ||
+      was !== agency ||
+      !Object.is(entries[o + E_DUE], due)
     ) {
-      this.#tally(e, -1);
-      e.status = p.status;
-      e.priority = p.priority;
-      e.agencyId = p.agencyId;
-      e.due = due;
-      this.#tally(e, 1);
+      this.#tally(o, -1);
+      entries[o + E_STATUS] = status;
+      entries[o + E_PRIORITY] = p.priority;
+      entries[o + E_AGENCY] = agency;
+      entries[o + E_DUE] = due;
+      this.#tally(o, 1);
     }
-    e.dueAt = p.dueAt;
+    this.#dueAt[e] = p.dueAt;
     // Still on the map: same row, new values.
-    if (placed && e.slot >= 0) this.#write(e.slot, placed, due);
-    else if (placed) e.slot = this.#append(placed, due);
-    else if (e.slot >= 0) {
-      this.#removeSlot(e.slot);
-      e.slot = -1;
+    const slot = entries[o + E_SLOT]!;
+    if (placed && slot >= 0) this.#write(slot, placed, due);
+    else if (placed) entries[o + E_SLOT] = this.#append(placed, due, e);
+    else if (slot >= 0) {
+      this.#removeSlot(slot);
+      entries[o + E_SLOT] = -1;
     }
   }
 
-  #drop(id: string, e: OpenEntry): void {
-    this.#tally(e, -1);
-    if (e.slot >= 0) this.#removeSlot(e.slot);
+  #drop(id: string, e: number): void {
+    const o = e * ENTRY_STRIDE;
+    this.#tally(o, -1);
+    const slot = this.#entries[o + E_SLOT]!;
+    if (slot >= 0) this.#removeSlot(slot);
+    this.#entries[o + E_STATUS] = -1;
+    this.#dueAt[e] = null;
+    this.#freeEntries.push(e);
     this.#open.delete(id);
   }
 
-  #append(f: PlacedIncident, due: number): number {
+  /** A free entry (a freed one first). */
+  #newEntry(): number {
+    const free = this.#freeEntries.pop();
+    if (free !== undefined) return free;
+    const e = this.#entryCount++;
+    if (this.#entryCount * ENTRY_STRIDE > this.#entries.length) {
+      const grown = new Float64Array(this.#entries.length * 2);
+      grown.set(this.#entries);
+      this.#entries = grown;
+    }
+    return e;
+  }
+
+  /** The agency's index in the table (added on first sight). */
+  #agencyOf(agencyId: string | null): number {
+    let a = this.#agencyIndex.get(agencyId);
+    if (a === undefined) {
+      a = this.#agencyIds.length;
+      this.#agencyIds.push(agencyId);
+      this.#agencyIndex.set(agencyId, a);
+      if (a >= this.#agencyOpen.length) {
+        const grow = (xs: Int32Array) => {
+          const ys = new Int32Array(xs.length * 2);
+          ys.set(xs);
+          return ys;
+        };
+        this.#agencyOpen = grow(this.#agencyOpen);
+        this.#agencyOverdue = grow(this.#agencyOverdue);
+      }
+    }
+    return a;
+  }
+
+  #append(f: PlacedIncident, due: number, entry: number): number {
     const slot = this.#points.length;
     this.#grow(slot + 1);
     this.#points.push(f);
     this.#write(slot, f, due);
+    this.#rowEntry[slot] = entry;
     return slot;
   }
 
@@ -363,33 +431,35 @@ export class WallIncidents {
     this.#points.pop();
     if (slot === last) return;
     this.#write(slot, moved, this.#due[last]!);
-    const e = this.#open.get(moved.id);
-    if (e) e.slot = slot;
+    const e = this.#rowEntry[last]!;
+    this.#rowEntry[slot] = e;
+    this.#entries[e * ENTRY_STRIDE + E_SLOT] = slot;
   }
 
   #grow(n: number): void {
     if (n <= this.#lon.length) return;
     const size = Math.max(n, this.#lon.length * 2);
-    const grown = (a: Float64Array) => {
-      const b = new Float64Array(size);
+    const grown = <A extends Float64Array | Int32Array>(a: A, b: A): A => {
       b.set(a);
       return b;
     };
-    this.#lon = grown(this.#lon);
-    this.#lat = grown(this.#lat);
-    this.#priority = grown(this.#priority);
-    this.#due = grown(this.#due);
+    this.#lon = grown(this.#lon, new Float64Array(size));
+    this.#lat = grown(this.#lat, new Float64Array(size));
+    this.#priority = grown(this.#priority, new Float64Array(size));
+    this.#due = grown(this.#due, new Float64Array(size));
+    this.#rowEntry = grown(this.#rowEntry, new Int32Array(size));
   }
 
-  #tally(e: OpenEntry, by: 1 | -1): void {
-    this.#byStatus[STATUS_INDEX.get(e.status)!]! += by;
-    if (e.priority === 1) this.#urgent += by;
-    const late = e.due < this.#now;
-    if (late) this.#overdue += by;
-    let a = this.#agencies.get(e.agencyId);
-    if (!a) this.#agencies.set(e.agencyId, (a = { open: 0, overdue: 0 }));
-    a.open += by;
-    if (late) a.overdue += by;
-    if (a.open === 0) this.#agencies.delete(e.agencyId);
+  /** Adds (1) or takes out (-1) the entry at offset `o` in the counts. */
+  #tally(o: number, by: 1 | -1): void {
+    const entries = this.#entries;
+    this.#byStatus[entries[o + E_STATUS]!]! += by;
+    if (entries[o + E_PRIORITY] === 1) this.#urgent += by;
+    const a = entries[o + E_AGENCY]!;
+    this.#agencyOpen[a]! += by;
+    if (entries[o + E_DUE]! < this.#now) {
+      this.#overdue += by;
+      this.#agencyOverdue[a]! += by;
+    }
   }
 }
