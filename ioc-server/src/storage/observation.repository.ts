@@ -1,5 +1,11 @@
 import type { SensorReading } from '@hue-ioc/streams';
-import { insertUnnest, type Queryable } from './db.ts';
+import type { Queryable } from './db.ts';
+
+const NO_DEVICES: ReadonlyMap<string, Date> = new Map();
+
+const INSERT = `INSERT INTO observations (ts, device_id, metric, value, unit)
+  SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::float8[], $5::text[])
+  ON CONFLICT DO NOTHING`;
 
 export interface LatestObservation {
   device_id: string;
@@ -14,19 +20,7 @@ export class ObservationRepository {
 
   /** One statement per batch; a re-delivered reading (same device, metric, ts) is skipped. Returns rows stored. */
   async insertBatch(q: Queryable, readings: readonly SensorReading[]): Promise<number> {
-    return insertUnnest(
-      q,
-      'observations',
-      [
-        { name: 'ts', type: 'timestamptz' },
-        { name: 'device_id', type: 'text' },
-        { name: 'metric', type: 'text' },
-        { name: 'value', type: 'float8' },
-        { name: 'unit', type: 'text' },
-      ],
-      readings.map((r) => [r.ts, r.deviceId, r.metric, r.value, r.unit]),
-      'ON CONFLICT DO NOTHING',
-    );
+    return this.insertBatchAndTouch(q, readings, NO_DEVICES);
   }
 
   /**
@@ -54,11 +48,16 @@ export class ObservationRepository {
       value[i] = r.value;
       unit[i] = r.unit ?? null;
     }
+    if (lastSeen.size === 0) {
+      // Readings only (the last-seen times are written every so often: StoredObservationSink).
+      const rows = await q.query<{ n: number }>(
+        `WITH ins AS (${INSERT} RETURNING 1) SELECT count(*)::int AS n FROM ins`,
+        [ts, device, metric, value, unit],
+      );
+      return rows[0]?.n ?? 0;
+    }
     const [row] = await q.query<{ n: number }>(
-      `WITH ins AS (
-         INSERT INTO observations (ts, device_id, metric, value, unit)
-         SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::float8[], $5::text[])
-         ON CONFLICT DO NOTHING RETURNING 1
+      `WITH ins AS (${INSERT} RETURNING 1
        ), seen AS (
          UPDATE devices d SET last_seen_at = GREATEST(d.last_seen_at, s.ts)
          FROM unnest($6::text[], $7::timestamptz[]) AS s(id, ts) WHERE d.id = s.id

@@ -53,15 +53,32 @@ export default fp(
       logger,
     });
     app.decorate('alarms', alarms);
+    let touchFailing = false;
+    const observations = new StoredObservationSink({
+      db,
+      devices: repos.devices,
+      observations: repos.observations,
+      deadLetters,
+      onTouchError: (err) => {
+        // Retried every second until it writes; one line per outage, not per try.
+        if (!touchFailing) logger.warn({ err }, 'devices last-seen times not written; retrying');
+        touchFailing = true;
+      },
+      onTouched: () => {
+        if (touchFailing) logger.info('devices last-seen times written again');
+        touchFailing = false;
+      },
+    });
+    // After mqtt-ingest's onClose (registered later, closed first) stopped the source, before the database closes.
+    app.addHook('onClose', async () => {
+      await observations.flush().catch((err: unknown) => {
+        logger.warn({ err }, 'devices last-seen times not written at shutdown');
+      });
+    });
     app.decorate(
       'sensorIngest',
       new SensorIngestService({
-        observations: new StoredObservationSink({
-          db,
-          devices: repos.devices,
-          observations: repos.observations,
-          deadLetters,
-        }),
+        observations,
         layer: app.sensorsLayer,
         metrics,
         logger,
