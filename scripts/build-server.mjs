@@ -30,7 +30,12 @@ const started = performance.now();
 rmSync(outdir, { recursive: true, force: true });
 await build({
   absWorkingDir: root,
-  entryPoints: { server: 'ioc-server/src/server.ts' },
+  // The embedded database's worker thread is started by URL (pglite-worker.db.ts): its own entry, so that
+  // dist/pglite.worker.js sits beside the chunk that starts it.
+  entryPoints: {
+    server: 'ioc-server/src/server.ts',
+    'pglite.worker': 'ioc-server/src/storage/pglite.worker.mjs',
+  },
   outdir,
   bundle: true,
   splitting: true,

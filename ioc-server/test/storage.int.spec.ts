@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { openPgliteDb } from '../src/storage/pglite.db.ts';
+import { openPgliteWorkerDb } from '../src/storage/pglite-worker.db.ts';
 import { openPostgresDb } from '../src/storage/postgres.db.ts';
-import { insertUnnest, type Db } from '../src/storage/db.ts';
+import { insertUnnest, isDatabaseUnavailable, type Db } from '../src/storage/db.ts';
 import { readdir } from 'node:fs/promises';
 import { migrate, MIGRATIONS_DIR, splitStatements } from '../src/storage/migrate.ts';
 import { DeadLetterRepository } from '../src/storage/dead-letter.repository.ts';
@@ -21,6 +22,15 @@ const targets: { name: string; open: () => Promise<{ db: Db; cleanup: () => Prom
     open: async () => {
       const dir = await mkdtemp(join(tmpdir(), 'hue-ioc-db-'));
       const db = await openPgliteDb(dir);
+      return { db, cleanup: () => rm(dir, { recursive: true, force: true }) };
+    },
+  },
+  {
+    // What the server opens (open-db.ts): the same database in a worker thread, every call a message.
+    name: 'embedded TimescaleDB (PGlite) in a worker thread',
+    open: async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'hue-ioc-db-'));
+      const db = await openPgliteWorkerDb(dir);
       return { db, cleanup: () => rm(dir, { recursive: true, force: true }) };
     },
   },
@@ -202,4 +212,77 @@ describe('splitStatements', () => {
       'SELECT\n  2',
     ]);
   });
+});
+
+describe('embedded TimescaleDB in a worker thread', () => {
+  let db: Db;
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'hue-ioc-db-'));
+    db = await openPgliteWorkerDb(dir);
+  }, 120_000);
+  afterAll(async () => {
+    await db?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('leaves the event loop free while a query runs (in-thread, the loop waits for it)', async () => {
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 5);
+    const started = performance.now();
+    const [row] = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM generate_series(1, 4000000) g WHERE g % 7 = 0`,
+    );
+    const ms = performance.now() - started;
+    clearInterval(timer);
+    expect(row!.n).toBe(571428);
+    // A query this long (hundreds of ms) leaves room for many 5 ms ticks when it runs off the loop.
+    expect(ms).toBeGreaterThan(50);
+    expect(ticks).toBeGreaterThanOrEqual(Math.floor(ms / 5 / 4));
+  });
+
+  it('keeps an error’s SQLSTATE and fields across the thread, and a transaction’s own error object', async () => {
+    await db.exec(`CREATE TABLE IF NOT EXISTS probe_unique (k text PRIMARY KEY)`);
+    await db.query(`INSERT INTO probe_unique VALUES ('a')`);
+    const err = (await db.query(`INSERT INTO probe_unique VALUES ('a')`).catch((e: unknown) => e)) as {
+      code?: string;
+      constraint?: string;
+      message: string;
+    };
+    expect(err).toBeInstanceOf(Error);
+    expect(err.code).toBe('23505');
+    expect(err.constraint).toBe('probe_unique_pkey');
+    expect(isDatabaseUnavailable(err)).toBe(false);
+    class Mine extends Error {}
+    const mine = new Mine('mine');
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.query(`INSERT INTO probe_unique VALUES ('b')`);
+        throw mine;
+      }),
+    ).rejects.toBe(mine);
+    expect(await db.query(`SELECT k FROM probe_unique ORDER BY k`)).toEqual([{ k: 'a' }]);
+    // Queries outside a transaction wait for it, as in one PGlite session.
+    const order: string[] = [];
+    await Promise.all([
+      db.transaction(async (tx) => {
+        await tx.query(`INSERT INTO probe_unique VALUES ('c')`);
+        await new Promise((r) => setTimeout(r, 50));
+        order.push('tx');
+      }),
+      db
+        .query(`SELECT count(*)::int AS n FROM probe_unique`)
+        .then((r) => order.push(`outside ${JSON.stringify(r)}`)),
+    ]);
+    expect(order).toEqual(['tx', 'outside [{"n":2}]']);
+  });
+
+  it('answers "unavailable" (retry later) once closed, so ingest keeps its input', async () => {
+    const other = await openPgliteWorkerDb(null);
+    expect(await other.query(`SELECT 1 AS one`)).toEqual([{ one: 1 }]);
+    await other.close();
+    const err = await other.query(`SELECT 1`).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect(isDatabaseUnavailable(err)).toBe(true);
+  }, 120_000);
 });

@@ -7,6 +7,7 @@ export async function openDb(opts: { databaseUrl: string | null; dataDir: string
     const { openPostgresDb } = await import('./postgres.db.ts');
     return openPostgresDb(opts.databaseUrl);
   }
-  const { openPgliteDb } = await import('./pglite.db.ts');
-  return openPgliteDb(opts.dataDir ? join(opts.dataDir, 'timescaledb') : null);
+  // In a worker thread: the database's WASM runs beside the event loop, not on it (pglite-worker.db.ts).
+  const { openPgliteWorkerDb } = await import('./pglite-worker.db.ts');
+  return openPgliteWorkerDb(opts.dataDir ? join(opts.dataDir, 'timescaledb') : null);
 }
