@@ -11,6 +11,7 @@ import {
   openIncidentsOf,
 } from './incidents';
 import { IncidentClusters, inProcessPort, type ClusterView } from './incident-clusters';
+import { urgentIncidents } from './urgent-incidents';
 
 const NOW = Date.parse('2026-11-27T03:00:00Z');
 const MINUTE = 60_000;
@@ -146,6 +147,9 @@ describe('WallIncidents', () => {
               ...want,
               byStatus: [...want.byStatus],
             });
+            // The panel's list from the kept numbers: the same as the pass over the features.
+            for (const count of [1, 3, 40])
+              expect(wall.urgent(now, count)).toEqual(urgentIncidents(features, now, count));
           });
         },
       ),
