@@ -27,6 +27,11 @@ export interface Config {
   logFormat: 'json' | 'pretty' | 'auto';
   /** Unset: embedded TimescaleDB (PGlite) under dataDir. */
   databaseUrl: string | null;
+  /**
+   * EMBEDDED_DB_THREAD: where the embedded database runs: `worker` (default: its own thread, so a query's
+   * WASM never blocks MQTT, /live and HTTP) or `main` (the server's thread: one core, less memory).
+   */
+  embeddedDbThread: 'worker' | 'main';
   /** Unset: in-process event log and bus. */
   redisUrl: string | null;
   /** Prefix of every Redis key of this deployment. */
@@ -262,6 +267,9 @@ export function loadConfig(env: Env, profile: Profile = 'default', overrides: Pa
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     problems.push(`LOG_LEVEL="${logLevel}" must be one of fatal, error, warn, info, debug, trace, silent`);
   }
+  const embeddedDbThread = (str('EMBEDDED_DB_THREAD') ?? 'worker') as Config['embeddedDbThread'];
+  if (!['worker', 'main'].includes(embeddedDbThread))
+    problems.push(`EMBEDDED_DB_THREAD="${embeddedDbThread}" must be worker or main`);
   const logFormat = (str('LOG_FORMAT') ?? 'auto') as Config['logFormat'];
   if (!['json', 'pretty', 'auto'].includes(logFormat)) {
     problems.push(`LOG_FORMAT="${logFormat}" must be json, pretty or auto`);
@@ -312,6 +320,7 @@ export function loadConfig(env: Env, profile: Profile = 'default', overrides: Pa
     logLevel,
     logFormat,
     databaseUrl: url('DATABASE_URL', ['postgres:', 'postgresql:']),
+    embeddedDbThread,
     redisUrl,
     redisPrefix: str('REDIS_PREFIX') ?? 'hue-ioc',
     mqttUrl,

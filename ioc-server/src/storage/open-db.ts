@@ -2,12 +2,22 @@ import { join } from 'node:path';
 import type { Db } from './db.ts';
 
 /** DATABASE_URL set: a real TimescaleDB through `pg`; unset: embedded TimescaleDB under DATA_DIR. */
-export async function openDb(opts: { databaseUrl: string | null; dataDir: string | null }): Promise<Db> {
+export async function openDb(opts: {
+  databaseUrl: string | null;
+  dataDir: string | null;
+  /** The embedded database's thread (EMBEDDED_DB_THREAD); default `worker`. */
+  thread?: 'worker' | 'main';
+}): Promise<Db> {
   if (opts.databaseUrl) {
     const { openPostgresDb } = await import('./postgres.db.ts');
     return openPostgresDb(opts.databaseUrl);
   }
+  const dir = opts.dataDir ? join(opts.dataDir, 'timescaledb') : null;
+  if (opts.thread === 'main') {
+    const { openPgliteDb } = await import('./pglite.db.ts');
+    return openPgliteDb(dir);
+  }
   // In a worker thread: the database's WASM runs beside the event loop, not on it (pglite-worker.db.ts).
   const { openPgliteWorkerDb } = await import('./pglite-worker.db.ts');
-  return openPgliteWorkerDb(opts.dataDir ? join(opts.dataDir, 'timescaledb') : null);
+  return openPgliteWorkerDb(dir);
 }

@@ -19,7 +19,11 @@ export default fp<{ wrapDb?: (db: Db) => Db }>(
   async (app, opts) => {
     const { config } = app;
     const t0 = performance.now();
-    const opened = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    const opened = await openDb({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      thread: config.embeddedDbThread,
+    });
     const db = opts.wrapDb ? opts.wrapDb(opened) : opened;
     app.decorate('db', db);
     app.addHook('onClose', () => db.close());
