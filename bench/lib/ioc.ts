@@ -2,7 +2,8 @@
  * The real IOC for the bench rows: the whole app (buildApp) in this process on free loopback ports, embedded
  * TimescaleDB (PGlite + timescaledb) in a temporary folder, the production LIVE_TICK_MS (250 ms, its default:
  * the longest a change waits under load; an idle hub sends at once), alarms and every plugin on, the
- * simulator off (the load generators are the traffic).
+ * simulator off (the load generators are the traffic). The embedded database in its worker thread (the
+ * server's default), or in the server's thread with EMBEDDED_DB_THREAD=main, as for the server itself.
  */
 import mqtt from 'mqtt';
 import { startIoc, type RunningIoc } from '../../ioc-server/test/support/start-ioc.ts';
@@ -13,7 +14,12 @@ export type { RunningIoc };
 export async function startBenchIoc(opts: { mqttUrl?: string } = {}): Promise<RunningIoc> {
   return startIoc({
     ...(opts.mqttUrl ? { mqttUrl: opts.mqttUrl } : {}),
-    overrides: { liveTickMs: 250, logLevel: 'silent', simulator: false },
+    overrides: {
+      liveTickMs: 250,
+      logLevel: 'silent',
+      simulator: false,
+      embeddedDbThread: process.env.EMBEDDED_DB_THREAD === 'main' ? 'main' : 'worker',
+    },
   });
 }
 
