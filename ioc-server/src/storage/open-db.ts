@@ -7,6 +7,8 @@ export async function openDb(opts: {
   dataDir: string | null;
   /** The embedded database's thread (EMBEDDED_DB_THREAD); default `worker`. */
   thread?: 'worker' | 'main';
+  /** The worker thread ended without `close` (a crash): told once. */
+  onStopped?: (err: Error) => void;
 }): Promise<Db> {
   if (opts.databaseUrl) {
     const { openPostgresDb } = await import('./postgres.db.ts');
@@ -19,5 +21,5 @@ export async function openDb(opts: {
   }
   // In a worker thread: the database's WASM runs beside the event loop, not on it (pglite-worker.db.ts).
   const { openPgliteWorkerDb } = await import('./pglite-worker.db.ts');
-  return openPgliteWorkerDb(dir);
+  return openPgliteWorkerDb(dir, opts.onStopped ? { onStopped: opts.onStopped } : {});
 }

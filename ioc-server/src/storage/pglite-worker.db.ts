@@ -33,7 +33,10 @@ function revive(fields: Record<string, unknown>): Error {
  * copied across (structured clone: Dates, arrays, Uint8Array for bytea); errors keep their SQLSTATE `code`
  * and other plain fields.
  */
-export async function openPgliteWorkerDb(dataDir: string | null): Promise<Db> {
+export async function openPgliteWorkerDb(
+  dataDir: string | null,
+  opts: { onStopped?: (err: Error) => void } = {},
+): Promise<Db> {
   // Beside this module in src/ and in the compiled dist/ (an entry of scripts/build-server.mjs).
   const entry = import.meta.url.endsWith('.ts') ? './pglite.worker.mjs' : './pglite.worker.js';
   const worker = new Worker(new URL(entry, import.meta.url), { workerData: { dataDir } });
@@ -43,7 +46,9 @@ export async function openPgliteWorkerDb(dataDir: string | null): Promise<Db> {
   let closed = false;
 
   const settleAll = (e: Error): void => {
+    if (stopped) return;
     stopped = e;
+    if (!closed) opts.onStopped?.(e);
     for (const c of calls.values()) c.reject(e);
     calls.clear();
   };

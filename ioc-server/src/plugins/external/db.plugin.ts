@@ -23,6 +23,8 @@ export default fp<{ wrapDb?: (db: Db) => Db }>(
       databaseUrl: config.databaseUrl,
       dataDir: config.dataDir,
       thread: config.embeddedDbThread,
+      // Queries fail "unavailable" from then on (ingest spools, /readyz says so); a restart reopens it.
+      onStopped: (err) => app.log.fatal({ err }, 'embedded database thread stopped; restart the server'),
     });
     const db = opts.wrapDb ? opts.wrapDb(opened) : opened;
     app.decorate('db', db);
