@@ -148,9 +148,14 @@ side.on('join', async (m) => {
   );
   side.send({ type: 'joined', ...r });
 });
+/** CPU time (user + system, ms) this process used since the last report: is the load generator the limit? */
+let cpuMark = process.cpuUsage();
 side.on('report', () => {
+  const cpu = process.cpuUsage(cpuMark);
+  cpuMark = process.cpuUsage();
   side.send({
     type: 'report',
+    cpuMs: (cpu.user + cpu.system) / 1000,
     latencies,
     features,
     deltas,

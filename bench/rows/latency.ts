@@ -98,6 +98,7 @@ let bareBroker: Broker | null = null;
 const children: Child[] = [];
 let liveClients: Child | null = null;
 let wsClients: Child | null = null;
+let liveClientsN = 0;
 
 export const liveLatencyRow: BenchRow = {
   name: 'live',
@@ -111,6 +112,7 @@ export const liveLatencyRow: BenchRow = {
   ],
   async setup(ctx) {
     const n = ctx.flag('live-clients', 50);
+    liveClientsN = n;
     broker = await privateMosquitto();
     bareBroker = await privateMosquitto();
     ioc = await startBenchIoc({ mqttUrl: broker.url });
@@ -151,10 +153,17 @@ export const liveLatencyRow: BenchRow = {
     await sleep(600);
     liveClients!.send({ type: 'report' });
     await liveClients!.next('report');
+    // CPU of each side while the readings flow, in % of one core (2 cores here: 200 % is all of them).
+    const iocCpu = process.cpuUsage();
+    const wall0 = performance.now();
     await publishAtRate(broker!.url, tag, rate, seconds);
     await sleep(1500);
+    const iocCpuMs = ((u) => (u.user + u.system) / 1000)(process.cpuUsage(iocCpu));
+    const wallMs = performance.now() - wall0;
     liveClients!.send({ type: 'report' });
-    const ours = (await liveClients!.next('report')).latencies as number[];
+    const report = await liveClients!.next('report');
+    const ours = report.latencies as number[];
+    const cpuPct = (ms: number): number => Math.round((100 * ms) / wallMs);
     await registerDevices(bareBroker!.url, tag, DEVICES);
     await sleep(300);
     wsClients!.send({ type: 'report' });
@@ -163,10 +172,17 @@ export const liveLatencyRow: BenchRow = {
     await sleep(1500);
     wsClients!.send({ type: 'report' });
     const bare = (await wsClients!.next('report')).latencies as number[];
+    const cpu = { ioc: cpuPct(iocCpuMs), clients: cpuPct(report.cpuMs as number) };
     ctx.log(
-      `    ${rate} msg/s for ${seconds} s: /live p50 ${pct(ours, 50)} p99 ${pct(ours, 99)} ms (${ours.length} samples); ws p50 ${pct(bare, 50)} p99 ${pct(bare, 99)} ms (${bare.length})`,
+      `    ${rate} msg/s for ${seconds} s: /live p50 ${pct(ours, 50)} p99 ${pct(ours, 99)} ms (${ours.length} samples); ws p50 ${pct(bare, 50)} p99 ${pct(bare, 99)} ms (${bare.length}); CPU % of a core: IOC ${cpu.ioc}, its ${liveClientsN} clients ${cpu.clients}`,
     );
-    const notes = { 'rate msg/s': rate, samples: ours.length, 'baseline samples': bare.length };
+    const notes = {
+      'rate msg/s': rate,
+      samples: ours.length,
+      'baseline samples': bare.length,
+      'IOC CPU % of a core': cpu.ioc,
+      'clients CPU % of a core': cpu.clients,
+    };
     const out: Measured[] = [50, 99].map((p) => ({
       label: `p${p} ms publish → /live handler`,
       value: pct(ours, p),
