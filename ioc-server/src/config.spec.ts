@@ -8,7 +8,7 @@ describe('loadConfig', () => {
     expect(c).toMatchObject({
       port: 8080,
       databaseUrl: null,
-      embeddedDbThread: 'worker',
+      embeddedDbThread: 'main',
       redisUrl: null,
       mqttUrl: null,
       mqttPort: 1883,
@@ -66,7 +66,7 @@ describe('loadConfig', () => {
     for (const wrong of ['true', '*', '10.0.0.0/33', '10.0.0', 'proxy.hue.gov.vn', ','])
       expect(() => loadConfig({ TRUST_PROXY: wrong }), wrong).toThrow(/TRUST_PROXY/);
     expect(() => loadConfig({ INGEST_MAX_AGE_DAYS: '0' })).toThrow(/INGEST_MAX_AGE_DAYS/);
-    expect(loadConfig({ EMBEDDED_DB_THREAD: 'main' }).embeddedDbThread).toBe('main');
+    expect(loadConfig({ EMBEDDED_DB_THREAD: 'worker' }).embeddedDbThread).toBe('worker');
     expect(() => loadConfig({ EMBEDDED_DB_THREAD: 'both' })).toThrow(
       /EMBEDDED_DB_THREAD="both" must be worker or main/,
     );

@@ -5,7 +5,7 @@ import type { Db } from './db.ts';
 export async function openDb(opts: {
   databaseUrl: string | null;
   dataDir: string | null;
-  /** The embedded database's thread (EMBEDDED_DB_THREAD); default `worker`. */
+  /** The embedded database's thread (EMBEDDED_DB_THREAD); default `main`. */
   thread?: 'worker' | 'main';
   /** The worker thread ended without `close` (a crash): told once. */
   onStopped?: (err: Error) => void;
@@ -15,7 +15,7 @@ export async function openDb(opts: {
     return openPostgresDb(opts.databaseUrl);
   }
   const dir = opts.dataDir ? join(opts.dataDir, 'timescaledb') : null;
-  if (opts.thread === 'main') {
+  if (opts.thread !== 'worker') {
     const { openPgliteDb } = await import('./pglite.db.ts');
     return openPgliteDb(dir);
   }
