@@ -127,6 +127,64 @@ describe('wall wire encoding', () => {
     expect(() => (decoded[0]!.props.channels as string[]).push('camera')).toThrow();
   });
 
+  it('keeps strings shaped like a time with a letter in a digit place as text, never null', () => {
+    // Imported rows carry what a clerk typed (`2O26` with a letter O): the time column becomes text.
+    const times = ['2026-12-01T08:30:00.000Z', '2O26-12-01T08:30:00.000Z', '2026-12-01T08:3O:00.000Z'];
+    const features: Feature[] = times.map((at, i) => ({
+      id: `IOC-2612-00000${i}`,
+      position: null,
+      props: { at },
+    }));
+    const decoded = decodeWallFeatures(encodeWallFeatures(features)).features;
+    expect(decoded.map((f) => (f.props as { at: unknown }).at)).toEqual(times);
+  });
+
+  it('dictionary-codes lists of strings of any length, each distinct list once', () => {
+    const lists = [['hue_s'], ['hue_s', 'hotline'], [], ['hotline', 'hue_s'], ['hue_s', 'hotline', 'zalo']];
+    const features: Feature[] = Array.from({ length: 2000 }, (_, i) => ({
+      id: `IOC-2612-${String(i).padStart(6, '0')}`,
+      position: null,
+      props: { channels: lists[i % lists.length]!.slice() },
+    }));
+    const bytes = encodeWallFeatures(features);
+    // Past the first five (every list once), a feature costs its id's byte and its list's index byte
+    // (and the count one more byte): no list is a new entry again.
+    const firstFive = encodeWallFeatures(features.slice(0, 5));
+    expect(bytes.length).toBeLessThanOrEqual(firstFive.length + 2 * 1995 + 1);
+    const decoded = decodeWallFeatures(bytes).features;
+    expect(decoded).toEqual(features);
+    expect((decoded[5]!.props as { channels: unknown }).channels).toBe(
+      (decoded[0]!.props as { channels: unknown }).channels,
+    );
+  });
+
+  it('round-trips times wider than four bytes, in ms and whole seconds, with nulls and absent keys', () => {
+    // Ranges past 2^32 ms (50 days) and 2^40 ms (35 years) take five and six bytes a time.
+    const spans = [3_600_000_000, 1_100_000_000_000, 250_000_000_000_000];
+    for (const span of spans) {
+      for (const unit of [1, 1000]) {
+        const features: Feature[] = Array.from({ length: 3000 }, (_, i) => ({
+          id: `IOC-2612-${i}`,
+          position: null,
+          props:
+            i % 17 === 0
+              ? {}
+              : {
+                  at:
+                    i % 13 === 0
+                      ? null
+                      : new Date(
+                          -62_000_000_000_000 +
+                            Math.floor(((((i * 7919) % 3000) / 3000) * span) / unit) * unit +
+                            unit,
+                        ).toISOString(),
+                },
+        }));
+        expect(decodeWallFeatures(encodeWallFeatures(features)).features).toEqual(features);
+      }
+    }
+  });
+
   it('refuses every truncation of a snapshot with a WallDecodeError', () => {
     const bytes = encodeWallFeatures<unknown>(
       [

@@ -62,6 +62,8 @@ const KIND_TIME = 2;
 const KIND_OMITTED = 3;
 const MAX_DIGITS = 15;
 const POW256 = [1, 2 ** 8, 2 ** 16, 2 ** 24, 2 ** 32, 2 ** 40, 2 ** 48];
+/** A feature without the column's key, in a column's per-feature dictionary indexes. */
+const ABSENT = 0xffffffff;
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
@@ -112,25 +114,34 @@ class Writer {
     this.buf.set(b, this.at);
     this.at += b.length;
   }
-  /** Unsigned integers of `width` bytes, little-endian. */
-  uints(values: ArrayLike<number>, count: number, width: number): void {
+  /**
+   * Unsigned integers of `width` bytes, little-endian: `values[i]`, or with `idx` `values[idx[i]]` (0 where
+   * it is ABSENT), so that a dictionary column needs no per-feature array.
+   */
+  uints(values: ArrayLike<number>, count: number, width: number, idx?: Uint32Array): void {
     if (width === 0) return;
     this.room(count * width);
     const buf = this.buf;
     let at = this.at;
     for (let i = 0; i < count; i++) {
-      let v = values[i]!;
-      if (width <= 4) {
-        for (let b = 0; b < width; b++) {
-          buf[at++] = v & 0xff;
-          v >>>= 8;
-        }
-      } else {
-        for (let b = 0; b < width; b++) {
-          buf[at++] = v % 256;
-          v = Math.floor(v / 256);
-        }
+      let v: number;
+      if (idx === undefined) v = values[i]!;
+      else {
+        const e = idx[i]!;
+        v = e === ABSENT ? 0 : values[e]!;
       }
+      // Byte stores keep the low 8 bits; values of more than 4 bytes (< 2^48) are split at 2^32.
+      const lo = v >>> 0;
+      buf[at] = lo;
+      if (width > 1) buf[at + 1] = lo >>> 8;
+      if (width > 2) buf[at + 2] = lo >>> 16;
+      if (width > 3) buf[at + 3] = lo >>> 24;
+      if (width > 4) {
+        const hi = (v - lo) / 4294967296;
+        buf[at + 4] = hi;
+        if (width > 5) buf[at + 5] = hi >>> 8;
+      }
+      at += width;
     }
     this.at = at;
   }
@@ -334,15 +345,14 @@ function isoTimes() {
   };
 }
 
-/** The decimal number in `len` characters of `s` from `at`; NaN when one is not a digit. */
-const num = (s: string, at: number, len: number): number => {
-  let v = 0;
-  for (let k = at; k < at + len; k++) {
-    const c = s.charCodeAt(k) - 48;
-    if (c < 0 || c > 9) return NaN;
-    v = v * 10 + c;
-  }
-  return v;
+/**
+ * The digit at `at` of `s`, or -10,000 when it is not one: a field of up to four digits with such a digit
+ * is negative, which every range check below refuses. Unrolled per field (a loop over the digits was the
+ * largest part of a 100k-incident encode).
+ */
+const digit = (s: string, at: number): number => {
+  const d = s.charCodeAt(at) - 48;
+  return d >= 0 && d <= 9 ? d : -10_000;
 };
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
@@ -365,15 +375,25 @@ function isoTime(v: unknown): number | null | undefined {
     v.charCodeAt(23) !== 90 // Z
   )
     return undefined;
-  const year = num(v, 0, 4);
-  const month = num(v, 5, 2);
-  const day = num(v, 8, 2);
-  const hour = num(v, 11, 2);
-  const minute = num(v, 14, 2);
-  const second = num(v, 17, 2);
-  const milli = num(v, 20, 3);
-  // NaN (a non-digit) fails every comparison below.
-  if (!(month >= 1 && month <= 12 && hour <= 23 && minute <= 59 && second <= 59 && milli >= 0))
+  const year = digit(v, 0) * 1000 + digit(v, 1) * 100 + digit(v, 2) * 10 + digit(v, 3);
+  const month = digit(v, 5) * 10 + digit(v, 6);
+  const day = digit(v, 8) * 10 + digit(v, 9);
+  const hour = digit(v, 11) * 10 + digit(v, 12);
+  const minute = digit(v, 14) * 10 + digit(v, 15);
+  const second = digit(v, 17) * 10 + digit(v, 18);
+  const milli = digit(v, 20) * 100 + digit(v, 21) * 10 + digit(v, 22);
+  if (!(
+    year >= 0 &&
+    month >= 1 &&
+    month <= 12 &&
+    hour >= 0 &&
+    hour <= 23 &&
+    minute >= 0 &&
+    minute <= 59 &&
+    second >= 0 &&
+    second <= 59 &&
+    milli >= 0
+  ))
     return undefined;
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
   const dim = month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!;
@@ -389,7 +409,16 @@ function isoTime(v: unknown): number | null | undefined {
   return days * DAY_MS + ((hour * 60 + minute) * 60 + second) * 1000 + milli;
 }
 
-const ABSENT = 0xffffffff;
+interface StringListNode {
+  e: number;
+  next: Map<string, StringListNode> | null;
+}
+
+const isStringList = (v: unknown): v is string[] => {
+  if (!Array.isArray(v)) return false;
+  for (let k = 0; k < v.length; k++) if (typeof v[k] !== 'string') return false;
+  return true;
+};
 
 /**
  * One props column as features are read: each value's index in the column's dictionary of distinct values
@@ -402,20 +431,23 @@ class ColumnBuilder {
   readonly strings = new Map<string, number>();
   readonly numbers = new Map<number, number>();
   readonly others = new Map<string, number>();
+  /** Lists of strings, a trie by their elements (`e`: the list ending here, -1 when none has yet). */
+  readonly lists: StringListNode = { e: -1, next: null };
   present = 0;
   /**
    * Times first: while every value is a canonical ISO time (or null) the column holds epoch ms per
    * feature (NaN for null) and no dictionary — a column of distinct timestamps would otherwise build a
    * Map of 100k strings. The first other value turns it into a dictionary column.
    */
-  ms: Float64Array | null;
+  ms: Float64Array | null = null;
+  /** Until the first value that is not a time; `ms` is allocated at the first time. */
+  timesOnly = true;
   constructor(
     readonly key: string,
     readonly n: number,
     readonly omitted = false,
   ) {
     this.idx = new Uint32Array(n).fill(ABSENT);
-    this.ms = new Float64Array(n);
   }
   /** A column that does not travel (WallEncodeOptions.omit): only which features have it. */
   mark(i: number): void {
@@ -423,10 +455,10 @@ class ColumnBuilder {
     this.present++;
   }
   add(i: number, v: unknown): void {
-    if (this.ms) {
+    if (this.timesOnly) {
       const t = isoTime(v);
       if (t !== undefined) {
-        this.ms[i] = t === null ? NaN : t;
+        (this.ms ??= new Float64Array(this.n))[i] = t === null ? NaN : t;
         this.idx[i] = 0;
         this.present++;
         return;
@@ -440,12 +472,18 @@ class ColumnBuilder {
     } else if (typeof v === 'number') {
       e = this.numbers.get(v);
       if (e === undefined) this.numbers.set(v, (e = this.values.push(v) - 1));
-    } else if (Array.isArray(v) && v.length === 1 && typeof v[0] === 'string') {
-      // One-string lists (an incident's channels, mostly ['hue_s']) by their string: JSON.stringify per
-      // feature was the encoder's largest cost. \u0001 starts no JSON text, so keys cannot collide.
-      const key = `\u0001${v[0]}`;
-      e = this.others.get(key);
-      if (e === undefined) this.others.set(key, (e = this.values.push([v[0]]) - 1));
+    } else if (isStringList(v)) {
+      // Lists of strings (an incident's channels: ['hue_s'], ['hue_s', 'hotline']) by their strings, one
+      // Map lookup per string: JSON.stringify per feature was the encoder's largest cost.
+      let node = this.lists;
+      for (const s of v) {
+        const next = (node.next ??= new Map());
+        let child = next.get(s);
+        if (child === undefined) next.set(s, (child = { e: -1, next: null }));
+        node = child;
+      }
+      if (node.e < 0) node.e = this.values.push(v.slice()) - 1;
+      e = node.e;
     } else {
       const json = JSON.stringify(v) ?? 'null';
       e = this.others.get(json);
@@ -456,8 +494,11 @@ class ColumnBuilder {
   }
   /** Replays the times seen so far as dictionary values. */
   private toValues(): void {
-    const ms = this.ms!;
+    const ms = this.ms;
+    this.timesOnly = false;
     this.ms = null;
+    // Mostly the first value of a column that holds no times (a status): nothing to replay.
+    if (!ms) return;
     const format = isoTimes();
     const present = this.present;
     for (let r = 0; r < this.n; r++) {
@@ -472,19 +513,48 @@ class ColumnBuilder {
    */
   timesAsDict(limit: number): boolean {
     const ms = this.ms!;
-    const distinct = new Map<number, number>();
+    const idx = this.idx;
+    // Distinct times in an open-addressing table of Float64Array keys (a Map of numbers boxes every
+    // epoch ms it looks up): at most min(limit, present) keys, at most half full. NaN (null) apart.
+    let bits = 4;
+    while (2 ** bits < 2 * Math.min(limit, this.present)) bits++;
+    const mask = 2 ** bits - 1;
+    const slotTime = new Float64Array(mask + 1);
+    const slotEntry = new Int32Array(mask + 1).fill(-1);
+    const times: number[] = [];
+    let nullEntry = -1;
     for (let i = 0; i < this.n; i++) {
-      if (this.idx[i] === ABSENT) continue;
+      if (idx[i] === ABSENT) continue;
       const t = ms[i]!;
-      let e = distinct.get(t);
-      if (e === undefined) {
-        if (distinct.size >= limit) return false;
-        distinct.set(t, (e = distinct.size));
+      let e: number;
+      if (Number.isNaN(t)) {
+        if (nullEntry < 0) {
+          if (times.length >= limit) return false;
+          nullEntry = times.push(t) - 1;
+        }
+        e = nullEntry;
+      } else {
+        // Epoch ms are integers: their two 32-bit halves, mixed (Fibonacci hashing takes the top bits).
+        let h = Math.imul((t | 0) ^ Math.imul((t / 4294967296) | 0, 0x85ebca6b), 0x9e3779b1) >>> (32 - bits);
+        for (;;) {
+          const s = slotEntry[h]!;
+          if (s < 0) {
+            if (times.length >= limit) return false;
+            e = slotEntry[h] = times.push(t) - 1;
+            slotTime[h] = t;
+            break;
+          }
+          if (slotTime[h] === t) {
+            e = s;
+            break;
+          }
+          h = (h + 1) & mask;
+        }
       }
-      this.idx[i] = e;
+      idx[i] = e;
     }
     const format = isoTimes();
-    this.values = [...distinct.keys()].map((t) => (Number.isNaN(t) ? null : format(t)));
+    this.values = times.map((t) => (Number.isNaN(t) ? null : format(t)));
     return true;
   }
 }
@@ -506,10 +576,41 @@ function writeMapped(w: Writer, idx: Uint32Array, table: Float64Array, n: number
   const rawOf = new Float64Array(table.length);
   for (let e = 0; e < table.length; e++)
     rawOf[e] = Number.isNaN(table[e]!) ? 0 : table[e]! - head.min + head.shift;
+  w.uints(rawOf, n, head.width, idx);
+  return true;
+}
+
+/**
+ * The body of a `time` column after its kind: the unit (whole seconds when every time is), then an `ints`
+ * stream of the times (NaN is null; absent features write 0). False, having written the unit, when their
+ * range does not fit six bytes.
+ */
+function writeTimes(w: Writer, ms: Float64Array, idx: Uint32Array, n: number): boolean {
+  let seconds = true;
+  for (let i = 0; i < n && seconds; i++) {
+    const t = ms[i]!;
+    if (idx[i] !== ABSENT && !Number.isNaN(t) && t % 1000 !== 0) seconds = false;
+  }
+  const unit = seconds ? 1000 : 1;
+  w.u8(seconds ? 1 : 0);
+  let min = Infinity;
+  let max = -Infinity;
+  let hasNull = false;
+  for (let i = 0; i < n; i++) {
+    if (idx[i] === ABSENT) continue;
+    const v = ms[i]! / unit;
+    if (Number.isNaN(v)) hasNull = true;
+    else {
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+  }
+  const head = writeIntsHeader(w, min, max, hasNull);
+  if (!head) return false;
   const raw = head.range < 2 ** 32 ? new Uint32Array(n) : new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const e = idx[i]!;
-    raw[i] = e === ABSENT ? 0 : rawOf[e]!;
+    const v = ms[i]! / unit;
+    raw[i] = idx[i] === ABSENT || Number.isNaN(v) ? 0 : v - head.min + head.shift;
   }
   w.uints(raw, n, head.width);
   return true;
@@ -526,19 +627,9 @@ function writeColumn(w: Writer, c: ColumnBuilder, n: number): void {
     // n/5 distinct values.
     const ms = c.ms;
     if (!c.timesAsDict(Math.max(2, Math.floor(n / 5)))) {
-      const seconds = ms.every((v, i) => c.idx[i] === ABSENT || Number.isNaN(v) || v % 1000 === 0);
       const mark = w.at;
       w.u8(KIND_TIME);
-      w.u8(seconds ? 1 : 0);
-      const table = seconds ? ms.map((v) => v / 1000) : ms.slice();
-      const rows = new Uint32Array(n);
-      // Absent features take a present one's value, so that they do not widen the range.
-      const some = c.idx.findIndex((e) => e !== ABSENT);
-      for (let i = 0; i < n; i++) {
-        if (c.idx[i] === ABSENT) table[i] = table[some]!;
-        rows[i] = c.idx[i] === ABSENT ? ABSENT : i;
-      }
-      if (writeMapped(w, rows, table, n)) return;
+      if (writeTimes(w, ms, c.idx, n)) return;
       w.at = mark;
       // Beyond six bytes (times millennia apart): as text.
       c.timesAsDict(Infinity);
@@ -677,23 +768,24 @@ export function encodeWallFeatures<P>(
   }
 
   // Positions, quantised.
-  const placed: number[] = [];
+  const lon = new Float64Array(n);
+  const lat = new Float64Array(n);
   const hasPosition = new Uint8Array(n);
+  let placed = 0;
   for (let i = 0; i < n; i++) {
     const p = features[i]!.position;
     if (p && Number.isFinite(p[0]) && Number.isFinite(p[1])) {
-      placed.push(i);
       hasPosition[i] = 1;
+      lon[placed] = Math.round(p[0] * WALL_POSITION_SCALE);
+      lat[placed++] = Math.round(p[1] * WALL_POSITION_SCALE);
     }
   }
-  const mode = placed.length === 0 ? 0 : placed.length === n ? 1 : 2;
+  const mode = placed === 0 ? 0 : placed === n ? 1 : 2;
   w.u8(mode);
   if (mode === 2) w.bytes(bitmap(n, (i) => hasPosition[i] === 1));
   if (mode !== 0) {
-    const lon = placed.map((i) => Math.round(features[i]!.position![0] * WALL_POSITION_SCALE));
-    const lat = placed.map((i) => Math.round(features[i]!.position![1] * WALL_POSITION_SCALE));
-    writeInts(w, lon, lon.length);
-    writeInts(w, lat, lat.length);
+    writeInts(w, lon, placed);
+    writeInts(w, lat, placed);
   }
 
   // Props, one column per key in first-seen order. Features of a layer share their keys' order, so the
@@ -702,6 +794,9 @@ export function encodeWallFeatures<P>(
   const columns = new Map<string, ColumnBuilder>();
   let byPosition: ColumnBuilder[] = [];
   const raw: number[] = [];
+  // for-in walks the prototype too: a plain object's is Object.prototype, which has no enumerable keys
+  // unless something added one; only then is every key checked to be the object's own.
+  const inherited = Object.keys(Object.prototype).length > 0;
   for (let i = 0; i < n; i++) {
     const props = features[i]!.props;
     if (!isPlainObject(props)) {
@@ -711,7 +806,7 @@ export function encodeWallFeatures<P>(
     let j = 0;
     for (const k in props) {
       const v = props[k];
-      if (v === undefined || !Object.hasOwn(props, k)) continue;
+      if (v === undefined || (inherited && !Object.hasOwn(props, k))) continue;
       let c = byPosition[j];
       if (c === undefined || c.key !== k) {
         c = columns.get(k);
