@@ -401,15 +401,21 @@ describe('open data under /open-data/', () => {
           received += chunk.length;
           // Stop reading: the server's writes back up, the cursor stays open and waits.
           res.pause();
-          setTimeout(() => {
-            openCursors()
-              .then((n) => {
-                expect(n).toBe(1);
-                req.destroy();
-                resolve();
-              })
-              .catch(reject);
-          }, 500);
+          // A range is read a window (a cursor) at a time: while the server still fills the socket's
+          // buffers it may be between two windows at one instant; once it waits on us, one is open.
+          waitFor(
+            'one cursor open while the client does not read',
+            async () => ((await openCursors()) === 1 ? true : undefined),
+            10_000,
+          )
+            .then(() => {
+              req.destroy();
+              resolve();
+            })
+            .catch((e: unknown) => {
+              req.destroy();
+              reject(e as Error);
+            });
         });
       });
       req.on('error', () => undefined);

@@ -70,18 +70,27 @@ export class OpenDataService {
       throw e;
     }
     const { lookups, onRows } = this.deps;
+    // Set once the output closed (finished, failed, or the consumer went away). A long range is read one
+    // window (one cursor) at a time: a window must not be opened after this, and the one open is closed.
+    let ended = false;
+    const closeCursor = () => void batches.return?.(undefined).catch(() => undefined);
     async function* records(): AsyncGenerator<OpenDataRecord> {
       let next = first;
-      for (let w = 0; ;) {
-        while (!next.done) {
-          for (const row of next.value) yield def.record(row, lookups);
-          progress?.(next.value.length);
-          onRows?.(next.value.length);
+      try {
+        for (let w = 0; ;) {
+          while (!next.done) {
+            for (const row of next.value) yield def.record(row, lookups);
+            progress?.(next.value.length);
+            onRows?.(next.value.length);
+            next = await batches.next();
+          }
+          // The consumer may have gone while the last FETCH of a window was in flight.
+          if (++w >= windows.length || ended) return;
+          batches = open(windows[w]!);
           next = await batches.next();
         }
-        if (++w >= windows.length) return;
-        batches = open(windows[w]!);
-        next = await batches.next();
+      } finally {
+        closeCursor();
       }
     }
     const source = Readable.from(records(), { objectMode: true, highWaterMark: 64 });
@@ -102,8 +111,10 @@ export class OpenDataService {
     });
     out.once('close', () => {
       // Ends the cursor whatever happened: finished, failed, or destroyed before the generator even ran
-      // (then its own finally never runs, and only this return() closes the cursor).
-      void batches.return?.(undefined).catch(() => undefined);
+      // (then its own finally never runs, and only this closes the cursor). A FETCH in flight finishes
+      // first (an async generator's return waits for it); `ended` keeps a next window from opening.
+      ended = true;
+      closeCursor();
       release();
     });
     return out;
