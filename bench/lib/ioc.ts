@@ -2,8 +2,8 @@
  * The real IOC for the bench rows: the whole app (buildApp) in this process on free loopback ports, embedded
  * TimescaleDB (PGlite + timescaledb) in a temporary folder, the production LIVE_TICK_MS (250 ms, its default:
  * the longest a change waits under load; an idle hub sends at once), alarms and every plugin on, the
- * simulator off (the load generators are the traffic). The embedded database on the server's thread (the
- * server's default), or in its worker thread with EMBEDDED_DB_THREAD=worker, as for the server itself.
+ * simulator off (the load generators are the traffic). The embedded database in its worker thread (the
+ * server's default), or on the server's thread with EMBEDDED_DB_THREAD=main, as for the server itself.
  */
 import mqtt from 'mqtt';
 import { startIoc, type RunningIoc } from '../../ioc-server/test/support/start-ioc.ts';
@@ -18,7 +18,7 @@ export async function startBenchIoc(opts: { mqttUrl?: string } = {}): Promise<Ru
       liveTickMs: 250,
       logLevel: 'silent',
       simulator: false,
-      embeddedDbThread: process.env.EMBEDDED_DB_THREAD === 'worker' ? 'worker' : 'main',
+      embeddedDbThread: process.env.EMBEDDED_DB_THREAD === 'main' ? 'main' : 'worker',
     },
   });
 }

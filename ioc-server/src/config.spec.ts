@@ -8,7 +8,7 @@ describe('loadConfig', () => {
     expect(c).toMatchObject({
       port: 8080,
       databaseUrl: null,
-      embeddedDbThread: 'main',
+      embeddedDbThread: 'worker',
       redisUrl: null,
       mqttUrl: null,
       mqttPort: 1883,

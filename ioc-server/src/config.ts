@@ -28,9 +28,8 @@ export interface Config {
   /** Unset: embedded TimescaleDB (PGlite) under dataDir. */
   databaseUrl: string | null;
   /**
-   * EMBEDDED_DB_THREAD: where the embedded database runs: `main` (default: the server's thread) or
-   * `worker` (its own thread, so a query's WASM never blocks MQTT, /live and HTTP). Not the default yet: under
-   * load, an open-data stream whose client disconnects can keep its cursor open (open-data.int, 2 of 3 runs).
+   * EMBEDDED_DB_THREAD: where the embedded database runs: `worker` (default: its own thread, so a query's
+   * WASM never blocks MQTT, /live and HTTP) or `main` (the server's thread, as before).
    */
   embeddedDbThread: 'worker' | 'main';
   /** Unset: in-process event log and bus. */
@@ -268,7 +267,7 @@ export function loadConfig(env: Env, profile: Profile = 'default', overrides: Pa
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     problems.push(`LOG_LEVEL="${logLevel}" must be one of fatal, error, warn, info, debug, trace, silent`);
   }
-  const embeddedDbThread = (str('EMBEDDED_DB_THREAD') ?? 'main') as Config['embeddedDbThread'];
+  const embeddedDbThread = (str('EMBEDDED_DB_THREAD') ?? 'worker') as Config['embeddedDbThread'];
   if (!['worker', 'main'].includes(embeddedDbThread))
     problems.push(`EMBEDDED_DB_THREAD="${embeddedDbThread}" must be worker or main`);
   const logFormat = (str('LOG_FORMAT') ?? 'auto') as Config['logFormat'];

@@ -5,7 +5,7 @@ import type { Db } from './db.ts';
 export async function openDb(opts: {
   databaseUrl: string | null;
   dataDir: string | null;
-  /** The embedded database's thread (EMBEDDED_DB_THREAD); default `main`. */
+  /** The embedded database's thread (EMBEDDED_DB_THREAD); default `main` here, `worker` in config. */
   thread?: 'worker' | 'main';
   /** The worker thread ended without `close` (a crash): told once. */
   onStopped?: (err: Error) => void;
