@@ -84,6 +84,29 @@ describe('LayerHub', () => {
     hub.stop();
   });
 
+  it('counts what changed since a seq as `since` would answer it, stopping past the bound', async () => {
+    const { hub, base } = await hubWithLog(20);
+    await hub.apply('sensors', [f('kim-long', 1), f('phu-oc', 1), f('vy-da', 1)]);
+    hub.flushAll();
+    // Pending changes count too (flushed first, as `since` does); an id changed twice counts once.
+    await hub.apply('sensors', [f('kim-long', 2)], ['phu-oc']);
+    await hub.apply('sensors', [f('kim-long', 3), f('an-cuu', 1)]);
+    const sizeOf = (since: number) => {
+      const d = hub.since('sensors', since)!;
+      return d.upserts.length + d.removes.length;
+    };
+    expect(hub.changedSince('sensors', base, 100)).toBe(sizeOf(base));
+    expect(hub.changedSince('sensors', base, 100)).toBe(4);
+    expect(hub.changedSince('sensors', base + 1, 100)).toBe(sizeOf(base + 1));
+    expect(hub.changedSince('sensors', base + 1, 100)).toBe(3);
+    expect(hub.changedSince('sensors', base + 3, 100)).toBe(0);
+    // Past the bound it stops counting: a number over the bound, not the whole count.
+    expect(hub.changedSince('sensors', base, 1)).toBe(2);
+    expect(hub.changedSince('sensors', base - 1, 100)).toBeNull(); // from before this log
+    expect(hub.changedSince('sensors', base + 99, 100)).toBeNull(); // from the future
+    hub.stop();
+  });
+
   it('property: a client that disconnects anywhere and resumes with `since` ends with the server state', async () => {
     const op = fc.oneof(
       fc.record({

@@ -236,13 +236,12 @@ export function createLiveGateway(opts: LiveGatewayOptions) {
     const byScope = packedCache.get(layer)!;
     const kept = key === null ? undefined : byScope.get(key);
     if (kept && kept.seq <= snapshot.seq) {
-      const missed = kept.seq === snapshot.seq ? null : opts.hub.since(layer, kept.seq);
-      const reusable =
-        kept.seq === snapshot.seq ||
-        (missed !== null &&
-          missed.seq === snapshot.seq &&
-          missed.upserts.length + missed.removes.length <=
-            Math.max(PACKED_REUSE_MIN, snapshot.features.length * PACKED_REUSE_FRACTION));
+      const most = Math.max(PACKED_REUSE_MIN, snapshot.features.length * PACKED_REUSE_FRACTION);
+      // Counted before the delta is built: past `most` it would be built only to be dropped.
+      const small =
+        kept.seq !== snapshot.seq && (opts.hub.changedSince(layer, kept.seq, most) ?? Infinity) <= most;
+      const missed = small ? opts.hub.since(layer, kept.seq) : null;
+      const reusable = kept.seq === snapshot.seq || (missed !== null && missed.seq === snapshot.seq);
       if (reusable) {
         emitPacked(socket, { ...snapshot, seq: kept.seq, changedAt: kept.changedAt }, kept.packed);
         // Scoped like every delta; the socket is then at `snapshot.seq`, as its caller records.
