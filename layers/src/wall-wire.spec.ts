@@ -119,6 +119,20 @@ describe('wall wire encoding', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it('sends only own keys even when something added an enumerable key to Object.prototype', () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    proto.injected = 'from a polluted prototype';
+    try {
+      const decoded = decodeWallFeatures(encodeWallFeatures([incident(1), incident(2)], { omit })).features;
+      expect(decoded.map((f) => Object.keys(f.props as object))).toEqual([
+        Object.keys(incident(1).props),
+        Object.keys(incident(2).props),
+      ]);
+    } finally {
+      delete proto.injected;
+    }
+  });
+
   it('shares dictionary values between features only frozen', () => {
     const decoded = decodeWallFeatures<IncidentProps>(
       encodeWallFeatures([incident(1), incident(2)], { omit }),
