@@ -8,6 +8,7 @@ import { HotlineImportService } from '../../ingest/hotline-import.service.ts';
 import { StoredDeadLetterSink } from '../../storage/dead-letter.sink.ts';
 import { StoredObservationSink } from '../../storage/observation.sink.ts';
 import { StoredCameraEventSink } from '../../storage/camera-event.sink.ts';
+import { CachedAlarmStore } from '../../storage/cached-alarm.store.ts';
 import { DeviceAlarmRepository } from '../../storage/device-alarm.repository.ts';
 import { ImportJobRepository } from '../../storage/import-job.repository.ts';
 import { IngestHealth } from '../../ingest/ingest-health.ts';
@@ -45,8 +46,11 @@ export default fp(
     app.decorate('deadLetterSink', deadLetters);
     app.decorate('ingestHealth', new IngestHealth({ metrics, clock, thresholdS: app.config.ingestStallS }));
 
+    // One node (no Redis: no other node takes readings) is the only writer of the alarm states: it keeps
+    // them in memory in front of the database. Several nodes share them through the database.
+    const alarmStates = new DeviceAlarmRepository(db);
     const alarms = new AlarmService({
-      store: new DeviceAlarmRepository(db),
+      store: app.config.redisUrl === null ? new CachedAlarmStore(alarmStates) : alarmStates,
       incidents,
       alerts: app.alertsLayer,
       clock,
