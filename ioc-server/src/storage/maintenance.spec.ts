@@ -32,6 +32,7 @@ describe('EmbeddedJobRunner', () => {
     await expect(runner.stop()).resolves.toBeUndefined();
   });
 
+  // Starts an embedded TimescaleDB: a few seconds, more on a loaded machine.
   it('stands in for autovacuum on the embedded database: the visibility map and the statistics of incidents', async () => {
     const db = await openPgliteDb(null);
     try {
@@ -50,5 +51,5 @@ describe('EmbeddedJobRunner', () => {
     } finally {
       await db.close();
     }
-  });
+  }, 60_000);
 });
