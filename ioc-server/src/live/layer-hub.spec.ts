@@ -7,7 +7,9 @@ import {
   type LayerDelta,
   type LayerState,
 } from '@hue-ioc/layers';
-import { LayerHub } from './layer-hub.ts';
+import { existsSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import { LayerHub, threadCpuMs } from './layer-hub.ts';
 import { MemoryEventLog } from './event-log/memory.event-log.ts';
 
 const f = (id: string, value: number): Feature => ({ id, position: [107.58, 16.46], props: { value } });
@@ -255,4 +257,41 @@ describe('LayerHub', () => {
       expect(vi.getTimerCount()).toBe(0);
     });
   });
+});
+
+const processCpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+const hasThreadClock =
+  typeof (process as { threadCpuUsage?: unknown }).threadCpuUsage === 'function' ||
+  existsSync('/proc/thread-self/schedstat');
+
+describe.runIf(hasThreadClock)('threadCpuMs (the cost of a flush)', () => {
+  it("counts this thread's CPU, not a busy worker thread's beside it", async () => {
+    // Own work advances it, and never by more than the whole process's clock.
+    const own0 = threadCpuMs();
+    const p0 = processCpuMs();
+    const deadline = Date.now() + 10_000;
+    while (threadCpuMs() - own0 < 50 && Date.now() < deadline);
+    const ownMs = threadCpuMs() - own0;
+    expect(ownMs).toBeGreaterThanOrEqual(50);
+    expect(processCpuMs() - p0).toBeGreaterThanOrEqual(ownMs - 1);
+
+    // A worker spins ~600 ms of CPU while this thread sleeps.
+    const worker = new Worker(
+      'const s = process.cpuUsage(); while ((process.cpuUsage(s).user + process.cpuUsage(s).system) < 600_000);',
+      { eval: true },
+    );
+    const main0 = threadCpuMs();
+    const proc0 = processCpuMs();
+    await new Promise<void>((resolve, reject) => {
+      worker.once('exit', () => resolve());
+      worker.once('error', reject);
+    });
+    const mainMs = threadCpuMs() - main0;
+    const procMs = processCpuMs() - proc0;
+    expect(procMs).toBeGreaterThan(500);
+    expect(mainMs).toBeLessThan(procMs / 3);
+  }, 30_000);
 });
