@@ -39,7 +39,10 @@ const { values } = parseArgs({
     scene: { type: 'string', default: 'city' },
     /** `?layers=` of the wall (default: all the scene's); e.g. `sensors` to take the incidents' drawing out. */
     layers: { type: 'string' },
-    /** Prints the page's top functions by self time (DevTools CPU profile) for one delta on the large wall. */
+    /**
+     * Prints the page's top functions by self time (DevTools CPU profile) for one delta on the large wall, and
+     * those inside the delta's handler (what `apply` is made of).
+     */
     profile: { type: 'boolean', default: false },
     /** With --profile: also writes that window's profile (.cpuprofile: open it in DevTools' Performance panel). */
     'profile-out': { type: 'string' },
@@ -70,7 +73,11 @@ async function seedIncidents(ioc: RunningIoc, from: number, to: number): Promise
 }
 
 interface CpuProfile {
-  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  nodes: {
+    id: number;
+    callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
+    children?: number[];
+  }[];
   samples: number[];
   timeDeltas: number[];
 }
@@ -103,6 +110,37 @@ function jsTime(profile: CpuProfile): { ms: number; top: [string, number][] } {
     self.set(key, (self.get(key) ?? 0) + d);
   });
   return { ms, top: [...self].sort((a, b) => b[1] - a[1]).slice(0, 15) };
+}
+
+/**
+ * Self time by function inside the `layer:delta` handler (the parent of LayerSync's `applyDelta`, a name the
+ * minifier keeps): what `apply` is made of. Functions are named with their column (the bundle is minified).
+ * A sample is charged the gap to the next one, so a thread the OS took off the core shows as one long sample.
+ */
+function handlerTime(profile: CpuProfile): { ms: number; samples: number; top: [string, number, number][] } {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const roots = new Set<number>();
+  for (const n of profile.nodes)
+    if (n.callFrame.functionName === 'applyDelta' && parent.has(n.id)) roots.add(parent.get(n.id)!);
+  const self = new Map<string, [number, number]>();
+  let ms = 0;
+  let samples = 0;
+  profile.samples.forEach((id, i) => {
+    let x: number | undefined = id;
+    while (x !== undefined && !roots.has(x)) x = parent.get(x);
+    if (x === undefined) return;
+    const f = byId.get(id)!.callFrame;
+    const d = (profile.timeDeltas[i + 1] ?? 0) / 1000;
+    ms += d;
+    samples++;
+    const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}:${f.columnNumber + 1}`;
+    const [t, n] = self.get(key) ?? [0, 0];
+    self.set(key, [t + d, n + 1]);
+  });
+  const top = [...self].map(([k, [t, n]]) => [k, t, n] as [string, number, number]);
+  return { ms, samples, top: top.sort((a, b) => b[1] - a[1]).slice(0, 12) };
 }
 
 async function profiled<T>(
@@ -181,6 +219,12 @@ async function measure(ioc: RunningIoc, page: Page, cdp: CDPSession, held: numbe
     if (values.profile && round === ROUNDS) {
       console.log('  top JS self time in the window with the delta:');
       for (const [k, ms] of deltaJs.top) console.log(`    ${ms.toFixed(1).padStart(7)} ms  ${k}`);
+      const handler = handlerTime(withDelta.profile);
+      console.log(
+        `  inside the layer:delta handler(s): ${handler.ms.toFixed(1)} ms in ${handler.samples} samples (self time, samples):`,
+      );
+      for (const [k, ms, n] of handler.top)
+        console.log(`    ${ms.toFixed(1).padStart(7)} ms ${String(n).padStart(4)}  ${k}`);
       if (values['profile-out']) {
         await writeFile(values['profile-out'], JSON.stringify(withDelta.profile));
         console.log(`  profile written to ${values['profile-out']}`);
