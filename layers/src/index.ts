@@ -10,6 +10,7 @@ export * from './protocol.ts';
 export * from './style.ts';
 export * from './wire.ts';
 export * from './wall-wire.ts';
+export * from './iso-time.ts';
 export * from './kpi.ts';
 export * from './wall.ts';
 export * from './errors.ts';
