@@ -49,8 +49,14 @@ export default fp(
     // One node (no Redis: no other node takes readings) is the only writer of the alarm states: it keeps
     // them in memory in front of the database. Several nodes share them through the database.
     const alarmStates = new DeviceAlarmRepository(db);
+    const cachedAlarms =
+      app.config.redisUrl === null
+        ? new CachedAlarmStore(alarmStates, {
+            onPeakWriteError: (err) => logger.warn({ err }, 'alarm peaks not written; retrying'),
+          })
+        : null;
     const alarms = new AlarmService({
-      store: app.config.redisUrl === null ? new CachedAlarmStore(alarmStates) : alarmStates,
+      store: cachedAlarms ?? alarmStates,
       incidents,
       alerts: app.alertsLayer,
       clock,
@@ -77,6 +83,9 @@ export default fp(
     app.addHook('onClose', async () => {
       await observations.flush().catch((err: unknown) => {
         logger.warn({ err }, 'devices last-seen times not written at shutdown');
+      });
+      await cachedAlarms?.flush().catch((err: unknown) => {
+        logger.warn({ err }, 'alarm peaks not written at shutdown');
       });
     });
     app.decorate(
