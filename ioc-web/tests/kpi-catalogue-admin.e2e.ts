@@ -133,7 +133,8 @@ describe('/admin Danh mục chỉ số in Chromium', () => {
     await expect(f.getByRole('alert').textContent()).resolves.toMatch(/vừa được người khác thay đổi/);
     expect(ioc.app.kpiCatalogue.get('ty_le_tieu_thuong_qr')?.active).toBe(true);
     // Saving again goes against the reloaded version; the unit is locked now that it has values.
-    await expect(f.getByLabel('Đơn vị tính').isDisabled()).resolves.toBe(true);
+    // (the form takes the reloaded indicator after the alert: polled, not read once)
+    await expect.poll(() => f.getByLabel('Đơn vị tính').isDisabled(), { timeout: 10_000 }).toBe(true);
     await f.getByRole('button', { name: 'Lưu chỉ số' }).click();
     await page.getByRole('status').filter({ hasText: 'Đã lưu chỉ số ty_le_tieu_thuong_qr.' }).waitFor();
     expect(ioc.app.kpiCatalogue.get('ty_le_tieu_thuong_qr')).toMatchObject({ active: false, version: 3 });
