@@ -39,18 +39,23 @@ function gatedDb(batch: number) {
   return { db, counts, secondFetchStarted, openGate: () => open() };
 }
 
+/** Hourly observations over three days: read a day (one cursor) at a time, three windows. */
+async function threeDaysOfHours(db: Db) {
+  const service = new OpenDataService({ db, lookups: { wardName: () => null }, maxStreams: 2 });
+  const to = new Date('2026-12-01T17:00:00Z');
+  const stream = await service.stream({
+    dataset: 'observations',
+    format: 'csv',
+    range: { from: new Date(to.getTime() - 3 * DAY), to },
+    filters: {},
+  });
+  return { service, stream };
+}
+
 describe('OpenDataService', () => {
   it('a consumer that goes away while a window’s last FETCH is in flight leaves no cursor open', async () => {
     const { db, counts, secondFetchStarted, openGate } = gatedDb(200);
-    const service = new OpenDataService({ db, lookups: { wardName: () => null }, maxStreams: 2 });
-    const to = new Date('2026-12-01T17:00:00Z');
-    // Hourly observations are read a day (one cursor) at a time: three windows.
-    const stream = await service.stream({
-      dataset: 'observations',
-      format: 'csv',
-      range: { from: new Date(to.getTime() - 3 * DAY), to },
-      filters: {},
-    });
+    const { service, stream } = await threeDaysOfHours(db);
     stream.resume();
     // The first window's rows are out; its cursor waits on its next FETCH.
     await secondFetchStarted;
@@ -66,14 +71,7 @@ describe('OpenDataService', () => {
   it('a consumer that reads to the end closes every window’s cursor', async () => {
     const { db, counts, openGate } = gatedDb(10);
     openGate();
-    const service = new OpenDataService({ db, lookups: { wardName: () => null }, maxStreams: 2 });
-    const to = new Date('2026-12-01T17:00:00Z');
-    const stream = await service.stream({
-      dataset: 'observations',
-      format: 'csv',
-      range: { from: new Date(to.getTime() - 3 * DAY), to },
-      filters: {},
-    });
+    const { service, stream } = await threeDaysOfHours(db);
     let text = '';
     for await (const chunk of stream) text += String(chunk);
     // A header and ten rows from each of the three windows.
