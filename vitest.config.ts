@@ -29,6 +29,9 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 120_000,
+          // A click's answer is a round trip through the server and its database: 0.3–0.7 s alone on these two
+          // cores, more while the integration project runs beside it. vitest's 1 s default failed such steps.
+          expect: { poll: { timeout: 10_000 } },
           fileParallelism: false,
         },
       },

@@ -204,4 +204,98 @@ describe('/dispatch and /agency in Chromium', () => {
     await desk.close();
     await phone.close();
   });
+
+  it('never goes back to an older version: a reload sent before an action and answered after it does not undo the action', async () => {
+    const desk = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'vi-VN' });
+    const page = await desk.newPage();
+    page.on('pageerror', (e) => errors.push(e.message));
+    await logIn(page, supervisor.username, supervisor.password, '/dispatch');
+    await expect.poll(() => page.getByTestId('link-state').textContent()).toContain('Trực tuyến');
+
+    const title = 'Cây đổ chắn lối vào đường Lê Duẩn';
+    const huesId = `HS-E2E-ORDER-${Date.now()}`;
+    const raw = JSON.stringify({
+      id: huesId,
+      category: 'Hạ tầng giao thông',
+      title,
+      description: 'Cây phượng đổ sau mưa, chắn nửa đường, xe máy phải đi vòng.',
+      // 4 km from the first test's report: not merged into it.
+      lat: 16.43,
+      lon: 107.56,
+      address: '12 Lê Duẩn',
+      media: [],
+      reporter: { name: 'Lê Văn Cường', phone: '0905333444' },
+      created_at: new Date().toISOString(),
+    });
+    const res = await fetch(`${ioc.baseUrl}/api/ingest/hue-s`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...signBody(SECRET, raw, Math.floor(Date.now() / 1000)),
+      },
+      body: raw,
+    });
+    expect(res.ok).toBe(true);
+    const [source] = await ioc.app.db.query<{ incident_id: string }>(
+      `SELECT incident_id FROM incident_sources WHERE source_id = $1`,
+      [huesId],
+    );
+    const id = source!.incident_id;
+
+    const row = page.locator('[role=option]', { hasText: title });
+    await row.waitFor({ timeout: 20_000 });
+    await row.click();
+    const view = page.getByTestId('case-view');
+    const status = () => view.getByTestId('case-status').textContent();
+    await expect.poll(status).toBe('Mới tiếp nhận');
+    // Every status the case view shows, in the order it shows them.
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { seenStatuses: string[] }).seenStatuses = seen;
+      const read = () => {
+        const text = document.querySelector('[data-testid=case-view] [data-testid=case-status]')?.textContent;
+        if (text && seen.at(-1) !== text) seen.push(text);
+      };
+      read();
+      new MutationObserver(read).observe(document.body, {
+        subtree: true,
+        childList: true,
+        characterData: true,
+      });
+    });
+
+    // The case's GET is read from the server at once and answered 3 s later: a slow link in a flood.
+    let fetched = 0;
+    let answered = 0;
+    await page.route(
+      (url) => url.pathname === `/api/incidents/${id}`,
+      async (route) => {
+        if (route.request().method() !== 'GET') return route.continue();
+        const response = await route.fetch();
+        fetched++;
+        await new Promise((r) => setTimeout(r, 3000));
+        await route.fulfill({ response }).catch(() => undefined);
+        answered++;
+      },
+    );
+    await view.locator('button[data-action=verify]').click();
+    await expect.poll(status).toBe('Đã xác minh');
+    // /live said it changed: the view's reload has read version 2 and is on its way back.
+    await expect.poll(() => fetched, { timeout: 20_000 }).toBeGreaterThanOrEqual(1);
+    await view.locator('button[data-action=assign]').click();
+    await view.locator('#f-agency').selectOption(TEST_AGENCY);
+    await view.locator('[data-testid=action-form] button[type=submit]').click();
+    await expect.poll(status).toBe('Đã chuyển xử lý');
+    // Every held reload has been answered, the one for the assignment's own change included.
+    await expect.poll(() => fetched > 0 && answered === fetched, { timeout: 20_000 }).toBe(true);
+    await page.waitForTimeout(500);
+    await expect.poll(() => answered === fetched, { timeout: 20_000 }).toBe(true);
+
+    expect(await status()).toBe('Đã chuyển xử lý');
+    expect(await row.getAttribute('data-status')).toBe('assigned');
+    const seen = await page.evaluate(() => (window as unknown as { seenStatuses: string[] }).seenStatuses);
+    expect(seen).toEqual(['Mới tiếp nhận', 'Đã xác minh', 'Đã chuyển xử lý']);
+    expect(errors).toEqual([]);
+    await desk.close();
+  });
 });

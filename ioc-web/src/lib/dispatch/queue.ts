@@ -1,5 +1,6 @@
 import type { IncidentChanged, IncidentStatus, IncidentSummary } from '@hue-ioc/layers';
 import { compareFor, matchesFilter, type QueueFilter } from './filters';
+import { isNewerOrSame } from './newest';
 
 /**
  * The queue as loaded so far (pages of GET /api/incidents) and how a case that changed on /live is placed
@@ -46,7 +47,7 @@ export function placeIncident(
   const cmp = compareFor(filter.sort);
   const at = state.items.findIndex((x) => x.id === item.id);
   const current = at >= 0 ? state.items[at] : undefined;
-  if (current && current.version > item.version) return { state, placement: 'ignored' };
+  if (current && !isNewerOrSame(current, item)) return { state, placement: 'ignored' };
   const fits = matchesFilter(item, filter, nowMs);
   if (!current && !fits) return { state, placement: 'ignored' };
   if (current && !fits) {
