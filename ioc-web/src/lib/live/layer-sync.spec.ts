@@ -52,6 +52,37 @@ describe('LayerSync', () => {
     expect(sync.since).toBe(10);
   });
 
+  it('keeps each feature in its row and reuses a removed one, in Map order', () => {
+    const sync = new LayerSync('sensors');
+    sync.applySnapshot(snapshot);
+    const features = sync.view!.state.features;
+    expect([features.rowOf('kim-long'), features.rowOf('phu-oc')]).toEqual([0, 1]);
+    const vyDa = { ...snapshot.features[1]!, id: 'vy-da' };
+    const base = delta(10, 11, 3.9);
+    expect(sync.applyDelta({ ...base, removes: ['phu-oc'], upserts: [vyDa, ...base.upserts] })).toBe(
+      'applied',
+    );
+    // phu-oc's row went to vy-da; kim-long kept its row and its place, vy-da is last (as in a Map).
+    expect([...sync.view!.changes!.rows!.upserted]).toEqual([1, 0]);
+    expect([...features.keys()]).toEqual(['kim-long', 'vy-da']);
+    expect([...features.values()]).toEqual([base.upserts[0], vyDa]);
+    expect(new Map(features)).toEqual(
+      new Map([
+        ['kim-long', base.upserts[0]],
+        ['vy-da', vyDa],
+      ]),
+    );
+    const rows: [string, number][] = [];
+    features.forEachRow((f, row) => rows.push([f.id, row]));
+    expect(rows).toEqual([
+      ['kim-long', 0],
+      ['vy-da', 1],
+    ]);
+    expect(features.has('phu-oc')).toBe(false);
+    expect(features.get('phu-oc')).toBeUndefined();
+    expect([features.size, features.rowCount]).toEqual([2, 2]);
+  });
+
   it('changes its one map in place and says what each delta changed', () => {
     const sync = new LayerSync('sensors');
     sync.applySnapshot(snapshot);
@@ -61,7 +92,12 @@ describe('LayerSync', () => {
     expect(sync.applyDelta({ ...next, removes: ['phu-oc', 'not-there'] })).toBe('applied');
     expect(sync.view!.state.features).toBe(features);
     expect([...features.keys()]).toEqual(['kim-long']);
-    expect(sync.view?.changes).toEqual({ removed: ['phu-oc', 'not-there'], upserted: next.upserts });
+    const changes = sync.view!.changes!;
+    expect(changes.removed).toEqual(['phu-oc', 'not-there']);
+    expect(changes.upserted).toBe(next.upserts);
+    // Each upsert's row in the view's table (kim-long came first in the snapshot: row 0).
+    expect(changes.rows?.table).toBe(features);
+    expect([...changes.rows!.upserted]).toEqual([0]);
     // A gap changes nothing; a new snapshot is a new map (views holding the old one rebuild).
     expect(sync.applyDelta(delta(12, 13, 4.2))).toBe('gap');
     expect(features.get('kim-long')).toBe(next.upserts[0]);

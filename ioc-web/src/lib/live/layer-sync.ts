@@ -26,15 +26,98 @@ export interface LayerChanges<P> {
   readonly removed: readonly string[];
   /** Features added or replaced, in delta order. */
   readonly upserted: readonly Feature<P>[];
+  /**
+   * Where the upserts went in `table` (the view's `state.features`): `upserted[i]` is in row `upserted[i]`.
+   * A view that keeps its own per-row data reads it by row, with no lookup by id (the id lookups of a
+   * 1,000-feature delta in a 100,000-entry map were most of the wall's apply, issue 15).
+   */
+  readonly rows?: { readonly table: FeatureTable<P>; readonly upserted: Int32Array };
+}
+
+/**
+ * A layer's features by id, each in a numbered row that stays its own while the feature is on the layer (a
+ * removed feature's row is reused). Reads like a Map in the same order (insertion, a replace keeps its
+ * place); `put` and `remove` are LayerSync's.
+ */
+export class FeatureTable<P = unknown> implements ReadonlyMap<string, Feature<P>> {
+  readonly #rowOf = new Map<string, number>();
+  readonly #rows: (Feature<P> | undefined)[] = [];
+  readonly #free: number[] = [];
+
+  get size(): number {
+    return this.#rowOf.size;
+  }
+
+  /** One past the highest row ever used (rows below it may be free). */
+  get rowCount(): number {
+    return this.#rows.length;
+  }
+
+  rowOf(id: string): number | undefined {
+    return this.#rowOf.get(id);
+  }
+
+  get(id: string): Feature<P> | undefined {
+    const row = this.#rowOf.get(id);
+    return row === undefined ? undefined : this.#rows[row];
+  }
+
+  has(id: string): boolean {
+    return this.#rowOf.has(id);
+  }
+
+  /** Adds or replaces the feature with this id; returns its row. */
+  put(f: Feature<P>): number {
+    let row = this.#rowOf.get(f.id);
+    if (row === undefined) {
+      row = this.#free.pop() ?? this.#rows.length;
+      this.#rowOf.set(f.id, row);
+    }
+    this.#rows[row] = f;
+    return row;
+  }
+
+  remove(id: string): void {
+    const row = this.#rowOf.get(id);
+    if (row === undefined) return;
+    this.#rowOf.delete(id);
+    this.#rows[row] = undefined;
+    this.#free.push(row);
+  }
+
+  /** Every feature with its row, in the table's order. */
+  forEachRow(fn: (f: Feature<P>, row: number) => void): void {
+    for (const row of this.#rowOf.values()) fn(this.#rows[row]!, row);
+  }
+
+  forEach(fn: (f: Feature<P>, id: string, map: ReadonlyMap<string, Feature<P>>) => void): void {
+    for (const [id, row] of this.#rowOf) fn(this.#rows[row]!, id, this);
+  }
+
+  keys(): MapIterator<string> {
+    return this.#rowOf.keys();
+  }
+
+  *values(): MapIterator<Feature<P>> {
+    for (const row of this.#rowOf.values()) yield this.#rows[row]!;
+  }
+
+  *entries(): MapIterator<[string, Feature<P>]> {
+    for (const [id, row] of this.#rowOf) yield [id, this.#rows[row]!];
+  }
+
+  [Symbol.iterator](): MapIterator<[string, Feature<P>]> {
+    return this.entries();
+  }
 }
 
 export interface LayerView<P> {
   /**
-   * The layer at `state.seq`. `state.features` is the client's one map of the layer, changed in place by
-   * later deltas (copying 100,000 entries per delta cost a wall ~10 ms, npm run bench -- wall-delta):
+   * The layer at `state.seq`. `state.features` is the client's one map of the layer (a FeatureTable), changed
+   * in place by later deltas (copying 100,000 entries per delta cost a wall ~10 ms, npm run bench -- wall-delta):
    * read it when told of a change, keep what you need, and use `changes` to update only what changed.
    */
-  readonly state: LayerState<P>;
+  readonly state: LayerState<P> & { readonly features: FeatureTable<P> };
   /**
    * What the delta applied last changed; null after a snapshot (everything may have changed: rebuild from
    * `state.features`). The delta's own arrays, not copies.
@@ -62,7 +145,7 @@ const changedAtOf = (message: { changedAt?: unknown }, previous: number | null):
  */
 export class LayerSync<P = unknown> {
   #view: LayerView<P> | null = null;
-  #features = new Map<string, Feature<P>>();
+  #features = new FeatureTable<P>();
 
   constructor(
     readonly layer: LayerId,
@@ -82,11 +165,12 @@ export class LayerSync<P = unknown> {
   applySnapshot(message: unknown): boolean {
     if (!isLayerSnapshot(message) || message.layer !== this.layer) return false;
     const snapshot = message as LayerSnapshot<P>;
-    const state = stateFromSnapshot(snapshot);
-    // A new map: a view that kept the old one (and its counts) rebuilds from this one.
-    this.#features = state.features as Map<string, Feature<P>>;
+    // A new table: a view that kept the old one (and its counts) rebuilds from this one.
+    const features = new FeatureTable<P>();
+    for (const f of stateFromSnapshot(snapshot).features.values()) features.put(f);
+    this.#features = features;
     this.#view = {
-      state,
+      state: { seq: snapshot.seq, features },
       changes: null,
       serverTime: snapshot.serverTime,
       changedAt: changedAtOf(snapshot, null),
@@ -103,11 +187,16 @@ export class LayerSync<P = unknown> {
     // Checked before anything changes: a gap leaves the state as it was (re-subscribe with `since`).
     if (delta.from !== state.seq) return 'gap';
     const features = this.#features;
-    for (const id of delta.removes) features.delete(id);
+    for (const id of delta.removes) features.remove(id);
     // The envelope check leaves features unchecked: one without an id cannot be kept by id.
     const upserted = delta.upserts.every(hasId) ? delta.upserts : delta.upserts.filter(hasId);
-    for (const f of upserted) features.set(f.id, f);
-    const changes: LayerChanges<P> = { removed: delta.removes, upserted };
+    const rows = new Int32Array(upserted.length);
+    for (let i = 0; i < upserted.length; i++) rows[i] = features.put(upserted[i]!);
+    const changes: LayerChanges<P> = {
+      removed: delta.removes,
+      upserted,
+      rows: { table: features, upserted: rows },
+    };
     this.#view = {
       state: { seq: delta.seq, features },
       changes,

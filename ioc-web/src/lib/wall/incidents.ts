@@ -1,6 +1,6 @@
 import { INCIDENT_STATUSES, type Feature, type IncidentProps, type IncidentStatus } from '@hue-ioc/layers';
 import { isOpenIncident, isOverdue, type PlacedIncident } from '@hue-ioc/layers/deck';
-import type { LayerChanges } from '$lib/live';
+import { FeatureTable, type LayerChanges } from '../live/layer-sync';
 import { isoMs } from './iso-time';
 import { urgentBefore, type UrgentCandidate, type UrgentIncident } from './urgent-order';
 
@@ -107,7 +107,7 @@ export function clusterMaxZoom(open: number): number {
  * entry: no object per incident for the garbage collector to trace on a 100,000-incident wall, and an
  * update reads and writes one entry's few adjacent numbers.
  */
-const ENTRY_STRIDE = 6;
+const ENTRY_STRIDE = 7;
 /** Index in INCIDENT_STATUSES; -1 for a free entry. */
 const E_STATUS = 0;
 const E_PRIORITY = 1;
@@ -119,6 +119,8 @@ const E_DUE = 3;
 const E_SLOT = 4;
 /** The feature's `version` (the panel's list says which version it shows). */
 const E_VERSION = 5;
+/** Its row in the FeatureTable the wall was reset from; -1 without one. */
+const E_ROW = 6;
 
 /** Columns of the placed open incidents, row i = `points[i]` (copies, safe to transfer to a worker). */
 export interface IncidentColumns {
@@ -152,11 +154,15 @@ const dueOf = (p: IncidentProps): number => (p.dueAt === null ? NaN : isoMs(p.du
  * `version` changes with every change of the incidents; `counts` and `snapshot` are cached.
  */
 export class WallIncidents {
-  /** Every open incident by id → its entry (in #entries): one lookup per change. */
+  /** Every open incident by id → its entry (in #entries). */
   readonly #open = new Map<string, number>();
+  /**
+   * Reset from a FeatureTable (LayerSync's): its row → the entry there (-1: none), so that a delta's upserts
+   * find their entries by row, not by id (a lookup in a 100,000-entry map per upsert, issue 15).
+   */
+  #table: FeatureTable<unknown> | null = null;
+  #entryOfRow = new Int32Array(0);
   #entries = new Float64Array(1024 * ENTRY_STRIDE);
-  /** Per entry, the deadline as sent (an update that keeps it is not parsed again). */
-  readonly #dueAt: (string | null)[] = [];
   /** Per entry, the incident's id (the Map's key string, not a copy). */
   readonly #entryId: string[] = [];
   /** Entries in use or freed (the high-water mark), and the freed ones, reused first. */
@@ -251,7 +257,6 @@ export class WallIncidents {
   /** Starts again from a snapshot's features. */
   reset(features: ReadonlyMap<string, Feature<unknown>>): void {
     this.#open.clear();
-    this.#dueAt.length = 0;
     this.#entryId.length = 0;
     this.#entryCount = 0;
     this.#freeEntries.length = 0;
@@ -262,17 +267,29 @@ export class WallIncidents {
     this.#urgent = 0;
     this.#overdue = 0;
     this.#counts = null;
-    for (const f of features.values()) this.#upsert(f);
+    if (features instanceof FeatureTable) {
+      this.#table = features;
+      this.#entryOfRow = new Int32Array(features.rowCount).fill(-1);
+      features.forEachRow((f, row) => this.#upsert(f, row));
+    } else {
+      this.#table = null;
+      for (const f of features.values()) this.#upsert(f, -1);
+    }
     this.#version++;
   }
 
-  /** Applies what a delta changed (LayerSync's `changes`: the removes first, as applied). */
+  /**
+   * Applies what a delta changed (LayerSync's `changes`: the removes first, as applied). Changes of the
+   * FeatureTable the wall was reset from are applied by row.
+   */
   apply(changes: LayerChanges<unknown>): void {
     for (const id of changes.removed) {
       const e = this.#open.get(id);
       if (e !== undefined) this.#drop(id, e);
     }
-    for (const f of changes.upserted) this.#upsert(f);
+    const { upserted } = changes;
+    const rows = changes.rows && changes.rows.table === this.#table ? changes.rows.upserted : null;
+    for (let i = 0; i < upserted.length; i++) this.#upsert(upserted[i]!, rows ? rows[i]! : -1);
     if (changes.removed.length + changes.upserted.length > 0) this.#version++;
   }
 
@@ -348,8 +365,11 @@ export class WallIncidents {
     return best.map((b) => b.line);
   }
 
-  #upsert(f: Feature<unknown>): void {
-    const e = this.#open.get(f.id);
+  /** `row`: the feature's row in #table, or -1 (then it is looked up by id). */
+  #upsert(f: Feature<unknown>, row: number): void {
+    let e: number | undefined;
+    if (row < 0) e = this.#open.get(f.id);
+    else if (row < this.#entryOfRow.length && this.#entryOfRow[row]! >= 0) e = this.#entryOfRow[row];
     if (!isIncidentFeature(f) || !isOpenIncident(f.props)) {
       if (e !== undefined) this.#drop(f.id, e);
       return;
@@ -368,7 +388,8 @@ export class WallIncidents {
       entries[o + E_DUE] = due;
       entries[o + E_SLOT] = placed ? this.#append(placed, due, at) : -1;
       entries[o + E_VERSION] = p.version;
-      this.#dueAt[at] = p.dueAt;
+      entries[o + E_ROW] = row;
+      if (row >= 0) this.#setEntryOfRow(row, at);
       this.#entryId[at] = f.id;
       this.#open.set(f.id, at);
       this.#tally(o, 1);
@@ -376,7 +397,9 @@ export class WallIncidents {
     }
     const o = e * ENTRY_STRIDE;
     const entries = this.#entries;
-    const due = this.#dueAt[e] === p.dueAt ? entries[o + E_DUE]! : dueOf(p);
+    // Parsed again even when unchanged: isoMs costs less than reading the string kept from before (a cache
+    // miss per upsert on a 100,000-incident wall, bench wall-delta).
+    const due = dueOf(p);
     const was = entries[o + E_AGENCY]!;
     const agency = this.#agencyIds[was] === p.agencyId ? was : this.#agencyOf(p.agencyId);
     if (
@@ -392,7 +415,6 @@ export class WallIncidents {
       entries[o + E_DUE] = due;
       this.#tally(o, 1);
     }
-    this.#dueAt[e] = p.dueAt;
     entries[o + E_VERSION] = p.version;
     // Still on the map: same row, new values.
     const slot = entries[o + E_SLOT]!;
@@ -409,11 +431,22 @@ export class WallIncidents {
     this.#tally(o, -1);
     const slot = this.#entries[o + E_SLOT]!;
     if (slot >= 0) this.#removeSlot(slot);
+    const row = this.#entries[o + E_ROW]!;
+    if (row >= 0) this.#entryOfRow[row] = -1;
     this.#entries[o + E_STATUS] = -1;
-    this.#dueAt[e] = null;
     this.#entryId[e] = '';
     this.#freeEntries.push(e);
     this.#open.delete(id);
+  }
+
+  /** Row `row` of #table is in entry `entry`. */
+  #setEntryOfRow(row: number, entry: number): void {
+    if (row >= this.#entryOfRow.length) {
+      const grown = new Int32Array(Math.max(row + 1, this.#entryOfRow.length * 2, 1024)).fill(-1);
+      grown.set(this.#entryOfRow);
+      this.#entryOfRow = grown;
+    }
+    this.#entryOfRow[row] = entry;
   }
 
   /** A free entry (a freed one first). */
