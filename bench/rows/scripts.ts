@@ -48,7 +48,7 @@ export const wallDeltaRow: BenchRow = {
   async run(ctx) {
     if (!existsSync(resolve(import.meta.dirname, '..', '..', 'ioc-web', 'build', 'index.html')))
       throw new Error('the wall is not built: npm run build -w ioc-web');
-    const rounds = ctx.flag('wall-rounds', 3);
+    const rounds = ctx.flag('wall-rounds', 5);
     const r = (await runScript(
       'wall-delta.ts',
       [
