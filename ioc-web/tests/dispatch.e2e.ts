@@ -49,6 +49,17 @@ describe('/dispatch and /agency in Chromium', () => {
     await page.waitForURL(`${ioc.baseUrl}${next}`);
   }
 
+  /** Posts `raw` to an ingest route signed with the Hue-S secret, as Hue-S does. */
+  const postSigned = (path: string, raw: string) =>
+    fetch(`${ioc.baseUrl}${path}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...signBody(SECRET, raw, Math.floor(Date.now() / 1000)),
+      },
+      body: raw,
+    });
+
   beforeAll(async () => {
     // Hue-S's callback endpoint: answers 200 and keeps what it was sent.
     const port = await freePort();
@@ -107,14 +118,7 @@ describe('/dispatch and /agency in Chromium', () => {
       reporter: { name: 'Trần Thị Bình', phone: '0905111222' },
       created_at: new Date().toISOString(),
     });
-    const res = await fetch(`${ioc.baseUrl}/api/ingest/hue-s`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        ...signBody(SECRET, raw, Math.floor(Date.now() / 1000)),
-      },
-      body: raw,
-    });
+    const res = await postSigned('/api/ingest/hue-s', raw);
     expect(res.ok).toBe(true);
 
     // Live: the row appears without a reload.
@@ -180,14 +184,7 @@ describe('/dispatch and /agency in Chromium', () => {
 
     // The citizen rates it in Hue-S: the case closes.
     const rating = JSON.stringify({ id: huesId, rating: 'hai_long', comment: 'Cảm ơn, xử lý nhanh.' });
-    const rated = await fetch(`${ioc.baseUrl}/api/ingest/hue-s/feedback`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        ...signBody(SECRET, rating, Math.floor(Date.now() / 1000)),
-      },
-      body: rating,
-    });
+    const rated = await postSigned('/api/ingest/hue-s/feedback', rating);
     expect(rated.status).toBe(200);
     const [closed] = await ioc.app.db.query<{ status: string; rating: string }>(
       `SELECT status, rating FROM incidents WHERE id = $1`,
@@ -227,14 +224,7 @@ describe('/dispatch and /agency in Chromium', () => {
       reporter: { name: 'Lê Văn Cường', phone: '0905333444' },
       created_at: new Date().toISOString(),
     });
-    const res = await fetch(`${ioc.baseUrl}/api/ingest/hue-s`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        ...signBody(SECRET, raw, Math.floor(Date.now() / 1000)),
-      },
-      body: raw,
-    });
+    const res = await postSigned('/api/ingest/hue-s', raw);
     expect(res.ok).toBe(true);
     const [source] = await ioc.app.db.query<{ incident_id: string }>(
       `SELECT incident_id FROM incident_sources WHERE source_id = $1`,
